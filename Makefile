@@ -1,0 +1,42 @@
+# The two commands: `make run` (the main job) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test lint format clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/tieuchuan up
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The suite on SQLite, then again on PostgreSQL (required when CI=true).
+test: install lint
+	$(BIN)/pytest
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== the suite again on PostgreSQL ($(PG_TEST_URL))"; \
+		TIEUCHUAN_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL), and CI must test on it"; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(PG_TEST_URL): skipped the PostgreSQL run"; \
+	fi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

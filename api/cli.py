@@ -1,0 +1,87 @@
+"""The ``tieuchuan`` command: one entry point for the database, Meilisearch, ingest and the API."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from catalog import migrate
+from catalog.paths import var_dir
+from catalog.store import database_url, display_url
+from search import server as meili
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Standards and technical regulations for Tuyên Quang's products."""
+
+
+# --- database -----------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Create and migrate the catalog database (DATABASE_URL, default var/tieuchuan.db)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def db_upgrade(revision: str) -> None:
+    """Apply pending schema migrations."""
+    url = database_url()
+    before = migrate.status(url)
+    migrate.upgrade(url, revision)
+    after = migrate.status(url)
+    applied = len(before.pending) - len(after.pending)
+    click.echo(f"{display_url(url)}: at revision {after.current} ({applied} migration(s) applied)")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Show the schema revision of the database and what is pending."""
+    url = database_url()
+    state = migrate.status(url)
+    click.echo(f"database: {display_url(url)}")
+    click.echo(f"current:  {state.current or '(empty: run `tieuchuan db upgrade`)'}")
+    click.echo(f"head:     {state.head}")
+    click.echo("pending:  " + (", ".join(state.pending) if state.pending else "none"))
+    if state.pending:
+        sys.exit(1)
+
+
+# --- Meilisearch --------------------------------------------------------------------------
+
+
+@main.group("meili")
+def meili_group() -> None:
+    """Run the local Meilisearch server (or point MEILI_URL at an existing one)."""
+
+
+@meili_group.command("start")
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
+def meili_start(port: int | None) -> None:
+    """Install Meilisearch if needed (pinned, sha256-checked) and start it in the background."""
+    try:
+        state = meili.start_daemon(var_dir(), port=port)
+    except meili.MeiliError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Meilisearch running at {state.url} (pid {state.pid}, log {state.log})")
+
+
+@meili_group.command("stop")
+def meili_stop() -> None:
+    """Stop the background Meilisearch started by `tieuchuan meili start`."""
+    stopped = meili.stop_daemon(var_dir())
+    click.echo("Meilisearch stopped" if stopped else "Meilisearch was not running")
+
+
+@meili_group.command("status")
+def meili_status() -> None:
+    """Say where Meilisearch is and whether it answers."""
+    try:
+        url, _key = meili.resolve_server(var_dir())
+        meili.check_reachable(url, timeout=2.0)
+    except meili.MeiliError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Meilisearch is available at {url}")

@@ -1,0 +1,418 @@
+"""The catalog's tables (SQLModel): documents, issuers, products, rules and provenance.
+
+Everything DOMAIN.md describes has a place here:
+- documents with their status dates and editions (``DocumentRelation`` REPLACES chains),
+- issuers and localities with succession over time (the 2025 mergers),
+- products in a category tree with HS/ICS codes, aliases and OCOP rating,
+- applicability rules (subject → document, with role and legal basis),
+- provenance of every record (``Provenance`` fields, ``IngestRun``, ``FieldChange``).
+
+Enumerations are stored as short strings guarded by CHECK constraints, so the schema
+is the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import Enum
+
+from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from catalog.codes import DocType
+from catalog.vocab import (
+    ApiRole,
+    CodeScheme,
+    Equivalence,
+    IssuerKind,
+    LocalityKind,
+    ProductKind,
+    RelationKind,
+    Role,
+    RunStatus,
+    Status,
+    SubjectKind,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_field(
+    enum: type[Enum],
+    *,
+    default=None,
+    nullable: bool = False,
+    index: bool = False,
+    primary_key: bool = False,
+):
+    """A column holding ``enum`` values as VARCHAR with a CHECK constraint."""
+    column_type = SAEnum(
+        enum,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        name=f"ck_{enum.__name__.lower()}",
+    )
+    return Field(
+        default=default,
+        sa_column=Column(
+            column_type, nullable=nullable, index=index, default=default, primary_key=primary_key
+        ),
+    )
+
+
+def text_field(*, nullable: bool = True):
+    return Field(default=None, sa_column=Column(Text, nullable=nullable))
+
+
+def timestamp_field():
+    return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Provenance(SQLModel):
+    """Where a record came from: the source and row, when it was fetched, a content hash."""
+
+    source: str | None = Field(default=None, max_length=1000)
+    source_ref: str | None = Field(default=None, max_length=200)
+    fetched_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    content_hash: str | None = Field(default=None, max_length=64)
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
+
+
+# --- places and issuers -------------------------------------------------------------------
+
+
+class Locality(SQLModel, table=True):
+    """A province, district or commune, current or historical (districts ended 01-07-2025)."""
+
+    __tablename__ = "locality"
+    __table_args__ = (UniqueConstraint("slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200)
+    name_vi: str = Field(max_length=200)
+    kind: LocalityKind = enum_field(LocalityKind)
+    parent_id: int | None = Field(default=None, foreign_key="locality.id", index=True)
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class LocalitySuccession(SQLModel, table=True):
+    """``predecessor`` continues as ``successor`` from ``effective_on`` (mergers, renames)."""
+
+    __tablename__ = "locality_succession"
+    __table_args__ = (CheckConstraint("predecessor_id <> successor_id", name="ck_locality_self"),)
+
+    predecessor_id: int = Field(foreign_key="locality.id", primary_key=True)
+    successor_id: int = Field(foreign_key="locality.id", primary_key=True, index=True)
+    effective_on: date
+    note: str | None = text_field()
+
+
+class Issuer(SQLModel, table=True):
+    """A body that issues documents: assembly, government, ministry, province, enterprise."""
+
+    __tablename__ = "issuer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=60, unique=True)
+    name_vi: str = Field(max_length=300)
+    name_en: str | None = Field(default=None, max_length=300)
+    kind: IssuerKind = enum_field(IssuerKind)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id", index=True)
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class IssuerSuccession(SQLModel, table=True):
+    """``predecessor``'s documents continue under ``successor`` from ``effective_on``."""
+
+    __tablename__ = "issuer_succession"
+    __table_args__ = (CheckConstraint("predecessor_id <> successor_id", name="ck_issuer_self"),)
+
+    predecessor_id: int = Field(foreign_key="issuer.id", primary_key=True)
+    successor_id: int = Field(foreign_key="issuer.id", primary_key=True, index=True)
+    effective_on: date
+    note: str | None = text_field()
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+class Document(Provenance, table=True):
+    """A standard, regulation or legal instrument: one row per edition."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        CheckConstraint("year IS NULL OR (year BETWEEN 1900 AND 2100)", name="ck_document_year"),
+        CheckConstraint(
+            "effective_to IS NULL OR effective_from IS NULL OR effective_to >= effective_from",
+            name="ck_document_dates",
+        ),
+        Index("ix_document_family_year", "family", "year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=120, unique=True)  # canonical, e.g. "TCVN 5603:2023"
+    slug: str = Field(max_length=120, unique=True)  # "tcvn-5603-2023"
+    compact: str = Field(max_length=120, index=True)  # "tcvn56032023", for typed lookups
+    family: str = Field(max_length=120)  # editions share it: "tcvn-5603"
+    doc_type: DocType = enum_field(DocType, index=True)
+    number: str = Field(max_length=40)
+    part: str | None = Field(default=None, max_length=40)
+    year: int | None = None
+    issuer_id: int | None = Field(default=None, foreign_key="issuer.id", index=True)
+    issuer_code: str | None = Field(default=None, max_length=60)  # as written in the code
+    title_vi: str | None = text_field()
+    title_en: str | None = text_field()
+    scope: str | None = text_field()
+    status: Status = enum_field(Status, default=Status.UNKNOWN, index=True)
+    status_note: str | None = text_field()
+    issued_on: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    equivalent: str | None = Field(default=None, max_length=300)
+    equivalence: Equivalence | None = enum_field(Equivalence, nullable=True)
+    announcing_decision: str | None = Field(default=None, max_length=120)
+    announced_on: date | None = None
+    technical_committee: str | None = Field(default=None, max_length=200)
+    pages: int | None = None
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class IcsField(SQLModel, table=True):
+    """An International Classification for Standards field, e.g. 67.180.10."""
+
+    __tablename__ = "ics_field"
+
+    code: str = Field(primary_key=True, max_length=20)
+    name_vi: str | None = Field(default=None, max_length=300)
+    name_en: str | None = Field(default=None, max_length=300)
+
+
+class DocumentIcs(SQLModel, table=True):
+    __tablename__ = "document_ics"
+
+    document_id: int = Field(foreign_key="document.id", primary_key=True, ondelete="CASCADE")
+    ics_code: str = Field(foreign_key="ics_field.code", primary_key=True, index=True)
+
+
+class DocumentRelation(Provenance, table=True):
+    """``source`` replaces / amends / cites / makes mandatory ``target``, from ``effective_on``."""
+
+    __tablename__ = "document_relation"
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "kind", name="uq_document_relation"),
+        CheckConstraint("source_id <> target_id", name="ck_relation_self"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    target_id: int = Field(foreign_key="document.id", index=True, ondelete="CASCADE")
+    kind: RelationKind = enum_field(RelationKind, index=True)
+    effective_on: date | None = None
+    note: str | None = text_field()
+
+
+# --- products ------------------------------------------------------------------------------
+
+
+class ProductCategory(SQLModel, table=True):
+    """A node of the product category tree (rules on a category apply to its descendants)."""
+
+    __tablename__ = "product_category"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    name_vi: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="product_category.id", index=True)
+
+
+class Enterprise(Provenance, table=True):
+    """A producer: company, cooperative (HTX) or household business."""
+
+    __tablename__ = "enterprise"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200, unique=True)
+    name: str = Field(max_length=300)
+    tax_code: str | None = Field(default=None, max_length=20, unique=True)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id", index=True)
+    address: str | None = text_field()
+
+
+class Product(Provenance, table=True):
+    """A product of the province: key product, specialty, geographical indication or OCOP."""
+
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint(
+            "ocop_stars IS NULL OR (ocop_stars BETWEEN 1 AND 5)", name="ck_product_ocop_stars"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=200, unique=True)
+    name_vi: str = Field(max_length=300)
+    name_en: str | None = Field(default=None, max_length=300)
+    kind: ProductKind = enum_field(ProductKind, index=True)
+    category_id: int | None = Field(default=None, foreign_key="product_category.id", index=True)
+    geographical_indication: bool = False
+    ocop_stars: int | None = None
+    ocop_decision: str | None = Field(default=None, max_length=120)
+    ocop_rated_on: date | None = None
+    ocop_valid_until: date | None = None
+    locality_id: int | None = Field(default=None, foreign_key="locality.id", index=True)
+    locality_text: str | None = Field(default=None, max_length=300)  # as the source wrote it
+    producer_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
+    description: str | None = text_field()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class ProductAlias(SQLModel, table=True):
+    __tablename__ = "product_alias"
+    __table_args__ = (UniqueConstraint("product_id", "alias", name="uq_product_alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    product_id: int = Field(foreign_key="product.id", index=True, ondelete="CASCADE")
+    alias: str = Field(max_length=300)
+    alias_folded: str = Field(max_length=300, index=True)
+
+
+class ProductCode(SQLModel, table=True):
+    """An HS or ICS code of a product (HS codes match rules by prefix)."""
+
+    __tablename__ = "product_code"
+    __table_args__ = (Index("ix_product_code_lookup", "scheme", "code"),)
+
+    product_id: int = Field(foreign_key="product.id", primary_key=True, ondelete="CASCADE")
+    scheme: CodeScheme = enum_field(CodeScheme, primary_key=True)
+    code: str = Field(primary_key=True, max_length=20)
+
+
+class ApplicabilityRule(Provenance, table=True):
+    """A subject (product, category, HS prefix, ICS field) is subject to a document."""
+
+    __tablename__ = "applicability_rule"
+    __table_args__ = (
+        UniqueConstraint("subject_key", "document_id", "role", name="uq_rule_natural"),
+        CheckConstraint(
+            "(subject_kind = 'product' AND product_id IS NOT NULL AND category_id IS NULL"
+            " AND subject_code IS NULL)"
+            " OR (subject_kind = 'category' AND category_id IS NOT NULL AND product_id IS NULL"
+            " AND subject_code IS NULL)"
+            " OR (subject_kind IN ('hs_prefix', 'ics') AND subject_code IS NOT NULL"
+            " AND product_id IS NULL AND category_id IS NULL)",
+            name="ck_rule_subject",
+        ),
+        CheckConstraint(
+            "valid_to IS NULL OR valid_from IS NULL OR valid_to >= valid_from",
+            name="ck_rule_dates",
+        ),
+        Index("ix_rule_subject_code", "subject_kind", "subject_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject_kind: SubjectKind = enum_field(SubjectKind)
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    category_id: int | None = Field(default=None, foreign_key="product_category.id", index=True)
+    subject_code: str | None = Field(default=None, max_length=20)
+    # "product:<slug>", "category:<slug>", "hs_prefix:0805", "ics:67.040": the natural key.
+    subject_key: str = Field(max_length=240)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    role: Role = enum_field(Role)
+    condition: str | None = text_field()
+    legal_basis: str | None = text_field()
+    legal_basis_document_id: int | None = Field(default=None, foreign_key="document.id")
+    valid_from: date | None = None
+    valid_to: date | None = None
+    note: str | None = text_field()
+
+
+# --- provenance and audit ------------------------------------------------------------------
+
+
+class IngestRun(SQLModel, table=True):
+    """One run of one ingest source, with its counts and timing."""
+
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=60, index=True)
+    origin: str | None = Field(default=None, max_length=1000)  # base URL or replay folder
+    status: RunStatus = enum_field(RunStatus, default=RunStatus.RUNNING)
+    started_at: datetime = timestamp_field()
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    message: str | None = text_field()
+
+
+class IngestReject(SQLModel, table=True):
+    """Input a run could not take, with where it was and why."""
+
+    __tablename__ = "ingest_reject"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="ingest_run.id", index=True, ondelete="CASCADE")
+    location: str = Field(max_length=1000)  # URL, or file:row
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    excerpt: str | None = text_field()
+
+
+class FieldChange(SQLModel, table=True):
+    """One field of one record changed from ``old_value`` to ``new_value`` (JSON text)."""
+
+    __tablename__ = "field_change"
+    __table_args__ = (Index("ix_field_change_record", "table_name", "record_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    table_name: str = Field(max_length=60)
+    record_id: int
+    record_key: str = Field(max_length=240)  # code or slug, readable in a feed
+    field: str = Field(max_length=60)
+    old_value: str | None = text_field()
+    new_value: str | None = text_field()
+    changed_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), index=True)
+    )
+    ingest_run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
+    actor: str | None = Field(default=None, max_length=120)  # API key name for manual edits
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key; only its SHA-256 is stored."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    role: ApiRole = enum_field(ApiRole)
+    key_hash: str = Field(max_length=64, unique=True)
+    prefix: str = Field(max_length=12)  # first characters, to recognise a key in logs
+    created_at: datetime = timestamp_field()
+    revoked_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class AuditLog(SQLModel, table=True):
+    """Every write through the API: who, when, what, before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = timestamp_field()
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", index=True)
+    action: str = Field(max_length=20)  # create / update / delete
+    table_name: str = Field(max_length=60)
+    record_id: int | None = None
+    before: str | None = text_field()
+    after: str | None = text_field()

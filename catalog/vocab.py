@@ -1,0 +1,249 @@
+"""Controlled vocabularies of the catalog, with their Vietnamese and English labels.
+
+Values are stable ASCII identifiers stored in the database; labels are for people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from catalog.text import fold
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry (Vietnamese, English) labels in ``_labels``."""
+
+    @property
+    def label_vi(self) -> str:
+        return type(self)._labels()[self][0]
+
+    @property
+    def label_en(self) -> str:
+        return type(self)._labels()[self][1]
+
+    @classmethod
+    def _labels(cls) -> dict:
+        raise NotImplementedError
+
+
+class Status(Labelled):
+    """Where a document stands on a given day (see DOMAIN.md §2)."""
+
+    IN_FORCE = "in_force"
+    NOT_YET_IN_FORCE = "not_yet_in_force"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+    DRAFT = "draft"
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return _STATUS_LABELS
+
+    @classmethod
+    def from_text(cls, text: str) -> Status:
+        """Read a status as portals print it: ``A - Còn hiệu lực (Active)``, ``Bị thay thế``…
+
+        Raises ``ValueError`` naming the text when no known status matches.
+        """
+        folded = fold(text).strip()
+        for prefix, status in _STATUS_WORDS:
+            if folded.startswith(prefix):
+                return status
+        raise ValueError(
+            f"unknown status {text!r}: expected e.g. 'Còn hiệu lực', 'Hết hiệu lực', "
+            "'Bị thay thế', 'Hủy bỏ', 'Chưa có hiệu lực' or a catalogue letter 'A'/'W'"
+        )
+
+
+_STATUS_LABELS = {
+    Status.IN_FORCE: ("Còn hiệu lực", "In force"),
+    Status.NOT_YET_IN_FORCE: ("Chưa có hiệu lực", "Not yet in force"),
+    Status.SUPERSEDED: ("Bị thay thế", "Superseded"),
+    Status.WITHDRAWN: ("Hết hiệu lực", "Withdrawn"),
+    Status.DRAFT: ("Dự thảo", "Draft"),
+    Status.UNKNOWN: ("Không xác định", "Unknown"),
+}
+
+# Folded prefixes, most specific first ("chua co hieu luc" before "co hieu luc").
+_STATUS_WORDS: list[tuple[str, Status]] = [
+    ("a - ", Status.IN_FORCE),
+    ("w - ", Status.WITHDRAWN),
+    ("chua co hieu luc", Status.NOT_YET_IN_FORCE),
+    ("not yet", Status.NOT_YET_IN_FORCE),
+    ("con hieu luc", Status.IN_FORCE),
+    ("co hieu luc", Status.IN_FORCE),
+    ("dang co hieu luc", Status.IN_FORCE),
+    ("active", Status.IN_FORCE),
+    ("in force", Status.IN_FORCE),
+    ("bi thay the", Status.SUPERSEDED),
+    ("da bi thay the", Status.SUPERSEDED),
+    ("superseded", Status.SUPERSEDED),
+    ("replaced", Status.SUPERSEDED),
+    ("het hieu luc", Status.WITHDRAWN),
+    ("huy bo", Status.WITHDRAWN),
+    ("bi huy bo", Status.WITHDRAWN),
+    ("withdraw", Status.WITHDRAWN),
+    ("du thao", Status.DRAFT),
+    ("draft", Status.DRAFT),
+    ("khong xac dinh", Status.UNKNOWN),
+    ("unknown", Status.UNKNOWN),
+]
+_STATUS_WORDS += [
+    (letter, status) for letter, status in (("a", Status.IN_FORCE), ("w", Status.WITHDRAWN))
+]
+
+
+class RelationKind(Labelled):
+    """How one document (the source) points at another (the target)."""
+
+    REPLACES = "replaces"  # source is the newer edition that replaces target
+    AMENDS = "amends"  # source amends target, which stays in force
+    CITES = "cites"  # source refers to target (normative reference)
+    CITES_MANDATORY = "cites_mandatory"  # source, binding itself, makes target binding
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.REPLACES: ("Thay thế", "Replaces"),
+            cls.AMENDS: ("Sửa đổi", "Amends"),
+            cls.CITES: ("Viện dẫn", "Cites"),
+            cls.CITES_MANDATORY: ("Viện dẫn bắt buộc", "Makes mandatory"),
+        }
+
+
+class Role(Labelled):
+    """Why a document matters for a product; the order is the order of a checklist."""
+
+    MANDATORY_REGULATION = "mandatory_regulation"
+    CONFORMITY_DECLARATION = "conformity_declaration"
+    PRODUCT_STANDARD = "product_standard"
+    TEST_METHOD = "test_method"
+    LABELLING = "labelling"
+    GOOD_PRACTICE = "good_practice"
+    ORGANIC = "organic"
+    TRACEABILITY = "traceability"
+    MANAGEMENT_SYSTEM = "management_system"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.MANDATORY_REGULATION: ("Quy chuẩn bắt buộc", "Mandatory regulation"),
+            cls.CONFORMITY_DECLARATION: ("Công bố hợp chuẩn/hợp quy", "Conformity declaration"),
+            cls.PRODUCT_STANDARD: ("Tiêu chuẩn sản phẩm", "Product standard"),
+            cls.TEST_METHOD: ("Phương pháp thử", "Test method"),
+            cls.LABELLING: ("Ghi nhãn", "Labelling"),
+            cls.GOOD_PRACTICE: ("Thực hành tốt", "Good practice"),
+            cls.ORGANIC: ("Hữu cơ", "Organic"),
+            cls.TRACEABILITY: ("Truy xuất nguồn gốc", "Traceability"),
+            cls.MANAGEMENT_SYSTEM: ("Hệ thống quản lý", "Management system"),
+        }
+
+
+class SubjectKind(Labelled):
+    """What an applicability rule is about."""
+
+    PRODUCT = "product"
+    CATEGORY = "category"
+    HS_PREFIX = "hs_prefix"
+    ICS = "ics"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PRODUCT: ("Sản phẩm", "Product"),
+            cls.CATEGORY: ("Nhóm sản phẩm", "Product category"),
+            cls.HS_PREFIX: ("Mã HS", "HS code"),
+            cls.ICS: ("Mã ICS", "ICS field"),
+        }
+
+
+class ProductKind(Labelled):
+    """Why the province lists a product."""
+
+    KEY = "key"
+    SPECIALTY = "specialty"
+    GEOGRAPHICAL_INDICATION = "geographical_indication"
+    OCOP = "ocop"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.KEY: ("Sản phẩm chủ lực", "Key product"),
+            cls.SPECIALTY: ("Đặc sản", "Specialty"),
+            cls.GEOGRAPHICAL_INDICATION: ("Chỉ dẫn địa lý", "Geographical indication"),
+            cls.OCOP: ("Sản phẩm OCOP", "OCOP product"),
+        }
+
+
+class CodeScheme(Labelled):
+    """Classification schemes a product can carry codes from."""
+
+    HS = "hs"
+    ICS = "ics"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {cls.HS: ("Mã HS", "HS code"), cls.ICS: ("Mã ICS", "ICS field")}
+
+
+class IssuerKind(Labelled):
+    ASSEMBLY = "assembly"
+    GOVERNMENT = "government"
+    MINISTRY = "ministry"
+    PROVINCE = "province"
+    ENTERPRISE = "enterprise"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.ASSEMBLY: ("Quốc hội", "National Assembly"),
+            cls.GOVERNMENT: ("Chính phủ", "Government"),
+            cls.MINISTRY: ("Bộ, ngành", "Ministry"),
+            cls.PROVINCE: ("Ủy ban nhân dân tỉnh", "Provincial People's Committee"),
+            cls.ENTERPRISE: ("Doanh nghiệp, tổ chức", "Enterprise or organisation"),
+            cls.OTHER: ("Khác", "Other"),
+        }
+
+
+class LocalityKind(Labelled):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.PROVINCE: ("Tỉnh, thành phố", "Province"),
+            cls.DISTRICT: ("Huyện, thị xã, thành phố thuộc tỉnh", "District"),
+            cls.COMMUNE: ("Xã, phường, thị trấn", "Commune"),
+        }
+
+
+class Equivalence(Labelled):
+    """Degree of correspondence with an international standard."""
+
+    IDT = "IDT"
+    MOD = "MOD"
+    NEQ = "NEQ"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.IDT: ("Tương đương hoàn toàn", "Identical"),
+            cls.MOD: ("Tương đương có sửa đổi", "Modified"),
+            cls.NEQ: ("Không tương đương", "Not equivalent"),
+        }
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ApiRole(StrEnum):
+    READER = "reader"
+    EDITOR = "editor"
+    ADMIN = "admin"

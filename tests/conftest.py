@@ -1,0 +1,80 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL when asked) and the real Meilisearch.
+
+``TIEUCHUAN_TEST_DATABASE_URL=postgresql://…`` runs the suite on PostgreSQL, each session in
+its own schema; otherwise each session gets a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel
+
+from catalog import migrate
+from catalog.store import make_engine
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _postgres_schema_url(base: str, schema: str) -> str:
+    url = make_url(base)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database for this test session."""
+    base = os.environ.get("TIEUCHUAN_TEST_DATABASE_URL")
+    if not base:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'catalog.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = make_engine(_postgres_schema_url(base, "public"))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _postgres_schema_url(base, schema)
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _session_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(_session_engine: Engine) -> Iterator[Engine]:
+    """The session's engine; every table is emptied after each test."""
+    yield _session_engine
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with _session_engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{name}"' for name in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
