@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean schema
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,12 @@ test: install lint
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+
+# Pre-release: regenerate the single initial migration from catalog/models.py.
+schema: install
+	rm -f catalog/migrations/versions/0001_catalog_schema.py var/schema-gen.db
+	$(BIN)/python -c "from alembic import command; from catalog.migrate import alembic_config; \
+		command.revision(alembic_config('sqlite:///var/schema-gen.db'), message='catalog schema', autogenerate=True, rev_id='0001')"
+	rm -f var/schema-gen.db
+	$(BIN)/ruff format catalog/migrations
+	$(BIN)/ruff check --fix catalog/migrations

@@ -85,3 +85,17 @@ def meili_status() -> None:
     except meili.MeiliError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Meilisearch is available at {url}")
+
+
+# --- the main job -------------------------------------------------------------------------
+
+
+@main.command()
+@click.pass_context
+def up(ctx: click.Context) -> None:
+    """The main job: migrate the database and start Meilisearch, saying what runs where."""
+    ctx.invoke(db_upgrade)
+    ctx.invoke(meili_start)
+
+
+# --- commands from the other packages (each helper registers its group here) --------------

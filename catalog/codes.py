@@ -147,8 +147,8 @@ _PREFIX = r"""
 _STANDARD = rf"""
     (?<!\w) {_PREFIX}
     (?P<number>[0-9]+)
-    (?P<groups>(?:\s*-\s*[0-9]+)*)            # parts "8-2", "01-150", "7699-2-1"; or old year "1873-86"
-    (?:\s*[:/]\s*(?P<year>[0-9]+))?           # year after ":" (some type "/")
+    (?P<groups>(?:\s*-\s*[0-9]+)*)    # parts "8-2", "01-150", "7699-2-1"; or old year "1873-86"
+    (?:\s*[:/]\s*(?P<year>[0-9]+))?   # year after ":" (some type "/")
     (?(regulation)(?:(?:\s*/\s*|-)(?P<issuer>[a-z][\w&.-]*))?)   # issuer after "/", "-" in slugs
     (?!\w)
 """
@@ -184,7 +184,8 @@ _PARTIAL_INSTRUMENT = re.compile(
     (?:(?P<iyear>[0-9]{4}) \s*(?:[/-]\s*)?)?
     (?:
         qh \s* (?P<legislature>[0-9]{0,2})
-      | (?P<kind>ttlt|tt|nd|qd|nqlt|nq) (?:\s*-\s*(?P<iissuer>[a-z][a-z0-9]*(?:\s*-\s*[a-z0-9]*)*)?)?
+      | (?P<kind>ttlt|tt|nd|qd|nqlt|nq)
+        (?:\s*-\s*(?P<iissuer>[a-z][a-z0-9]*(?:\s*-\s*[a-z0-9]*)*)?)?
     )
     \s*
     """,
@@ -194,7 +195,7 @@ _PARTIAL_INSTRUMENT = re.compile(
 # The foreign or international document a standard adopts, matched on the cleaned text.
 _DESIGNATION = r"""
     (?!(?i:tcvn|qcvn|qcđp|qcdp|tccs|tcxdvn|tcxd|tcn|amd|cor)\b)   # not our codes, not amendments
-    [A-Z][A-Za-z]*(?:[ /][A-Z][A-Za-z]*)*\s*[0-9]    # body and series, then a number: "CODEX STAN 2"
+    [A-Z][A-Za-z]*(?:[ /][A-Z][A-Za-z]*)*\s*[0-9]   # body, series, number: "CODEX STAN 2"
 """
 _NOTE = re.compile(
     rf"""
@@ -358,7 +359,9 @@ def parse_partial(text: str) -> PartialCode | None:
     except CodeError:
         pass
     else:
-        return PartialCode(code.doc_type, code.prefix, code.number, code.part, code.year, code.issuer)
+        return PartialCode(
+            code.doc_type, code.prefix, code.number, code.part, code.year, code.issuer
+        )
     display, key = _prepare(text)
     start, hint = _skip_lead_words(key)
     if match := _PARTIAL_INSTRUMENT.fullmatch(key, start):
@@ -434,7 +437,9 @@ def _partial_instrument(display: str, match: re.Match[str]) -> PartialCode:
     if match["kind"] is None:
         legislature = match["legislature"]
         prefix = f"QH{int(legislature)}" if legislature else "QH"
-        return PartialCode(DocType.LAW, prefix, match["inumber"], None, _partial_year(match["iyear"]))
+        return PartialCode(
+            DocType.LAW, prefix, match["inumber"], None, _partial_year(match["iyear"])
+        )
     doc_type, kind = _KINDS[match["kind"]]
     issuer = _issuer(doc_type, _cut(display, match, "iissuer")) if match["iissuer"] else None
     return PartialCode(

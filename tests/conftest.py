@@ -18,6 +18,8 @@ from sqlmodel import Session, SQLModel
 
 from catalog import migrate
 from catalog.store import make_engine
+from search import config as meili_config
+from search.server import MeiliProcess, find_or_install_binary
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -78,3 +80,27 @@ def engine(_session_engine: Engine) -> Iterator[Engine]:
 def session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def meili_binary() -> Path:
+    """The real Meilisearch binary, cached in var/bin so it is fetched once."""
+    return find_or_install_binary(meili_config.bin_dir())
+
+
+@pytest.fixture(scope="session")
+def meili_server(
+    meili_binary: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MeiliProcess]:
+    """One real Meilisearch for the whole session, on a free loopback port.
+
+    Tests sharing it must use their own index names (see ``index_prefix``).
+    """
+    with MeiliProcess.start(meili_binary, tmp_path_factory.mktemp("meili")) as server:
+        yield server
+
+
+@pytest.fixture
+def index_prefix(request: pytest.FixtureRequest) -> str:
+    """A prefix for index names unique to this test, so tests never see each other's data."""
+    return f"t{secrets.token_hex(4)}_"

@@ -121,7 +121,11 @@ def test_fields(text: str, expected: DocumentCode) -> None:
         ("TCVN 1873:2014 / CODEX STAN 245-2004", "TCVN 1873:2014", "CODEX STAN 245-2004"),
         ("TCVN 10746:2015 CODEX STAN 214-1999", "TCVN 10746:2015", "CODEX STAN 214-1999"),
         ("TCVN 5603:2023 (CXC 1-1969, Revised 2020)", "TCVN 5603:2023", "CXC 1-1969, Revised 2020"),
-        ("TCVN ISO/IEC 17025:2017 (ISO/IEC 17025:2017)", "TCVN ISO/IEC 17025:2017", "ISO/IEC 17025:2017"),
+        (
+            "TCVN ISO/IEC 17025:2017 (ISO/IEC 17025:2017)",
+            "TCVN ISO/IEC 17025:2017",
+            "ISO/IEC 17025:2017",
+        ),
     ],
 )
 def test_adoption_note_is_kept_but_not_identity(text: str, canonical: str, adoption: str) -> None:
@@ -244,7 +248,9 @@ def test_family_key_groups_editions() -> None:
     editions = ("QCVN 16:2017/BXD", "QCVN 16:2019/BXD", "QCVN 16:2023/BXD")
     assert {parse_code(c).family_key() for c in editions} == {"qcvn-16-bxd"}
     assert parse_code("TCVN 1873-86").family_key() == parse_code("TCVN 1873:2014").family_key()
-    assert parse_code("QCVN 8-1:2011/BYT").family_key() != parse_code("QCVN 8-2:2011/BYT").family_key()
+    assert (
+        parse_code("QCVN 8-1:2011/BYT").family_key() != parse_code("QCVN 8-2:2011/BYT").family_key()
+    )
     assert parse_code("TCVN ISO 22000:2018").family_key() == "tcvn-iso-22000"
     # instruments have no editions: unrelated circulars with the same number stay apart
     assert parse_code("04/2023/TT-BXD").family_key() != parse_code("04/2019/TT-BXD").family_key()
@@ -330,7 +336,11 @@ def test_parse_partial(text: str, expected: PartialCode | None) -> None:
 @pytest.mark.parametrize(
     ("typed", "matching", "not_matching"),
     [
-        ("TCVN 5603", ["TCVN 5603:2023", "TCVN 5603:2008"], ["TCVN 5604:2023", "QCVN 5603:2023/BYT"]),
+        (
+            "TCVN 5603",
+            ["TCVN 5603:2023", "TCVN 5603:2008"],
+            ["TCVN 5604:2023", "QCVN 5603:2023/BYT"],
+        ),
         ("tcvn 22000", ["TCVN ISO 22000:2018"], ["TCVN 2200:2018"]),
         ("qcvn 8-2", ["QCVN 8-2:2011/BYT"], ["QCVN 8-1:2011/BYT", "QCVN 82:2011/BYT"]),
         ("QCVN 16/BXD", ["QCVN 16:2019/BXD", "QCVN 16:2023/BXD"], ["QCVN 16:2008/BTNMT"]),

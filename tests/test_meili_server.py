@@ -28,7 +28,6 @@ from search.server import (
     check_reachable,
     daemon_dir,
     daemon_status,
-    find_or_install_binary,
     free_port,
     install_from_tarball,
     resolve_server,
@@ -37,12 +36,6 @@ from search.server import (
     verify_binary,
     wait_healthy,
 )
-
-
-@pytest.fixture(scope="session")
-def meili_binary() -> Path:
-    """The real binary, cached in the repo's var/bin so it is downloaded once."""
-    return find_or_install_binary(config.bin_dir())
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 13:32:18.274398
+Create Date: 2026-11-27 13:33:12.251453
 """
 
 from collections.abc import Sequence
