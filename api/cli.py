@@ -99,3 +99,16 @@ def up(ctx: click.Context) -> None:
 
 
 # --- commands from the other packages (each helper registers its group here) --------------
+from search.cli import index_group  # noqa: E402
+
+main.add_command(index_group)
+from ingest.cli import ingest_group  # noqa: E402
+
+main.add_command(ingest_group)
+from api.commands import register as register_api_commands  # noqa: E402
+
+register_api_commands(main)
+from api.reports.cli import COMMANDS as REPORT_COMMANDS  # noqa: E402
+
+for command in REPORT_COMMANDS:
+    main.add_command(command)

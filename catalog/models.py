@@ -24,6 +24,7 @@ from catalog.codes import DocType
 from catalog.vocab import (
     ApiRole,
     CodeScheme,
+    DeclarationKind,
     Equivalence,
     IssuerKind,
     LocalityKind,
@@ -31,6 +32,7 @@ from catalog.vocab import (
     RelationKind,
     Role,
     RunStatus,
+    Scheme,
     Status,
     SubjectKind,
 )
@@ -416,3 +418,110 @@ class AuditLog(SQLModel, table=True):
     record_id: int | None = None
     before: str | None = text_field()
     after: str | None = text_field()
+
+
+# --- declarations, watch lists and webhooks (tools for officials and consultants) ----------
+
+
+class Declaration(Provenance, table=True):
+    """A declaration of conformity, a food self-declaration or a certificate an enterprise holds.
+
+    ``key`` is the natural key: the kind and the registration or certificate number, or,
+    when the register gives none, the kind, enterprise, product, document and date.
+    """
+
+    __tablename__ = "declaration"
+    __table_args__ = (
+        CheckConstraint(
+            "valid_until IS NULL OR valid_until >= declared_on", name="ck_declaration_dates"
+        ),
+        CheckConstraint(
+            "document_code IS NOT NULL OR scheme IS NOT NULL", name="ck_declaration_subject"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, unique=True)
+    kind: DeclarationKind = enum_field(DeclarationKind, index=True)
+    number: str | None = Field(default=None, max_length=120)
+    enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    product_text: str | None = Field(default=None, max_length=300)  # as the register wrote it
+    document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
+    document_code: str | None = Field(default=None, max_length=120)  # canonical
+    scheme: Scheme | None = enum_field(Scheme, nullable=True, index=True)
+    declared_on: date
+    certifying_body: str | None = Field(default=None, max_length=300)
+    valid_until: date | None = None
+    program_supported: bool = False  # supported under the provincial productivity plan
+    note: str | None = text_field()
+    created_at: datetime = timestamp_field()
+    updated_at: datetime = timestamp_field()
+
+
+class WatchList(SQLModel, table=True):
+    """Products and categories an enterprise or consultant follows; ``token`` names its feed."""
+
+    __tablename__ = "watch_list"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    name: str = Field(max_length=200)
+    owner: str | None = Field(default=None, max_length=200)
+    created_at: datetime = timestamp_field()
+
+
+class WatchItem(SQLModel, table=True):
+    """One product or one category (with its descendants) on a watch list."""
+
+    __tablename__ = "watch_item"
+    __table_args__ = (
+        UniqueConstraint("watch_list_id", "product_id", "category_id", name="uq_watch_item"),
+        CheckConstraint(
+            "(product_id IS NULL) <> (category_id IS NULL)", name="ck_watch_item_subject"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_list_id: int = Field(foreign_key="watch_list.id", index=True, ondelete="CASCADE")
+    product_id: int | None = Field(
+        default=None, foreign_key="product.id", index=True, ondelete="CASCADE"
+    )
+    category_id: int | None = Field(
+        default=None, foreign_key="product_category.id", index=True, ondelete="CASCADE"
+    )
+
+
+class Webhook(SQLModel, table=True):
+    """Where to POST a watch list's changes; bodies are signed with HMAC-SHA256 of ``secret``.
+
+    The secret is kept in clear because signing needs it; ``delivered_until`` is the
+    ``changed_at`` of the newest change delivered, the cursor of the next dispatch.
+    """
+
+    __tablename__ = "webhook"
+
+    id: int | None = Field(default=None, primary_key=True)
+    watch_list_id: int = Field(foreign_key="watch_list.id", index=True, ondelete="CASCADE")
+    url: str = Field(max_length=1000)
+    secret: str = Field(max_length=200)
+    active: bool = True
+    created_at: datetime = timestamp_field()
+    delivered_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One attempt to deliver one batch of changes to a webhook: the delivery log."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True, ondelete="CASCADE")
+    delivery_id: str = Field(max_length=64, index=True)  # same for every retry of a batch
+    attempt: int
+    at: datetime = timestamp_field()
+    entries: int  # changes in the batch
+    status_code: int | None = None
+    succeeded: bool = False
+    error: str | None = text_field()
+    duration_ms: int = 0

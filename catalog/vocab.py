@@ -247,3 +247,52 @@ class ApiRole(StrEnum):
     READER = "reader"
     EDITOR = "editor"
     ADMIN = "admin"
+
+
+class DeclarationKind(Labelled):
+    """What an enterprise declared or was certified for (DOMAIN.md §1, conformity)."""
+
+    CONFORMITY_STANDARD = "conformity_standard"
+    CONFORMITY_REGULATION = "conformity_regulation"
+    SELF_DECLARATION = "self_declaration"
+    CERTIFICATION = "certification"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.CONFORMITY_STANDARD: (
+                "Công bố hợp chuẩn",
+                "Declaration of conformity to a standard",
+            ),
+            cls.CONFORMITY_REGULATION: (
+                "Công bố hợp quy",
+                "Declaration of conformity to a regulation",
+            ),
+            cls.SELF_DECLARATION: ("Tự công bố sản phẩm", "Food product self-declaration"),
+            cls.CERTIFICATION: (
+                "Chứng nhận hệ thống, thực hành",
+                "Certification of a system or practice",
+            ),
+        }
+
+
+class Scheme(Labelled):
+    """Management systems and schemes the plan supports enterprises to apply."""
+
+    ISO_9001 = "iso_9001"
+    ISO_22000 = "iso_22000"
+    HACCP = "haccp"
+    VIETGAP = "vietgap"
+    ORGANIC = "organic"
+    TRACEABILITY = "traceability"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.ISO_9001: ("ISO 9001", "ISO 9001 quality management"),
+            cls.ISO_22000: ("ISO 22000", "ISO 22000 food safety management"),
+            cls.HACCP: ("HACCP", "HACCP"),
+            cls.VIETGAP: ("VietGAP", "VietGAP good agricultural practice"),
+            cls.ORGANIC: ("Hữu cơ", "Organic"),
+            cls.TRACEABILITY: ("Truy xuất nguồn gốc", "Traceability"),
+        }

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 13:33:12.251453
+Create Date: 2026-11-27 13:37:28.455184
 """
 
 from collections.abc import Sequence
@@ -130,6 +130,16 @@ def upgrade() -> None:
             batch_op.f("ix_product_category_parent_id"), ["parent_id"], unique=False
         )
 
+    op.create_table(
+        "watch_list",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("owner", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token"),
+    )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -277,6 +287,23 @@ def upgrade() -> None:
     with op.batch_alter_table("locality_succession", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_locality_succession_successor_id"), ["successor_id"], unique=False
+        )
+
+    op.create_table(
+        "webhook",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("watch_list_id", sa.Integer(), nullable=False),
+        sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+        sa.Column("secret", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("delivered_until", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["watch_list_id"], ["watch_list.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("webhook", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_watch_list_id"), ["watch_list_id"], unique=False
         )
 
     op.create_table(
@@ -481,6 +508,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_product_producer_id"), ["producer_id"], unique=False)
 
     op.create_table(
+        "webhook_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("webhook_id", sa.Integer(), nullable=False),
+        sa.Column("delivery_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("attempt", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("succeeded", sa.Boolean(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("duration_ms", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["webhook_id"], ["webhook.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_delivery_delivery_id"), ["delivery_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_delivery_webhook_id"), ["webhook_id"], unique=False
+        )
+
+    op.create_table(
         "applicability_rule",
         sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("source_ref", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
@@ -578,6 +628,97 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_rule_subject_code", ["subject_kind", "subject_code"], unique=False
         )
+
+    op.create_table(
+        "declaration",
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
+        sa.Column("source_ref", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("content_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("ingest_run_id", sa.Integer(), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "conformity_standard",
+                "conformity_regulation",
+                "self_declaration",
+                "certification",
+                name="ck_declarationkind",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("number", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Integer(), nullable=True),
+        sa.Column("product_text", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("document_id", sa.Integer(), nullable=True),
+        sa.Column("document_code", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column(
+            "scheme",
+            sa.Enum(
+                "iso_9001",
+                "iso_22000",
+                "haccp",
+                "vietgap",
+                "organic",
+                "traceability",
+                name="ck_scheme",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("declared_on", sa.Date(), nullable=False),
+        sa.Column("certifying_body", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("program_supported", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "document_code IS NOT NULL OR scheme IS NOT NULL", name="ck_declaration_subject"
+        ),
+        sa.CheckConstraint(
+            "valid_until IS NULL OR valid_until >= declared_on", name="ck_declaration_dates"
+        ),
+        sa.ForeignKeyConstraint(
+            ["document_id"],
+            ["document.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["ingest_run_id"],
+            ["ingest_run.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["product_id"],
+            ["product.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("key"),
+    )
+    with op.batch_alter_table("declaration", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_declaration_document_id"), ["document_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_declaration_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_declaration_ingest_run_id"), ["ingest_run_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_declaration_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_declaration_product_id"), ["product_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_declaration_scheme"), ["scheme"], unique=False)
 
     op.create_table(
         "document_ics",
@@ -681,11 +822,41 @@ def upgrade() -> None:
     with op.batch_alter_table("product_code", schema=None) as batch_op:
         batch_op.create_index("ix_product_code_lookup", ["scheme", "code"], unique=False)
 
+    op.create_table(
+        "watch_item",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("watch_list_id", sa.Integer(), nullable=False),
+        sa.Column("product_id", sa.Integer(), nullable=True),
+        sa.Column("category_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "(product_id IS NULL) <> (category_id IS NULL)", name="ck_watch_item_subject"
+        ),
+        sa.ForeignKeyConstraint(["category_id"], ["product_category.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["product_id"], ["product.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["watch_list_id"], ["watch_list.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("watch_list_id", "product_id", "category_id", name="uq_watch_item"),
+    )
+    with op.batch_alter_table("watch_item", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_watch_item_category_id"), ["category_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_watch_item_product_id"), ["product_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_watch_item_watch_list_id"), ["watch_list_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("watch_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_watch_item_watch_list_id"))
+        batch_op.drop_index(batch_op.f("ix_watch_item_product_id"))
+        batch_op.drop_index(batch_op.f("ix_watch_item_category_id"))
+
+    op.drop_table("watch_item")
     with op.batch_alter_table("product_code", schema=None) as batch_op:
         batch_op.drop_index("ix_product_code_lookup")
 
@@ -706,6 +877,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_document_ics_ics_code"))
 
     op.drop_table("document_ics")
+    with op.batch_alter_table("declaration", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_declaration_scheme"))
+        batch_op.drop_index(batch_op.f("ix_declaration_product_id"))
+        batch_op.drop_index(batch_op.f("ix_declaration_kind"))
+        batch_op.drop_index(batch_op.f("ix_declaration_ingest_run_id"))
+        batch_op.drop_index(batch_op.f("ix_declaration_enterprise_id"))
+        batch_op.drop_index(batch_op.f("ix_declaration_document_id"))
+
+    op.drop_table("declaration")
     with op.batch_alter_table("applicability_rule", schema=None) as batch_op:
         batch_op.drop_index("ix_rule_subject_code")
         batch_op.drop_index(batch_op.f("ix_applicability_rule_product_id"))
@@ -714,6 +894,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_applicability_rule_category_id"))
 
     op.drop_table("applicability_rule")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_webhook_id"))
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_delivery_id"))
+
+    op.drop_table("webhook_delivery")
     with op.batch_alter_table("product", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_product_producer_id"))
         batch_op.drop_index(batch_op.f("ix_product_locality_id"))
@@ -735,6 +920,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_document_compact"))
 
     op.drop_table("document")
+    with op.batch_alter_table("webhook", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_watch_list_id"))
+
+    op.drop_table("webhook")
     with op.batch_alter_table("locality_succession", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_locality_succession_successor_id"))
 
@@ -762,6 +951,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_log_api_key_id"))
 
     op.drop_table("audit_log")
+    op.drop_table("watch_list")
     with op.batch_alter_table("product_category", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_product_category_parent_id"))
 

@@ -1,0 +1,140 @@
+"""The Litestar application: ``create_app()`` wires settings, database, search and routes.
+
+Everything lives under ``/api/v1`` except ``/health`` and ``/ready``. The OpenAPI 3.1 schema
+is at ``/api/v1/schema/openapi.json`` with interactive docs at ``/api/v1/schema`` (Scalar) and
+``/api/v1/schema/swagger``.
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from sqlalchemy import Engine
+
+from api.auth import KEY_HEADER, client_identity
+from api.caching import HttpCachingMiddleware
+from api.controllers.admin import AdminController, RuleController
+from api.controllers.applicable import applicable_by_text
+from api.controllers.documents import DocumentController, DraftController
+from api.controllers.products import ProductController
+from api.controllers.reference import categories, issuers
+from api.controllers.search import search as search_handler
+from api.controllers.system import health, ready
+from api.deps import DEPENDENCIES
+from api.problems import problem_handlers
+from api.reindex import Reindexer
+from api.reports import REPORT_HANDLERS
+from api.services.answers import AnswerService
+from api.settings import ApiSettings
+from api.web import web_router
+from catalog.store import make_engine
+from search.query import SearchService
+
+API_PREFIX = "/api/v1"
+_NO_STORE = ("/health", "/ready")
+
+
+def create_app(
+    settings: ApiSettings | None = None,
+    *,
+    engine: Engine | None = None,
+    search: SearchService | None = None,
+) -> Litestar:
+    """The application for ``settings`` (default: from the environment).
+
+    ``engine`` and ``search`` may be given (tests, benchmarks); otherwise they are made from
+    the settings, and search is off when no Meilisearch URL is configured.
+    """
+    settings = settings or ApiSettings.from_env()
+    engine = engine or make_engine(settings.database_url)
+    if search is None and settings.meili_url:
+        search = SearchService(settings.meili_url, settings.meili_search_key, settings.index_prefix)
+    reindex = (
+        Reindexer(engine, settings.meili_url, settings.meili_master_key, settings.index_prefix)
+        if settings.meili_url and settings.meili_master_key
+        else None
+    )
+
+    async def close_search(app: Litestar) -> None:
+        if app.state.search is not None:
+            await app.state.search.aclose()
+
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[
+            ProductController,
+            applicable_by_text,
+            DocumentController,
+            DraftController,
+            RuleController,
+            AdminController,
+            search_handler,
+            categories,
+            issuers,
+            *REPORT_HANDLERS,
+        ],
+    )
+    middleware = [
+        DefineMiddleware(HttpCachingMiddleware, max_age=settings.cache_max_age, no_store=_NO_STORE)
+    ]
+    if settings.rate_limit_per_minute:
+        middleware.insert(
+            0,
+            RateLimitConfig(
+                rate_limit=("minute", settings.rate_limit_per_minute),
+                identifier_for_request=client_identity,
+                exclude=["/health", "/ready", f"{API_PREFIX}/schema"],
+            ).middleware,
+        )
+    app = Litestar(
+        route_handlers=[health, ready, api, web_router],
+        dependencies=DEPENDENCIES,
+        exception_handlers=problem_handlers(),
+        middleware=middleware,
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=500, gzip_compress_level=6
+        ),
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+            allow_headers=[KEY_HEADER, "Authorization", "Content-Type", "If-None-Match"],
+            expose_headers=["ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"],
+        )
+        if settings.cors_origins
+        else None,
+        openapi_config=OpenAPIConfig(
+            title="tieuchuan API",
+            version="1.0.0",
+            description=(
+                "Vietnamese standards (TCVN), technical regulations (QCVN, QCĐP) and legal "
+                "instruments, and which of them apply to Tuyên Quang's products, why, and as of "
+                "when. Errors are application/problem+json (RFC 9457). Writes need an API key "
+                f"in the {KEY_HEADER} header."
+            ),
+            path=f"{API_PREFIX}/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(
+                        type="apiKey", name=KEY_HEADER, security_scheme_in="header"
+                    )
+                }
+            ),
+        ),
+        on_shutdown=[close_search],
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.search = search
+    app.state.reindex = reindex
+    app.state.answers = AnswerService(
+        engine, size=settings.answer_cache_size, ttl=settings.answer_cache_seconds
+    )
+    return app

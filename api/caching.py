@@ -1,0 +1,94 @@
+"""HTTP caching: Cache-Control on every response, ETag on successful GETs, 304 on a match."""
+
+from __future__ import annotations
+
+import hashlib
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class HttpCachingMiddleware:
+    """Buffers GET/HEAD 200 responses, tags them with a hash of the body, answers 304 on match.
+
+    The hash covers the body as sent (after compression), so each encoding has its own tag.
+    Successful GETs may be cached ``max_age`` seconds (except ``no_store`` paths); anything
+    else is ``no-store``. A handler's own Cache-Control wins.
+    """
+
+    def __init__(self, app: ASGIApp, max_age: int, no_store: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.cache_control = f"public, max-age={max_age}"
+        self.no_store = no_store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "HEAD") or scope["path"] in self.no_store:
+            await self.app(scope, receive, _with_cache_control(send, "no-store"))
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+        passthrough = False
+
+        async def buffered(message: Message) -> None:
+            nonlocal start, passthrough
+            if passthrough:
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                if message["status"] != 200:
+                    passthrough = True
+                    _set_default(message, "no-store")
+                    await send(message)
+                    return
+                _set_default(message, self.cache_control)
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            await self._finish(scope, start, b"".join(chunks), send)
+
+        await self.app(scope, receive, buffered)
+
+    @staticmethod
+    async def _finish(scope: Scope, start: Message, body: bytes, send: Send) -> None:
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        headers = MutableScopeHeaders(start)
+        headers["ETag"] = etag
+        wanted = _if_none_match(scope)
+        if etag in wanted or "*" in wanted:
+            headers = MutableScopeHeaders(start)
+            for name in ("content-length", "content-type", "content-encoding"):
+                if name in headers:
+                    del headers[name]
+            start["status"] = 304
+            await send(start)
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
+def _if_none_match(scope: Scope) -> set[str]:
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            return {tag.strip().removeprefix("W/") for tag in value.decode("latin-1").split(",")}
+    return set()
+
+
+def _set_default(start: Message, cache_control: str) -> None:
+    headers = MutableScopeHeaders(start)
+    if "cache-control" not in headers:
+        headers["Cache-Control"] = cache_control
+
+
+def _with_cache_control(send: Send, cache_control: str) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            _set_default(message, cache_control)
+        await send(message)
+
+    return wrapped

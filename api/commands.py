@@ -1,0 +1,215 @@
+"""Commands of the API package: ``serve``, ``apply`` and ``keys``."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from sqlmodel import Session, col, select
+
+from catalog.applicability import Applicability, Entry, ProductNotFound, applicable
+from catalog.models import ApiKey, utcnow
+from catalog.store import database_url, display_url, make_engine
+from catalog.vocab import ApiRole, Role
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--workers", type=int, default=1, show_default=True, help="Server processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the HTTP API (docs at /api/v1/schema) with the configured database and Meilisearch.
+
+    Without MEILI_URL, the Meilisearch started by `tieuchuan meili start` is used if running;
+    otherwise search endpoints answer 503 and /ready says why.
+    """
+    import uvicorn
+
+    from catalog.paths import var_dir
+    from search import indexer
+    from search.server import MeiliError, resolve_server
+
+    if not os.environ.get("MEILI_URL"):
+        try:
+            url, master = resolve_server(var_dir())
+            os.environ["MEILI_URL"] = url
+            if master:
+                os.environ.setdefault("MEILI_MASTER_KEY", master)
+        except MeiliError as exc:
+            click.echo(f"search: off ({exc})")
+    if os.environ.get("MEILI_URL") and not os.environ.get("MEILI_SEARCH_KEY"):
+        try:
+            os.environ["MEILI_SEARCH_KEY"] = indexer.ensure_search_key(
+                os.environ["MEILI_URL"],
+                os.environ.get("MEILI_MASTER_KEY"),
+                prefix=os.environ.get("MEILI_INDEX_PREFIX", ""),
+            )
+        except MeiliError as exc:
+            click.echo(f"search: no search key ({exc})")
+    click.echo(f"database: {display_url(database_url())}")
+    click.echo(f"search:   {os.environ.get('MEILI_URL') or 'not configured'}")
+    click.echo(f"API:      http://{host}:{port}/api/v1  (docs http://{host}:{port}/api/v1/schema)")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@click.command("apply")
+@click.argument("product")
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day asked about (default: today).",
+)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=None)
+@click.option("--mandatory-only", is_flag=True, help="Only mandatory documents.")
+@click.option(
+    "--csv", "csv_path", type=click.Path(path_type=Path), help="Also write a CSV checklist."
+)
+@click.option(
+    "--xlsx", "xlsx_path", type=click.Path(path_type=Path), help="Also write an XLSX checklist."
+)
+def apply_command(
+    product: str,
+    as_of: datetime | None,
+    role: str | None,
+    mandatory_only: bool,
+    csv_path: Path | None,
+    xlsx_path: Path | None,
+) -> None:
+    """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why."""
+    from api.services import checklist
+
+    engine = make_engine()
+    started = time.perf_counter()
+    with Session(engine) as session:
+        try:
+            answer = applicable(
+                session,
+                product,
+                as_of.date() if as_of else None,
+                role=Role(role) if role else None,
+                mandatory_only=mandatory_only,
+            )
+        except ProductNotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    elapsed = (time.perf_counter() - started) * 1000
+    click.echo(render(answer))
+    click.echo(
+        f"\n{len(answer.entries)} in force ({len(answer.mandatory)} mandatory), "
+        f"{len(answer.upcoming)} upcoming, {len(answer.withdrawn)} withdrawn, "
+        f"{len(answer.out_of_scope)} out of scope; answered in {elapsed:.0f} ms "
+        f"from {display_url(database_url())}"
+    )
+    if csv_path:
+        csv_path.write_bytes(checklist.to_csv(answer))
+        click.echo(f"wrote {csv_path}")
+    if xlsx_path:
+        xlsx_path.write_bytes(checklist.to_xlsx(answer))
+        click.echo(f"wrote {xlsx_path}")
+
+
+def render(answer: Applicability) -> str:
+    """The answer as a plain-text table, one block per document."""
+    p = answer.product
+    lines = [
+        f"{p.name_vi} [{p.slug}] — {p.category or 'no category'}, "
+        f"{p.locality or 'locality unknown'}",
+        f"as of {answer.as_of.isoformat()}",
+    ]
+    sections = [
+        ("MANDATORY", answer.mandatory),
+        ("VOLUNTARY", answer.voluntary),
+        ("UPCOMING (not yet in force)", answer.upcoming),
+        ("WITHDRAWN (no successor)", answer.withdrawn),
+        ("OUT OF SCOPE", answer.out_of_scope),
+    ]
+    for title, entries in sections:
+        if not entries:
+            continue
+        lines += ["", f"{title} ({len(entries)})"]
+        lines += [_row(i, e) for i, e in enumerate(entries, 1)]
+    if not any(entries for _, entries in sections):
+        lines += ["", "nothing applies (no rule reaches this product)"]
+    return "\n".join(lines)
+
+
+def _row(index: int, entry: Entry) -> str:
+    doc = entry.document
+    roles = ", ".join(r.label_en.lower() for r in entry.roles)
+    since = f", from {doc.effective_from.isoformat()}" if doc.effective_from else ""
+    head = f"{index:>3}. {doc.code:<24} {roles:<30} {doc.title_vi or ''}"
+    lines = [head.rstrip(), f"       status: {doc.status.label_en.lower()}{since}"]
+    lines += [
+        f"       why: {r.text}"
+        + (f" (cites {r.cited_edition})" if r.cited_edition else "")
+        + (f" — if {r.condition}" if r.condition else "")
+        + (f" — basis {r.legal_basis}" if r.legal_basis else "")
+        for r in entry.reasons
+    ]
+    lines += [f"       note: {n}" for n in entry.notes]
+    return "\n".join(lines)
+
+
+@click.group("keys")
+def keys_group() -> None:
+    """Issue, list and revoke API keys (only their SHA-256 is stored)."""
+
+
+@keys_group.command("create")
+@click.option("--role", type=click.Choice([r.value for r in ApiRole]), required=True)
+@click.option("--name", default=None, help="Who or what the key is for (default: role and date).")
+def keys_create(role: str, name: str | None) -> None:
+    """Issue a key with ROLE; it is printed once and cannot be recovered."""
+    from api.auth import issue_key
+
+    engine = make_engine()
+    with Session(engine) as session:
+        issued = issue_key(session, name or f"{role} {date.today().isoformat()}", ApiRole(role))
+    click.echo(
+        f"issued key #{issued.id} {issued.name!r} with role {issued.role} "
+        f"in {display_url(database_url())}"
+    )
+    click.echo(f"key (shown once; send it as X-API-Key): {issued.key}")
+
+
+@keys_group.command("list")
+def keys_list() -> None:
+    """List keys: id, prefix, role, name, created, revoked."""
+    with Session(make_engine()) as session:
+        rows = session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()
+    for k in rows:
+        revoked = f" revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else ""
+        click.echo(
+            f"#{k.id} {k.prefix}… {k.role:<7} {k.name} (created {k.created_at:%Y-%m-%d}){revoked}"
+        )
+    click.echo(f"{len(rows)} key(s)")
+
+
+@keys_group.command("revoke")
+@click.argument("key_id", type=int)
+def keys_revoke(key_id: int) -> None:
+    """Revoke key KEY_ID: it stops working at once."""
+    with Session(make_engine()) as session:
+        key = session.get(ApiKey, key_id)
+        if key is None:
+            raise click.ClickException(f"no key #{key_id}")
+        key.revoked_at = key.revoked_at or utcnow()
+        session.add(key)
+        session.commit()
+        click.echo(f"revoked key #{key.id} {key.prefix}… ({key.name})")
+
+
+def register(main: click.Group) -> None:
+    for command in (serve, apply_command, keys_group):
+        main.add_command(command)

@@ -1,0 +1,168 @@
+"""Products, and what applies to them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import anyio
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import JSONBody, Parameter
+
+from api.auth import requires
+from api.deps import AuditLog, DbSession, after_write
+from api.problems import problem_responses
+from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
+from api.services import checklist
+from api.services.answers import AnswerService
+from api.services.products import ProductService
+from catalog.applicability import Applicability
+from catalog.vocab import ApiRole, ProductKind, Role
+
+ProductRef = Annotated[
+    str,
+    Parameter(description="Product id, slug, name or alias", min_length=1, max_length=200),
+]
+AsOf = Annotated[
+    date | None, Parameter(description="The day asked about (default: today)", required=False)
+]
+RoleFilter = Annotated[Role | None, Parameter(description="Only entries with this role")]
+MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
+
+
+async def answer_for(
+    request: Request, reference: str, as_of: date | None, role: Role | None, mandatory_only: bool
+) -> Applicability:
+    """The engine's answer, from the cache or computed in a worker thread."""
+    answers: AnswerService = request.app.state.answers
+    key = (reference, as_of or date.today(), role, mandatory_only)
+    return answers.cached(key) or await anyio.to_thread.run_sync(answers.compute, key)
+
+
+def _attachment(name: str) -> str:
+    return f'attachment; filename="{name}"'
+
+
+class ProductController(Controller):
+    path = "/products"
+    tags = ("products",)
+
+    @get("/", summary="List products", sync_to_thread=True)
+    def list_products(
+        self,
+        db_session: DbSession,
+        q: Annotated[
+            str | None, Parameter(description="Words of the name or an alias", max_length=200)
+        ] = None,
+        kind: ProductKind | None = None,
+        category: Annotated[
+            str | None, Parameter(description="Category slug (with subcategories)", max_length=200)
+        ] = None,
+        locality: Annotated[
+            str | None,
+            Parameter(description="Locality slug (with the places in it)", max_length=200),
+        ] = None,
+        ocop_stars: Annotated[int | None, Parameter(ge=1, le=5)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0, le=1_000_000)] = 0,
+    ) -> ProductPage:
+        return ProductService(db_session).list(
+            q=q,
+            kind=kind,
+            category=category,
+            locality=locality,
+            ocop_stars=ocop_stars,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/{ref:str}", summary="One product", sync_to_thread=True, responses=problem_responses(404))
+    def get_product(self, db_session: DbSession, ref: ProductRef) -> ProductDetail:
+        service = ProductService(db_session)
+        return service.detail(service.find(ref))
+
+    @get(
+        "/{ref:str}/applicable",
+        summary="What applies to the product on a day, and why",
+        responses=problem_responses(404),
+    )
+    async def applicable(
+        self,
+        request: Request,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        role: RoleFilter = None,
+        mandatory_only: MandatoryOnly = False,
+    ) -> Applicability:
+        return await answer_for(request, ref, as_of, role, mandatory_only)
+
+    @get(
+        "/{ref:str}/checklist.csv",
+        summary="The answer as a CSV compliance checklist",
+        media_type="text/csv; charset=utf-8",
+        responses=problem_responses(404),
+    )
+    async def checklist_csv(
+        self, request: Request, ref: ProductRef, as_of: AsOf = None
+    ) -> Response[bytes]:
+        answer = await answer_for(request, ref, as_of, None, False)
+        return Response(
+            checklist.to_csv(answer),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": _attachment(checklist.filename(answer, "csv"))},
+        )
+
+    @get(
+        "/{ref:str}/checklist.xlsx",
+        summary="The answer as an XLSX compliance checklist",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        responses=problem_responses(404),
+    )
+    async def checklist_xlsx(
+        self, request: Request, ref: ProductRef, as_of: AsOf = None
+    ) -> Response[bytes]:
+        answer = await answer_for(request, ref, as_of, None, False)
+        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer)
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": _attachment(checklist.filename(answer, "xlsx"))},
+        )
+
+    @post(
+        "/",
+        summary="Create a product (editor)",
+        guards=[requires(ApiRole.EDITOR)],
+        sync_to_thread=True,
+        responses=problem_responses(400, 401, 403, 409),
+    )
+    def create_product(
+        self,
+        request: Request,
+        db_session: DbSession,
+        audit: AuditLog,
+        data: JSONBody[ProductCreate],
+    ) -> ProductDetail:
+        detail = ProductService(db_session).create(data, audit)
+        after_write(request)
+        return detail
+
+    @patch(
+        "/{ref:str}",
+        summary="Change a product (editor)",
+        guards=[requires(ApiRole.EDITOR)],
+        sync_to_thread=True,
+        responses=problem_responses(400, 401, 403, 404),
+    )
+    def update_product(
+        self,
+        request: Request,
+        db_session: DbSession,
+        audit: AuditLog,
+        ref: ProductRef,
+        data: JSONBody[ProductUpdate],
+    ) -> ProductDetail:
+        service = ProductService(db_session)
+        detail = service.update(service.find(ref), data, audit)
+        after_write(request)
+        return detail

@@ -1,0 +1,50 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+import anyio
+from litestar import Request, Response, get
+from litestar.openapi import ResponseSpec
+from sqlalchemy import text
+
+from api.schemas import Health, Readiness
+from search.server import MeiliError
+
+
+@get("/health", summary="The process answers", tags=["system"])
+async def health() -> Health:
+    """Always ``ok`` while the server runs (the cheapest JSON answer: the framework's floor)."""
+    return Health(status="ok")
+
+
+@get(
+    "/ready",
+    summary="Database and Meilisearch are reachable",
+    tags=["system"],
+    responses={503: ResponseSpec(data_container=Readiness, description="Not ready")},
+)
+async def ready(request: Request) -> Response[Readiness]:
+    state = request.app.state
+
+    def check_database() -> str:
+        try:
+            with state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            return f"unreachable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+        return "ok"
+
+    database = await anyio.to_thread.run_sync(check_database)
+    search = "not configured (set MEILI_URL)"
+    if state.search is not None:
+        try:
+            with anyio.fail_after(2):
+                await state.search.index_version()
+            search = "ok"
+        except (MeiliError, TimeoutError) as exc:
+            search = f"unreachable: {exc}"
+    ok = database == "ok" and search == "ok"
+    return Response(
+        Readiness(status="ready" if ok else "not ready", database=database, search=search),
+        status_code=200 if ok else 503,
+    )

@@ -1,0 +1,170 @@
+"""Errors as ``application/problem+json`` (RFC 9457): a title, a detail, and what to do next.
+
+Every exception leaving a handler passes through :func:`problem_handlers`; validation errors
+name the offending field, unknown products and codes carry suggestions.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi import ResponseSpec
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("tieuchuan.api")
+
+
+class Problem(HTTPException):
+    """An error with a title (the kind of problem) and a detail (this occurrence)."""
+
+    def __init__(
+        self,
+        status_code: int,
+        title: str,
+        detail: str,
+        *,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail=detail, status_code=status_code, headers=headers)
+        self.title = title
+        self.type_ = type_
+        self.fields = extra
+
+
+class NotFound(Problem):
+    """Unknown product or document, with the nearest known ones."""
+
+    def __init__(self, what: str, reference: str, suggestions: list[dict[str, Any]]) -> None:
+        hint = (
+            "; did you mean " + ", ".join(s["name"] for s in suggestions[:5]) if suggestions else ""
+        )
+        super().__init__(
+            404,
+            f"Unknown {what}",
+            f"no {what} matches {reference!r}{hint}",
+            suggestions=suggestions,
+        )
+
+
+def problem_response(
+    status: int, title: str, detail: str, instance: str | None = None, **extra: Any
+) -> Response:
+    body: dict[str, Any] = {"type": extra.pop("type_", "about:blank"), "title": title}
+    body |= {"status": status, "detail": detail}
+    if instance:
+        body["instance"] = instance
+    body |= extra
+    return Response(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _problem(request: Request, exc: Problem) -> Response:
+    response = problem_response(
+        exc.status_code, exc.title, exc.detail, request.url.path, type_=exc.type_, **exc.fields
+    )
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def _validation(request: Request, exc: ValidationException) -> Response:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.append(
+                {
+                    "field": item.get("key"),
+                    "in": item.get("source"),
+                    "message": item.get("message"),
+                }
+            )
+    named = [
+        f"{e['in'] + ' ' if e['in'] else ''}field {e['field']!r}: {e['message']}"
+        for e in errors
+        if e["field"]
+    ]
+    detail = "; ".join(named) or exc.detail or "the request is not valid"
+    return problem_response(400, "Invalid request", detail, request.url.path, errors=errors)
+
+
+def _http(request: Request, exc: HTTPException) -> Response:
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = "Error"
+    detail = (
+        exc.detail
+        if exc.detail and exc.detail != title
+        else _DEFAULT_DETAIL.get(exc.status_code, title)
+    )
+    response = problem_response(exc.status_code, title, detail, request.url.path)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(
+        500,
+        "Internal Server Error",
+        f"the server failed on this request ({type(exc).__name__}); it has been logged",
+        request.url.path,
+    )
+
+
+_DEFAULT_DETAIL = {
+    401: "this operation needs an API key in the X-API-Key header",
+    404: "no such resource",
+    405: "this method is not allowed on this resource",
+    429: "too many requests: slow down and retry after the time in RateLimit-Reset",
+}
+
+
+def problem_handlers() -> dict:
+    return {
+        Problem: _problem,
+        ValidationException: _validation,
+        HTTPException: _http,
+        Exception: _unexpected,
+    }
+
+
+class ProblemDetail(msgspec.Struct, kw_only=True):
+    """RFC 9457 problem details (some problems add ``errors`` or ``suggestions``)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, Any]] | None = None
+    suggestions: list[dict[str, Any]] | None = None
+
+
+_DESCRIPTIONS = {
+    400: "Invalid request: the detail names the field",
+    401: "An API key is needed",
+    403: "The API key's role is not enough",
+    404: "Not found; suggestions name the nearest matches",
+    409: "Conflicts with what exists",
+    502: "Search failed",
+    503: "A dependency is unavailable",
+}
+
+
+def problem_responses(*codes: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problem responses a handler may give."""
+    return {
+        code: ResponseSpec(
+            data_container=ProblemDetail,
+            description=_DESCRIPTIONS.get(code, HTTPStatus(code).phrase),
+            media_type=PROBLEM_JSON,
+            generate_examples=False,
+        )
+        for code in codes
+    }

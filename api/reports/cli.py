@@ -1,0 +1,156 @@
+"""Commands for officials: `reports …`, `declarations import`, `webhooks deliver`."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+from sqlmodel import Session
+
+from catalog.reports.changes import changes
+from catalog.reports.gaps import Gap, gap_report, gap_tables
+from catalog.reports.indicators import indicator_tables, indicators
+from catalog.reports.tables import workbook
+from catalog.store import display_url, make_engine
+from catalog.webhooks import RetryPolicy, dispatch
+from ingest.declarations import import_declarations
+
+_DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group("reports")
+def reports_group() -> None:
+    """Reports for officials: gaps and overlaps, the change feed, the plan's indicators."""
+
+
+@reports_group.command("gaps")
+@click.option("--as-of", type=_DAY, default=None, help="Day to answer for (default today).")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the report as a workbook here.",
+)
+@click.option("--show", type=int, default=10, show_default=True, help="Rows listed per section.")
+def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> None:
+    """Products with no regulation, standard or test method; stale citations; overlaps."""
+    engine = make_engine()
+    started = time.perf_counter()
+    with Session(engine) as session:
+        report = gap_report(session, as_of.date() if as_of else None)
+    seconds = time.perf_counter() - started
+    click.echo(f"gap report for {report.as_of} on {display_url(str(engine.url))} ({seconds:.1f} s)")
+    for name, value in report.headline.items():
+        click.echo(f"  {name:32} {value}")
+    for gap in Gap:
+        missing = [p.product.name_vi for p in report.product_gaps if gap in p.gaps]
+        click.echo(f"\n{gap.label_vi} ({len(missing)}):")
+        for name in missing[:show]:
+            click.echo(f"  - {name}")
+        if len(missing) > show:
+            click.echo(f"  … and {len(missing) - show} more")
+    click.echo(f"\nStale citations ({len(report.stale)}):")
+    for stale in report.stale[:show]:
+        now = stale.in_force or "no successor"
+        click.echo(
+            f"  - {stale.cited} ({stale.cited_status}; now {now}) via {stale.via}: "
+            f"{len(stale.products)} product(s)"
+        )
+    click.echo(f"\nOverlaps ({len(report.overlaps)}):")
+    for overlap in report.overlaps[:show]:
+        click.echo(
+            f"  - {overlap.category}: {overlap.role.label_vi}: "
+            f"{', '.join(overlap.documents)} ({len(overlap.products)} product(s))"
+        )
+    if xlsx_path:
+        xlsx_path.write_bytes(workbook(gap_tables(report), [f"Báo cáo rà soát {report.as_of}"]))
+        click.echo(f"\nwrote {xlsx_path}")
+
+
+@reports_group.command("indicators")
+@click.option("--as-of", type=_DAY, default=None, help="Day to answer for (default today).")
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the indicators as a workbook here.",
+)
+def indicators_command(as_of: datetime | None, xlsx_path: Path | None) -> None:
+    """The plan's indicators by year, against its targets."""
+    with Session(make_engine()) as session:
+        report = indicators(session, as_of.date() if as_of else None)
+    click.echo(f"{report.plan.title}\nas of {report.as_of}")
+    for series in report.series:
+        values = ", ".join(f"{p.on.year}: {p.value:g}" for p in series.points)
+        goal = (
+            f" (target {series.target.comparator} {series.target.value:g})" if series.target else ""
+        )
+        click.echo(f"  {series.key:28} {values}{goal}")
+    for status in report.targets:
+        state = {True: "met", False: "not met", None: "not measured here"}[status.met]
+        click.echo(f"  target {status.target.key:24} {state}")
+    if xlsx_path:
+        xlsx_path.write_bytes(workbook(indicator_tables(report), [report.plan.title]))
+        click.echo(f"wrote {xlsx_path}")
+
+
+@reports_group.command("changes")
+@click.option("--days", type=int, default=30, show_default=True, help="How far back.")
+def changes_command(days: int) -> None:
+    """Documents added, updated, superseded or withdrawn in the last days."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    with Session(make_engine()) as session:
+        entries = changes(session, since)
+    click.echo(f"{len(entries)} change(s) since {since:%Y-%m-%d %H:%M} UTC")
+    for entry in entries:
+        click.echo(
+            f"  {entry.at:%Y-%m-%d %H:%M}  {entry.title}  ({len(entry.products)} product(s))"
+        )
+
+
+@click.group("declarations")
+def declarations_group() -> None:
+    """The register of conformity declarations, self-declarations and certificates."""
+
+
+@declarations_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def declarations_import(path: Path) -> None:
+    """Import the officials' register (XLSX or CSV); bad rows are rejected with the reason."""
+    summary = import_declarations(make_engine(), path)
+    click.echo(summary.line())
+    if summary.rejected:
+        click.echo("see the rejects with `tieuchuan ingest report`")
+
+
+@click.group("webhooks")
+def webhooks_group() -> None:
+    """Webhooks of watch lists."""
+
+
+@webhooks_group.command("deliver")
+@click.option("--attempts", type=int, default=5, show_default=True)
+@click.option(
+    "--first-delay",
+    type=float,
+    default=2.0,
+    show_default=True,
+    help="Seconds before the first retry; doubles each time.",
+)
+def webhooks_deliver(attempts: int, first_delay: float) -> None:
+    """Send every watch list's new changes to its webhooks (signed, retried, logged)."""
+    with Session(make_engine(), expire_on_commit=False) as session:
+        summary = dispatch(session, policy=RetryPolicy(attempts=attempts, first_delay=first_delay))
+    click.echo(
+        f"{summary.webhooks} webhook(s): {summary.delivered} batch(es) delivered "
+        f"({summary.changes} change(s)), {summary.failed} failed, {summary.attempts} attempt(s)"
+    )
+    for failure in summary.failures:
+        click.echo(f"  failed: {failure}")
+
+
+COMMANDS = (reports_group, declarations_group, webhooks_group)

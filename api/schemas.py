@@ -1,0 +1,293 @@
+"""Request and response bodies of the API (msgspec structs: validated, fast, in the schema).
+
+The applicability answer itself is the engine's dataclasses (:mod:`catalog.applicability`),
+served as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta, Struct
+
+from catalog.applicability import Applicability
+from catalog.codes import DocType
+from catalog.vocab import ApiRole, ProductKind, RelationKind, Role, Status, SubjectKind
+
+Name = Annotated[str, Meta(min_length=1, max_length=300)]
+Text = Annotated[str, Meta(max_length=20_000)]
+HsCode = Annotated[str, Meta(pattern=r"^[0-9]{2,10}$")]
+IcsCode = Annotated[str, Meta(pattern=r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$")]
+Stars = Annotated[int, Meta(ge=1, le=5)]
+Ref = Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+# --- products ------------------------------------------------------------------------------
+
+
+class ProductSummary(Struct, kw_only=True):
+    id: int
+    slug: str
+    name_vi: str
+    name_en: str | None
+    kind: ProductKind
+    category: str | None
+    locality: str | None
+    ocop_stars: int | None
+    geographical_indication: bool
+
+
+class ProductDetail(ProductSummary, kw_only=True):
+    category_path: list[str]
+    hs_codes: list[str]
+    ics_codes: list[str]
+    aliases: list[str]
+    ocop_decision: str | None
+    ocop_rated_on: date | None
+    ocop_valid_until: date | None
+    producer: str | None
+    description: str | None
+    updated_at: datetime
+
+
+class Page(Struct, kw_only=True):
+    total: int
+    limit: int
+    offset: int
+
+
+class ProductPage(Page, kw_only=True):
+    items: list[ProductSummary]
+
+
+class ProductCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    name_vi: Name
+    kind: ProductKind
+    name_en: Name | None = None
+    category: Ref | None = None  # category slug
+    locality: Ref | None = None  # locality slug
+    geographical_indication: bool = False
+    ocop_stars: Stars | None = None
+    ocop_decision: Annotated[str, Meta(max_length=120)] | None = None
+    hs_codes: list[HsCode] = msgspec.field(default_factory=list)
+    ics_codes: list[IcsCode] = msgspec.field(default_factory=list)
+    aliases: list[Name] = msgspec.field(default_factory=list)
+    description: Text | None = None
+
+
+class ProductUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
+    """Only the fields sent are changed; ``null`` clears an optional field."""
+
+    name_vi: Name | msgspec.UnsetType = msgspec.UNSET
+    name_en: Name | msgspec.UnsetType | None = msgspec.UNSET
+    kind: ProductKind | msgspec.UnsetType = msgspec.UNSET
+    category: Ref | msgspec.UnsetType | None = msgspec.UNSET
+    locality: Ref | msgspec.UnsetType | None = msgspec.UNSET
+    geographical_indication: bool | msgspec.UnsetType = msgspec.UNSET
+    ocop_stars: Stars | msgspec.UnsetType | None = msgspec.UNSET
+    hs_codes: list[HsCode] | msgspec.UnsetType = msgspec.UNSET
+    ics_codes: list[IcsCode] | msgspec.UnsetType = msgspec.UNSET
+    aliases: list[Name] | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType | None = msgspec.UNSET
+
+
+# --- applicability -------------------------------------------------------------------------
+
+
+class Candidate(Struct, kw_only=True):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    exact: bool
+
+
+class ResolvedAnswer(Struct, kw_only=True):
+    """``answer`` when the text named one product; else ``candidates`` to choose from."""
+
+    query: str
+    resolved_by: Literal["search", "database"]
+    candidates: list[Candidate]
+    answer: Applicability | None
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+class DocumentLink(Struct, kw_only=True):
+    code: str
+    slug: str
+    title_vi: str | None
+    status: Status
+    relation: RelationKind
+    effective_on: date | None
+    note: str | None
+
+
+class Edition(Struct, kw_only=True):
+    code: str
+    slug: str
+    year: int | None
+    status: Status
+    effective_from: date | None
+    effective_to: date | None
+    current: bool  # the edition this page is about
+
+
+class AppliesTo(Struct, kw_only=True):
+    product_id: int
+    slug: str
+    name_vi: str
+    role: Role
+    via: str  # "product", "category Trái cây", "HS 0805", "ICS 67.080"
+
+
+class DocumentDetail(Struct, kw_only=True):
+    id: int
+    code: str
+    slug: str
+    doc_type: DocType
+    doc_type_label: str
+    mandatory_by_type: bool
+    title_vi: str | None
+    title_en: str | None
+    scope: str | None
+    status: Status
+    status_label: str
+    status_note: str | None
+    issued_on: date | None
+    effective_from: date | None
+    effective_to: date | None
+    issuer_code: str | None
+    issuer: str | None
+    equivalent: str | None
+    announcing_decision: str | None
+    technical_committee: str | None
+    ics: list[str]
+    editions: list[Edition]  # the family, oldest first
+    replaces: list[DocumentLink]
+    replaced_by: list[DocumentLink]
+    cites: list[DocumentLink]
+    cited_by: list[DocumentLink]
+    applies_to: list[AppliesTo]
+    source: str | None
+
+
+class DraftCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    """A local technical regulation being drafted by the province (QCĐP)."""
+
+    code: Annotated[str, Meta(min_length=3, max_length=120)]
+    title_vi: Name
+    issuer: Annotated[str, Meta(min_length=1, max_length=60)]  # issuer code
+    title_en: Name | None = None
+    scope: Text | None = None
+
+
+class DraftUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
+    title_vi: Name | msgspec.UnsetType = msgspec.UNSET
+    title_en: Name | msgspec.UnsetType | None = msgspec.UNSET
+    scope: Text | msgspec.UnsetType | None = msgspec.UNSET
+    status: Literal["draft", "not_yet_in_force", "in_force"] | msgspec.UnsetType = msgspec.UNSET
+    issued_on: date | msgspec.UnsetType | None = msgspec.UNSET
+    effective_from: date | msgspec.UnsetType | None = msgspec.UNSET
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+class RuleCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    """``subject`` is a product id or slug, a category slug, an HS prefix or an ICS field."""
+
+    subject_kind: SubjectKind
+    subject: Ref
+    document: Annotated[str, Meta(min_length=3, max_length=120)]
+    role: Role
+    condition: Text | None = None
+    legal_basis: Text | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class RuleUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    condition: Text | msgspec.UnsetType | None = msgspec.UNSET
+    legal_basis: Text | msgspec.UnsetType | None = msgspec.UNSET
+    valid_from: date | msgspec.UnsetType | None = msgspec.UNSET
+    valid_to: date | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class RuleOut(Struct, kw_only=True):
+    id: int
+    subject_kind: SubjectKind
+    subject_key: str
+    document: str
+    role: Role
+    condition: str | None
+    legal_basis: str | None
+    valid_from: date | None
+    valid_to: date | None
+
+
+# --- reference lists, keys, audit, health --------------------------------------------------
+
+
+class CategoryNode(Struct, kw_only=True):
+    id: int
+    slug: str
+    name_vi: str
+    name_en: str | None
+    products: int  # products in this category itself
+    children: list[CategoryNode]
+
+
+class IssuerOut(Struct, kw_only=True):
+    id: int
+    code: str
+    name_vi: str
+    name_en: str | None
+    kind: str
+    locality: str | None
+    active_from: date | None
+    active_to: date | None
+    successors: list[str]
+    documents: int
+
+
+class KeyCreate(Struct, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, Meta(min_length=1, max_length=120)]
+    role: ApiRole
+
+
+class KeyIssued(Struct, kw_only=True):
+    id: int
+    name: str
+    role: ApiRole
+    prefix: str
+    key: str
+
+
+class AuditEntry(Struct, kw_only=True):
+    id: int
+    at: datetime
+    key: str | None
+    action: str
+    table_name: str
+    record_id: int | None
+    before: dict | None
+    after: dict | None
+
+
+class AuditPage(Page, kw_only=True):
+    items: list[AuditEntry]
+
+
+class Health(Struct, kw_only=True):
+    status: str
+
+
+class Readiness(Struct, kw_only=True):
+    status: Literal["ready", "not ready"]
+    database: str
+    search: str

@@ -1,0 +1,108 @@
+"""The answer as a compliance checklist a consultant can hand a client: CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from catalog.applicability import Applicability, Entry, Standing
+
+COLUMNS = (
+    "Số hiệu / Document",
+    "Tên / Title",
+    "Vai trò / Role",
+    "Bắt buộc / Mandatory",
+    "Lý do / Reasons",
+    "Điều kiện / Condition",
+    "Căn cứ pháp lý / Legal basis",
+    "Tình trạng / Status",
+    "Hiệu lực từ / Effective from",
+    "Ghi chú / Notes",
+)
+_STANDING = {
+    Standing.IN_FORCE: "Áp dụng / Applies",
+    Standing.UPCOMING: "Sắp có hiệu lực / Upcoming",
+    Standing.WITHDRAWN: "Hết hiệu lực, không có thay thế / Withdrawn",
+    Standing.OUT_OF_SCOPE: "Ngoài phạm vi / Out of scope",
+}
+
+
+def heading(answer: Applicability) -> list[list[str]]:
+    p = answer.product
+    return [
+        ["Danh mục tiêu chuẩn, quy chuẩn áp dụng / Compliance checklist"],
+        ["Sản phẩm / Product", p.name_vi + (f" ({p.name_en})" if p.name_en else "")],
+        ["Nhóm / Category", p.category or ""],
+        ["Địa phương / Locality", p.locality or ""],
+        ["Tại ngày / As of", answer.as_of.isoformat()],
+    ]
+
+
+def rows(answer: Applicability) -> Iterator[tuple[Standing, list[str]]]:
+    for group in (answer.entries, answer.upcoming, answer.withdrawn):
+        for entry in group:
+            yield entry.standing, _row(entry)
+
+
+def _row(entry: Entry) -> list[str]:
+    doc = entry.document
+    return [
+        doc.code,
+        doc.title_vi or doc.title_en or "",
+        "; ".join(f"{r.label_vi} / {r.label_en}" for r in entry.roles),
+        "Có / Yes" if entry.mandatory else "Không / No",
+        "; ".join(r.text for r in entry.reasons),
+        "; ".join(entry.conditions),
+        "; ".join(entry.legal_bases),
+        f"{_STANDING[entry.standing]} — {doc.status.label_vi}",
+        doc.effective_from.isoformat() if doc.effective_from else "",
+        "; ".join(entry.notes),
+    ]
+
+
+def to_csv(answer: Applicability) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs show the diacritics."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerows(heading(answer))
+    writer.writerow([])
+    writer.writerow(COLUMNS)
+    for _standing, row in rows(answer):
+        writer.writerow(row)
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def to_xlsx(answer: Applicability) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Checklist"
+    for line in heading(answer):
+        sheet.append(line)
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append(list(COLUMNS))
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    for standing, row in rows(answer):
+        sheet.append(row)
+        if standing != Standing.IN_FORCE:
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(italic=True, color="666666")
+    for letter, width in zip("ABCDEFGHIJ", (22, 50, 28, 12, 45, 25, 25, 30, 14, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=header_row):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def filename(answer: Applicability, extension: str) -> str:
+    return f"checklist-{answer.product.slug}-{answer.as_of.isoformat()}.{extension}"

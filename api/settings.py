@@ -1,0 +1,46 @@
+"""What the API server is configured with: the database, Meilisearch, CORS, limits, caching."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from catalog.store import database_url
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Settings read from the environment by :meth:`from_env`; tests build them directly."""
+
+    database_url: str = field(default_factory=database_url)
+    meili_url: str | None = None
+    meili_search_key: str | None = None
+    meili_master_key: str | None = None  # only to re-index after writes; never used to search
+    index_prefix: str = ""
+    cors_origins: tuple[str, ...] = ()
+    rate_limit_per_minute: int | None = 600  # per API key, else per client address; None: off
+    cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
+    answer_cache_size: int = 4096  # applicability answers kept in memory
+    answer_cache_seconds: float = 30.0  # how long an answer may lag writes made outside the API
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
+        """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
+        TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
+        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds)."""
+        env = os.environ if env is None else env
+        rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
+        values = dict(
+            meili_url=(env.get("MEILI_URL") or "").rstrip("/") or None,
+            meili_search_key=env.get("MEILI_SEARCH_KEY") or None,
+            meili_master_key=env.get("MEILI_MASTER_KEY") or None,
+            index_prefix=env.get("MEILI_INDEX_PREFIX") or "",
+            cors_origins=tuple(
+                o.strip() for o in (env.get("TIEUCHUAN_CORS_ORIGINS") or "").split(",") if o.strip()
+            ),
+            rate_limit_per_minute=rate or None,
+            cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
+        )
+        values.update(overrides)
+        return cls(**values)

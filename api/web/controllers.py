@@ -1,0 +1,182 @@
+"""The web pages: thin handlers that read the catalog, ask the engine or search, and render.
+
+URLs are Vietnamese and stable, so people can share them: ``/san-pham/<slug>?ngay=YYYY-MM-DD``,
+``/van-ban/<code-slug>``, ``/duyet``; ``/tim-kiem`` answers the search box with a fragment.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+from sqlmodel import Session
+
+from api.problems import NotFound
+from api.services.answers import AnswerService
+from api.services.documents import DocumentService
+from api.web import views
+from api.web.errors import BadInput, PageNotFound, SearchUnavailable
+from api.web.templating import render, url_with
+from catalog.applicability import ProductNotFound, Standing, resolve_product
+from catalog.codes import DocType
+from catalog.vocab import ProductKind, Status
+from search.query import SearchResponse, SearchService
+
+SEARCH_LIMIT = 20
+MAX_QUERY = 200
+# Filters the search form offers: query parameter → (search facet, allowed values).
+FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "loai": ("doc_type", tuple(t.value for t in DocType)),
+    "tinh-trang": ("status", tuple(s.value for s in Status)),
+    "loai-san-pham": ("kind", tuple(k.value for k in ProductKind)),
+}
+
+
+def parse_day(value: str | None) -> date:
+    """The ``ngay`` parameter: a date YYYY-MM-DD, today when absent."""
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(
+            "ngay",
+            value,
+            f"Ngày «{value}» không hợp lệ: hãy nhập theo dạng năm-tháng-ngày, ví dụ 2015-01-01.",
+            f"The date {value!r} is not valid: use year-month-day, e.g. 2015-01-01.",
+        ) from None
+
+
+def search_filters(request: Request[Any, Any, Any]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Search facets from the form's parameters; unknown values are bad input."""
+    facets: dict[str, list[str]] = {}
+    chosen: dict[str, str] = {}
+    for param, (facet, allowed) in FILTERS.items():
+        value = request.query_params.get(param) or ""
+        if not value:
+            continue
+        if value not in allowed:
+            raise BadInput(
+                param,
+                value,
+                f"Bộ lọc «{param}» không nhận giá trị «{value}».",
+                f"The filter {param!r} does not take {value!r}.",
+            )
+        facets[facet] = [value]
+        chosen[param] = value
+    return facets, chosen
+
+
+async def run_search(
+    request: Request[Any, Any, Any],
+) -> tuple[str, SearchResponse | None, dict[str, str]]:
+    """The query, its results (None without a query) and the filters chosen."""
+    q = (request.query_params.get("q") or "").strip()
+    if len(q) > MAX_QUERY:
+        raise BadInput(
+            "q",
+            q[:20] + "…",
+            f"Nội dung tìm kiếm quá dài: tối đa {MAX_QUERY} ký tự.",
+            f"The search text is too long: at most {MAX_QUERY} characters.",
+        )
+    facets, chosen = search_filters(request)
+    if not q:
+        return q, None, chosen
+    service: SearchService | None = request.app.state.get("search")
+    if service is None:
+        raise SearchUnavailable("search is not configured (MEILI_URL)")
+    return q, await service.search(q, filters=facets, limit=SEARCH_LIMIT), chosen
+
+
+class WebController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get("/", name="web:home")
+    async def home(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The search box, with results already rendered when the URL carries a query."""
+        q, results, chosen = await run_search(request)
+        return render(
+            request, "home.html", q=q, results=results, chosen=chosen, options=FILTER_OPTIONS
+        )
+
+    @get("/tim-kiem", name="web:search")
+    async def search_fragment(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The results block alone: what the search box fetches as the person types."""
+        q, results, _chosen = await run_search(request)
+        return render(request, "_results.html", q=q, results=results)
+
+    @get("/duyet", name="web:browse", sync_to_thread=True)
+    def browse(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Response[str]:
+        return render(request, "browse.html", browse=views.browse(db_session))
+
+    @get("/san-pham/{slug:str}", name="web:product", sync_to_thread=True)
+    def product(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        slug: FromPath[str],
+    ) -> Response[Any]:
+        """What the product is and which documents apply to it on the chosen day."""
+        day = parse_day(request.query_params.get("ngay"))
+        found = views.product_by_slug(db_session, slug)
+        if found is None:
+            try:  # a name or alias typed into the URL leads to the product's own address
+                found = resolve_product(db_session, slug)
+            except ProductNotFound as exc:
+                links = [(f"/san-pham/{s.slug}", s.name_vi) for s in exc.suggestions]
+                raise PageNotFound(slug, links) from None
+            return Redirect(url_with(request, path=f"/san-pham/{found.slug}"), status_code=301)
+        facts = views.product_facts(db_session, found)
+        answers: AnswerService = request.app.state.answers
+        key = (found.slug, day, None, False)  # the key the checklist downloads use too
+        answer = answers.cached(key) or answers.compute(key)
+        return render(
+            request,
+            "product.html",
+            facts=facts,
+            answer=answer,
+            day=day,
+            today=date.today(),
+            categories=views.category_names(db_session),
+            standing_status=STANDING_STATUS,
+        )
+
+    @get("/van-ban/{reference:path}", name="web:document", sync_to_thread=True)
+    def document(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        reference: FromPath[str],
+    ) -> Response[Any]:
+        """A document by its slug; other spellings of its code redirect to the slug."""
+        reference = reference.strip("/")
+        service = DocumentService(db_session)
+        try:  # the slug itself first: two spellings may share a compact code (09 / 9)
+            doc = views.document_by_slug(db_session, reference) or service.find(reference)
+        except NotFound as exc:
+            links = [(f"/van-ban/{s['slug']}", s["code"]) for s in exc.fields["suggestions"]]
+            raise PageNotFound(reference, links) from None
+        if reference != doc.slug:
+            return Redirect(url_with(request, path=f"/van-ban/{doc.slug}"), status_code=301)
+        return render(request, "document.html", view=service.detail(doc))
+
+
+# How an entry stands on the day asked, in the words of a document status.
+STANDING_STATUS = {
+    Standing.IN_FORCE.value: Status.IN_FORCE,
+    Standing.UPCOMING.value: Status.NOT_YET_IN_FORCE,
+    Standing.WITHDRAWN.value: Status.WITHDRAWN,
+    Standing.OUT_OF_SCOPE.value: Status.IN_FORCE,
+}
+FILTER_OPTIONS = {
+    "loai": [(t.value, t) for t in DocType],
+    "tinh-trang": [(s.value, s) for s in Status],
+    "loai-san-pham": [(k.value, k) for k in ProductKind],
+}

@@ -1,0 +1,856 @@
+"""Which documents apply to a product on a date, and why (DOMAIN.md §6).
+
+:func:`applicable` answers with an :class:`Applicability`: plain frozen dataclasses that the
+API serialises, the CLI prints as a table and the checklist writes as CSV or XLSX.
+
+The rules, in the order they are applied:
+
+1. A rule reaches the product when its subject is the product, its category or any ancestor
+   category, a prefix of one of its HS codes (``0805`` for ``080510``) or one of its ICS fields
+   or an enclosing field (``67.080`` for ``67.080.10``); the rule itself must be valid that day.
+2. The document a rule names is resolved to the edition in force that day by walking the
+   ``REPLACES`` relations both ways: forward when it was superseded by then, back when it was
+   not yet in force but replaced an edition that was. Otherwise it is reported apart: upcoming
+   (with its date), or withdrawn with no successor.
+3. Local documents (QCĐP, and anything issued by a provincial committee) count only for
+   products of the issuing province, or of the province that succeeded it by that day
+   (``LocalitySuccession``, ``IssuerSuccession``); others are reported as out of scope.
+4. A mandatory document in force (QCVN, QCĐP, legal instrument, or a standard made mandatory
+   itself) that ``CITES_MANDATORY`` another makes that one mandatory, with the citation as the
+   reason; this is followed transitively.
+
+Dates: a document is in force from ``effective_from`` (else ``issued_on``, else 1 January of
+its year) to ``effective_to`` inclusive; a ``REPLACES`` relation switches editions on its
+``effective_on`` (else the new edition's start). A status of ``withdrawn`` or ``superseded``
+with no recorded date or successor counts from the document's start.
+
+All rows are loaded in a handful of batched queries (no per-rule or per-document queries).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from catalog.codes import DocType
+from catalog.models import (
+    ApplicabilityRule,
+    Document,
+    DocumentRelation,
+    Issuer,
+    IssuerSuccession,
+    Locality,
+    LocalitySuccession,
+    Product,
+    ProductAlias,
+    ProductCategory,
+    ProductCode,
+)
+from catalog.text import clean, fold, slugify
+from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
+
+ROLE_ORDER = {role: index for index, role in enumerate(Role)}
+# Mandatory documents are listed regulations first, then legal instruments, then what they bind.
+_MANDATORY_TYPE_ORDER = {
+    DocType.QCVN: 0,
+    DocType.QCDP: 1,
+    DocType.LAW: 2,
+    DocType.DECREE: 3,
+    DocType.RESOLUTION: 4,
+    DocType.CIRCULAR: 5,
+    DocType.DECISION: 6,
+}
+_MAX_CITATION_DEPTH = 8
+
+
+class ProductNotFound(LookupError):
+    """No product matches a reference; ``suggestions`` holds the nearest ones."""
+
+    def __init__(self, reference: str, suggestions: list[ProductRef]) -> None:
+        self.reference = reference
+        self.suggestions = suggestions
+        hint = ", ".join(s.name_vi for s in suggestions)
+        super().__init__(
+            f"no product matches {reference!r}" + (f"; did you mean: {hint}?" if hint else "")
+        )
+
+
+class ReasonKind(StrEnum):
+    """How a document reached the product."""
+
+    PRODUCT = "product"  # a rule on the product itself
+    CATEGORY = "category"  # a rule on its category or an ancestor category
+    HS_PREFIX = "hs_prefix"
+    ICS = "ics"
+    CITATION = "citation"  # made mandatory by an applicable document
+
+
+class Standing(StrEnum):
+    """Where an entry stands on the day asked."""
+
+    IN_FORCE = "in_force"
+    UPCOMING = "upcoming"
+    WITHDRAWN = "withdrawn"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class ProductRef:
+    id: int
+    slug: str
+    name_vi: str
+    name_en: str | None
+    kind: str
+    category: str | None
+    locality: str | None
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    code: str
+    slug: str
+    doc_type: DocType
+    title_vi: str | None
+    title_en: str | None
+    status: Status
+    effective_from: date | None
+    effective_to: date | None
+    issuer_code: str | None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One path from the product to the document."""
+
+    kind: ReasonKind
+    text: str  # "inherited from category Cây có múi", "cited as mandatory by QCVN 8-2:2011/BYT"
+    role: Role
+    rule_id: int | None = None
+    subject: str | None = None  # the rule's subject key, or the citing document's code
+    condition: str | None = None
+    legal_basis: str | None = None
+    cited_edition: str | None = None  # the edition the rule or citation names, when not this one
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document in the answer, with every reason that led to it."""
+
+    document: DocumentRef
+    standing: Standing
+    mandatory: bool
+    role: Role  # the first of ``roles`` in checklist order
+    roles: tuple[Role, ...]
+    reasons: tuple[Reason, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        return _unique(r.condition for r in self.reasons)
+
+    @property
+    def legal_bases(self) -> tuple[str, ...]:
+        return _unique(r.legal_basis for r in self.reasons)
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """The answer for one product on one day."""
+
+    product: ProductRef
+    as_of: date
+    entries: tuple[Entry, ...]  # in force: mandatory first, then voluntary by role
+    upcoming: tuple[Entry, ...]  # not yet in force that day, by date
+    withdrawn: tuple[Entry, ...]  # no longer in force and no successor
+    out_of_scope: tuple[Entry, ...]  # local documents of another province
+
+    @property
+    def mandatory(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.mandatory)
+
+    @property
+    def voluntary(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if not e.mandatory)
+
+    def filtered(self, *, role: Role | None = None, mandatory_only: bool = False) -> Applicability:
+        """The same answer keeping only entries with ``role`` and/or only mandatory ones."""
+
+        def keep(entry: Entry) -> bool:
+            return (role is None or role in entry.roles) and (not mandatory_only or entry.mandatory)
+
+        return replace(
+            self,
+            entries=tuple(filter(keep, self.entries)),
+            upcoming=tuple(filter(keep, self.upcoming)),
+            withdrawn=tuple(filter(keep, self.withdrawn)),
+            out_of_scope=tuple(filter(keep, self.out_of_scope)),
+        )
+
+
+# --- finding the product ---------------------------------------------------------------------
+
+
+def resolve_product(session: Session, reference: int | str) -> Product:
+    """The product with this id, slug, name or alias (any case, with or without diacritics).
+
+    Raises :class:`ProductNotFound` with suggestions when nothing matches exactly.
+    """
+    text = clean(str(reference)) or ""
+    if isinstance(reference, int) or text.isdigit():
+        product = session.get(Product, int(text)) if text else None
+        if product is not None:
+            return product
+    slug = slugify(text)
+    if slug:
+        product = session.exec(select(Product).where(Product.slug == slug)).first()
+        if product is not None:
+            return product
+        product = session.exec(
+            select(Product)
+            .join(ProductAlias, col(ProductAlias.product_id) == Product.id)
+            .where(ProductAlias.alias_folded == fold(text))
+            .order_by(col(Product.id))
+        ).first()
+        if product is not None:
+            return product
+    raise ProductNotFound(str(reference), suggest_products(session, text))
+
+
+def suggest_products(session: Session, text: str, limit: int = 5) -> list[ProductRef]:
+    """Products whose slug or an alias shares words with ``text``, most shared words first."""
+    words = [w for w in slugify(text).split("-") if len(w) > 1]
+    if not words:
+        return []
+    alias_hits = select(ProductAlias.product_id).where(
+        or_(*(col(ProductAlias.alias_folded).contains(w) for w in words))
+    )
+    candidates = session.exec(
+        select(Product).where(
+            or_(*(col(Product.slug).contains(w) for w in words), col(Product.id).in_(alias_hits))
+        )
+    ).all()
+    aliases: dict[int, list[str]] = {}
+    if candidates:
+        for product_id, alias in session.exec(
+            select(ProductAlias.product_id, ProductAlias.alias_folded).where(
+                col(ProductAlias.product_id).in_([p.id for p in candidates])
+            )
+        ):
+            aliases.setdefault(product_id, []).append(alias)
+
+    def score(product: Product) -> tuple[int, str]:
+        haystacks = [product.slug, *(slugify(a) for a in aliases.get(product.id, []))]
+        best = max(sum(w in set(h.split("-")) for w in words) for h in haystacks)
+        return (-best, product.slug)
+
+    ranked = sorted(candidates, key=score)[:limit]
+    return [_product_ref(session, p) for p in ranked]
+
+
+def search_products_by_text(
+    session: Session, text: str, *, limit: int, offset: int = 0
+) -> tuple[list[Product], int]:
+    """Products whose name (folded, via its slug) or an alias contains every word of ``text``."""
+    words = [w for w in slugify(text).split("-") if w]
+    conditions = []
+    for word in words:
+        in_alias = select(ProductAlias.product_id).where(
+            col(ProductAlias.alias_folded).contains(word)
+        )
+        conditions.append(or_(col(Product.slug).contains(word), col(Product.id).in_(in_alias)))
+    query = select(Product).where(*conditions).order_by(col(Product.name_vi), col(Product.id))
+    rows = session.exec(query).all()
+    return list(rows[offset : offset + limit]), len(rows)
+
+
+# --- the answer ----------------------------------------------------------------------------
+
+
+def applicable(
+    session: Session,
+    product: Product | int | str,
+    as_of: date | None = None,
+    *,
+    role: Role | None = None,
+    mandatory_only: bool = False,
+) -> Applicability:
+    """The documents that apply to ``product`` on ``as_of`` (default today), with reasons."""
+    if not isinstance(product, Product):
+        product = resolve_product(session, product)
+    day = as_of or date.today()
+    answer = _Resolver(session, product, day).run()
+    if role is not None or mandatory_only:
+        answer = answer.filtered(role=role, mandatory_only=mandatory_only)
+    return answer
+
+
+@dataclass
+class _Draft:
+    """An entry being assembled."""
+
+    document: Document
+    standing: Standing
+    reasons: list[Reason] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cited_mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class _State:
+    standing: Standing
+    successor_id: int | None = None
+    since: date | None = None
+    note: str | None = None
+
+
+class _Resolver:
+    """Loads what one answer needs in batches, then applies the rules of the module docstring."""
+
+    def __init__(self, session: Session, product: Product, day: date) -> None:
+        self.session = session
+        self.product = product
+        self.day = day
+        self.documents: dict[int, Document] = {}
+        self.successors: dict[int, list[tuple[int, date | None]]] = {}
+        self.predecessors: dict[int, list[int]] = {}
+        self._relations_loaded: set[int] = set()
+        self.drafts: dict[tuple[Standing, int], _Draft] = {}
+
+    # -- loading --
+
+    def _categories(self) -> list[ProductCategory]:
+        """The product's category and its ancestors, nearest first (one recursive query)."""
+        if self.product.category_id is None:
+            return []
+        tree = (
+            select(ProductCategory.id, ProductCategory.parent_id)
+            .where(ProductCategory.id == self.product.category_id)
+            .cte("ancestors", recursive=True)
+        )
+        tree = tree.union_all(
+            select(ProductCategory.id, ProductCategory.parent_id).join(
+                tree, col(ProductCategory.id) == tree.c.parent_id
+            )
+        )
+        rows = {
+            c.id: c
+            for c in self.session.exec(
+                select(ProductCategory).where(col(ProductCategory.id).in_(select(tree.c.id)))
+            )
+        }
+        chain, current = [], self.product.category_id
+        while current in rows and rows[current] not in chain:
+            chain.append(rows[current])
+            current = rows[current].parent_id
+        return chain
+
+    def _rules(self, categories: list[ProductCategory]) -> list[ApplicabilityRule]:
+        codes = self.session.exec(
+            select(ProductCode).where(ProductCode.product_id == self.product.id)
+        ).all()
+        hs = {p for c in codes if c.scheme == CodeScheme.HS for p in hs_prefixes(c.code)}
+        ics = {p for c in codes if c.scheme == CodeScheme.ICS for p in ics_prefixes(c.code)}
+        subject = [
+            (col(ApplicabilityRule.product_id) == self.product.id),
+        ]
+        if categories:
+            subject.append(col(ApplicabilityRule.category_id).in_([c.id for c in categories]))
+        if hs:
+            subject.append(
+                (col(ApplicabilityRule.subject_kind) == "hs_prefix")
+                & col(ApplicabilityRule.subject_code).in_(sorted(hs))
+            )
+        if ics:
+            subject.append(
+                (col(ApplicabilityRule.subject_kind) == "ics")
+                & col(ApplicabilityRule.subject_code).in_(sorted(ics))
+            )
+        rules = self.session.exec(
+            select(ApplicabilityRule).where(or_(*subject)).order_by(col(ApplicabilityRule.id))
+        ).all()
+        return [r for r in rules if _within(self.day, r.valid_from, r.valid_to)]
+
+    def _load_editions(self, ids: Iterable[int]) -> None:
+        """Load documents ``ids`` and every edition linked to them by REPLACES (BFS by batch)."""
+        frontier = set(ids) - self._relations_loaded
+        while frontier:
+            self._relations_loaded |= frontier
+            relations = self.session.exec(
+                select(DocumentRelation).where(
+                    DocumentRelation.kind == RelationKind.REPLACES,
+                    or_(
+                        col(DocumentRelation.source_id).in_(frontier),
+                        col(DocumentRelation.target_id).in_(frontier),
+                    ),
+                )
+            ).all()
+            found: set[int] = set()
+            for rel in relations:
+                pair = (rel.source_id, rel.effective_on)
+                if pair not in self.successors.setdefault(rel.target_id, []):
+                    self.successors[rel.target_id].append(pair)
+                if rel.target_id not in self.predecessors.setdefault(rel.source_id, []):
+                    self.predecessors[rel.source_id].append(rel.target_id)
+                found |= {rel.source_id, rel.target_id}
+            frontier = found - self._relations_loaded
+        missing = self._relations_loaded - self.documents.keys()
+        if missing:
+            for doc in self.session.exec(select(Document).where(col(Document.id).in_(missing))):
+                self.documents[doc.id] = doc
+
+    # -- dates --
+
+    def state(self, doc: Document) -> _State:
+        start = document_start(doc)
+        if doc.status == Status.DRAFT:
+            return _State(Standing.UPCOMING, note="draft, not yet issued")
+        if start is not None and self.day < start:
+            return _State(Standing.UPCOMING, since=start)
+        switches = []
+        for source_id, effective_on in self.successors.get(doc.id, []):
+            newer = self.documents.get(source_id)
+            if newer is None or newer.status == Status.DRAFT:
+                continue
+            when = effective_on or document_start(newer)
+            if when is None or when <= self.day:
+                switches.append((when or date.min, newer.code, source_id, when))
+        if switches:
+            _, _, source_id, when = min(switches)
+            return _State(Standing.WITHDRAWN, successor_id=source_id, since=when)
+        if doc.effective_to is not None and self.day > doc.effective_to:
+            return _State(Standing.WITHDRAWN, since=doc.effective_to, note="withdrawn")
+        if doc.status in (Status.WITHDRAWN, Status.SUPERSEDED) and doc.effective_to is None:
+            word = "withdrawn" if doc.status == Status.WITHDRAWN else "superseded"
+            return _State(Standing.WITHDRAWN, note=f"{word} (date not recorded)")
+        if doc.status == Status.NOT_YET_IN_FORCE and start is None:
+            return _State(Standing.UPCOMING, note="not yet in force (date not recorded)")
+        return _State(Standing.IN_FORCE, since=start)
+
+    def edition_in_force(self, doc: Document) -> tuple[Document, _State, list[str]]:
+        """Walk REPLACES from ``doc`` to the edition in force on the day (or where it ends)."""
+        notes: list[str] = []
+        state = self.state(doc)
+        if state.standing == Standing.UPCOMING:
+            earlier = self._earlier_in_force(doc)
+            if earlier is not None:
+                notes.append(
+                    f"cites {doc.code}{_from(document_start(doc))}; "
+                    f"in force on {self.day.isoformat()} is {earlier.code}"
+                )
+                return earlier, self.state(earlier), notes
+            return doc, state, notes
+        current, seen = doc, {doc.id}
+        while state.successor_id is not None and state.successor_id not in seen:
+            newer = self.documents[state.successor_id]
+            seen.add(newer.id)
+            since = f" since {state.since.isoformat()}" if state.since else ""
+            notes.append(f"{current.code} was replaced by {newer.code}{since}")
+            current, state = newer, self.state(newer)
+        if current is not doc and state.standing == Standing.IN_FORCE:
+            notes.append(f"cites {doc.code}; in force on {self.day.isoformat()} is {current.code}")
+        return current, state, notes
+
+    def _earlier_in_force(self, doc: Document) -> Document | None:
+        """An edition that ``doc`` replaces (directly or not) in force on the day."""
+        queue, seen = list(self.predecessors.get(doc.id, [])), {doc.id}
+        while queue:
+            older = self.documents.get(queue.pop(0))
+            if older is None or older.id in seen:
+                continue
+            seen.add(older.id)
+            if self.state(older).standing == Standing.IN_FORCE:
+                return older
+            queue.extend(self.predecessors.get(older.id, []))
+        return None
+
+    # -- assembling --
+
+    def add(self, doc: Document, reason: Reason, *, cited_mandatory: bool = False) -> Document:
+        """Record ``reason`` for ``doc``'s edition on the day; return that edition."""
+        final, state, notes = self.edition_in_force(doc)
+        if final is not doc:
+            reason = replace(reason, cited_edition=doc.code)
+        standing = state.standing
+        if standing == Standing.WITHDRAWN and state.successor_id is None:
+            when = f" on {state.since.isoformat()}" if state.since else ""
+            notes.append(f"{state.note or 'withdrawn'}{when}; no successor recorded")
+        elif standing == Standing.UPCOMING:
+            notes.append(
+                f"in force from {state.since.isoformat()}" if state.since else state.note or ""
+            )
+        draft = self.drafts.setdefault((standing, final.id), _Draft(final, standing))
+        if reason not in draft.reasons:
+            draft.reasons.append(reason)
+        for note in notes:
+            if note and note not in draft.notes:
+                draft.notes.append(note)
+        draft.cited_mandatory |= cited_mandatory
+        if final is not doc and self.state(doc).standing == Standing.UPCOMING:
+            # The cited edition is itself coming: list it as upcoming too.
+            later = self.drafts.setdefault(
+                (Standing.UPCOMING, doc.id), _Draft(doc, Standing.UPCOMING)
+            )
+            if reason not in later.reasons:
+                later.reasons.append(replace(reason, cited_edition=None))
+            start = document_start(doc)
+            if start and not later.notes:
+                later.notes.append(f"in force from {start.isoformat()}")
+        return final
+
+    def run(self) -> Applicability:
+        categories = self._categories()
+        rules = self._rules(categories)
+        self._load_editions({r.document_id for r in rules})
+        basis_ids = {r.legal_basis_document_id for r in rules} - {None} - self.documents.keys()
+        if basis_ids:
+            for doc in self.session.exec(select(Document).where(col(Document.id).in_(basis_ids))):
+                self.documents[doc.id] = doc
+        depth = {c.id: i for i, c in enumerate(categories)}
+        names = {c.id: c for c in categories}
+        ordered = sorted(
+            rules,
+            key=lambda r: (_SUBJECT_ORDER[r.subject_kind], depth.get(r.category_id, 0), r.id),
+        )
+        for rule in ordered:
+            doc = self.documents[rule.document_id]
+            self.add(doc, self._rule_reason(rule, names))
+        self._follow_citations()
+        self._apply_local_scope()
+        return self._answer()
+
+    def _rule_reason(self, rule: ApplicabilityRule, categories: dict) -> Reason:
+        if rule.subject_kind == "product":
+            kind, text = ReasonKind.PRODUCT, "rule on the product itself"
+        elif rule.subject_kind == "category":
+            category = categories[rule.category_id]
+            kind, text = (
+                ReasonKind.CATEGORY,
+                (
+                    f"rule on its category {category.name_vi}"
+                    if category.id == self.product.category_id
+                    else f"inherited from category {category.name_vi}"
+                ),
+            )
+        elif rule.subject_kind == "hs_prefix":
+            kind, text = ReasonKind.HS_PREFIX, f"HS {rule.subject_code} prefix"
+        else:
+            kind, text = ReasonKind.ICS, f"ICS {rule.subject_code}"
+        basis = rule.legal_basis
+        if basis is None and rule.legal_basis_document_id in self.documents:
+            basis = self.documents[rule.legal_basis_document_id].code
+        return Reason(
+            kind=kind,
+            text=text,
+            role=rule.role,
+            rule_id=rule.id,
+            subject=rule.subject_key,
+            condition=rule.condition,
+            legal_basis=basis,
+        )
+
+    def _follow_citations(self) -> None:
+        """Make mandatory what in-force mandatory entries cite as mandatory (transitively)."""
+        done: set[int] = set()
+        for _ in range(_MAX_CITATION_DEPTH):
+            sources = {
+                d.document.id: d
+                for d in self.drafts.values()
+                if d.standing == Standing.IN_FORCE
+                and (d.document.doc_type.mandatory or d.cited_mandatory)
+                and d.document.id not in done
+            }
+            if not sources:
+                return
+            done |= sources.keys()
+            citations = self.session.exec(
+                select(DocumentRelation)
+                .where(
+                    DocumentRelation.kind == RelationKind.CITES_MANDATORY,
+                    col(DocumentRelation.source_id).in_(sources),
+                )
+                .order_by(col(DocumentRelation.source_id), col(DocumentRelation.target_id))
+            ).all()
+            citations = [
+                c for c in citations if c.effective_on is None or c.effective_on <= self.day
+            ]
+            self._load_editions({c.target_id for c in citations})
+            for citation in citations:
+                source = sources[citation.source_id]
+                role = min((r.role for r in source.reasons), key=ROLE_ORDER.__getitem__)
+                self.add(
+                    self.documents[citation.target_id],
+                    Reason(
+                        kind=ReasonKind.CITATION,
+                        text=f"cited as mandatory by {source.document.code}",
+                        role=role,
+                        subject=source.document.code,
+                        legal_basis=source.document.code,
+                    ),
+                    cited_mandatory=True,
+                )
+
+    def _apply_local_scope(self) -> None:
+        """Move local documents of other provinces to ``OUT_OF_SCOPE``."""
+        local = [d for d in self.drafts.values() if d.standing != Standing.OUT_OF_SCOPE]
+        issuer_ids = {d.document.issuer_id for d in local} - {None}
+        issuers = _Issuers.load(self.session, issuer_ids)
+        local = [d for d in local if _is_local(d.document, issuers.get(d.document.issuer_id))]
+        if not local:
+            return
+        places = _Places(self.session, self.day)
+        product_places = places.around(self.product.locality_id)
+        for draft in local:
+            issuer = issuers.get(draft.document.issuer_id)
+            issuer_places = places.of_issuer(issuer, issuers) if issuer else set()
+            if issuer_places & product_places:
+                continue
+            del self.drafts[(draft.standing, draft.document.id)]
+            if self.product.locality_id is None:
+                why = "local regulation, and the product's locality is not recorded"
+            elif not issuer_places:
+                why = "local regulation whose issuing province is not recorded"
+            else:
+                names = ", ".join(sorted(places.name(i) for i in issuer_places))
+                why = f"local regulation of {names}, not the product's province"
+            draft.standing = Standing.OUT_OF_SCOPE
+            draft.notes.append(why)
+            self.drafts[(Standing.OUT_OF_SCOPE, draft.document.id)] = draft
+
+    def _answer(self) -> Applicability:
+        by_standing: dict[Standing, list[Entry]] = {s: [] for s in Standing}
+        in_force_ids = {i for (s, i) in self.drafts if s == Standing.IN_FORCE}
+        for (standing, doc_id), draft in self.drafts.items():
+            if standing != Standing.IN_FORCE and doc_id in in_force_ids:
+                continue
+            by_standing[standing].append(self._entry(draft))
+        return Applicability(
+            product=_product_ref(self.session, self.product),
+            as_of=self.day,
+            entries=tuple(sorted(by_standing[Standing.IN_FORCE], key=entry_order)),
+            upcoming=tuple(
+                sorted(
+                    by_standing[Standing.UPCOMING],
+                    key=lambda e: (e.document.effective_from or date.max, *entry_order(e)),
+                )
+            ),
+            withdrawn=tuple(sorted(by_standing[Standing.WITHDRAWN], key=entry_order)),
+            out_of_scope=tuple(sorted(by_standing[Standing.OUT_OF_SCOPE], key=entry_order)),
+        )
+
+    def _entry(self, draft: _Draft) -> Entry:
+        doc = draft.document
+        roles = tuple(sorted({r.role for r in draft.reasons}, key=ROLE_ORDER.__getitem__))
+        reasons = tuple(sorted(draft.reasons, key=_reason_order))
+        return Entry(
+            document=document_ref(doc),
+            standing=draft.standing,
+            mandatory=doc.doc_type.mandatory or draft.cited_mandatory,
+            role=roles[0],
+            roles=roles,
+            reasons=reasons,
+            notes=tuple(draft.notes),
+        )
+
+
+_SUBJECT_ORDER = {"product": 0, "category": 1, "hs_prefix": 2, "ics": 3}
+_REASON_ORDER = {kind: i for i, kind in enumerate(ReasonKind)}
+
+
+def _reason_order(reason: Reason) -> tuple:
+    return (_REASON_ORDER[reason.kind], ROLE_ORDER[reason.role], reason.subject or "", reason.text)
+
+
+def entry_order(entry: Entry) -> tuple:
+    """Mandatory first (regulations, legal instruments, then what they bind), then by role."""
+    doc = entry.document
+    if entry.mandatory:
+        group = (0, _MANDATORY_TYPE_ORDER.get(doc.doc_type, 9), ROLE_ORDER[entry.role])
+    else:
+        group = (1, ROLE_ORDER[entry.role], 0)
+    return (*group, natural_key(doc.code), doc.id)
+
+
+def natural_key(code: str) -> tuple:
+    """Sort key comparing digit runs as numbers: TCVN 1873 before TCVN 11892."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in re.findall(r"\d+|\D+", fold(code))
+    )
+
+
+def hs_prefixes(code: str) -> list[str]:
+    """HS prefixes a rule may name for this product code: ``080510`` → 08, 0805, 08051, 080510."""
+    digits = re.sub(r"\D", "", code)
+    return [digits[:n] for n in range(2, len(digits) + 1)]
+
+
+def ics_prefixes(code: str) -> list[str]:
+    """ICS fields enclosing this one: ``67.080.10`` → 67, 67.080, 67.080.10."""
+    parts = code.strip().split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def document_start(doc: Document) -> date | None:
+    """When ``doc`` came into force: its effective date, else its issue date, else its year."""
+    if doc.effective_from:
+        return doc.effective_from
+    if doc.issued_on:
+        return doc.issued_on
+    return date(doc.year, 1, 1) if doc.year else None
+
+
+def document_ref(doc: Document) -> DocumentRef:
+    return DocumentRef(
+        id=doc.id,
+        code=doc.code,
+        slug=doc.slug,
+        doc_type=DocType(doc.doc_type),
+        title_vi=doc.title_vi,
+        title_en=doc.title_en,
+        status=Status(doc.status),
+        effective_from=doc.effective_from,
+        effective_to=doc.effective_to,
+        issuer_code=doc.issuer_code,
+    )
+
+
+def _product_ref(session: Session, product: Product) -> ProductRef:
+    category = session.get(ProductCategory, product.category_id) if product.category_id else None
+    locality = session.get(Locality, product.locality_id) if product.locality_id else None
+    return ProductRef(
+        id=product.id,
+        slug=product.slug,
+        name_vi=product.name_vi,
+        name_en=product.name_en,
+        kind=str(product.kind),
+        category=category.name_vi if category else None,
+        locality=locality.name_vi if locality else product.locality_text,
+    )
+
+
+def _within(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _from(day: date | None) -> str:
+    return f" (in force from {day.isoformat()})" if day else ""
+
+
+def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _is_local(doc: Document, issuer: Issuer | None) -> bool:
+    return doc.doc_type == DocType.QCDP or (
+        issuer is not None and issuer.kind == IssuerKind.PROVINCE
+    )
+
+
+@dataclass
+class _Issuers:
+    """Issuers and their successions, loaded transitively (one query pair per generation)."""
+
+    rows: dict[int, Issuer] = field(default_factory=dict)
+    successions: dict[int, list[IssuerSuccession]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session, ids: set[int]) -> _Issuers:
+        found = cls()
+        frontier = set(ids)
+        while frontier:
+            for issuer in session.exec(select(Issuer).where(col(Issuer.id).in_(frontier))):
+                found.rows[issuer.id] = issuer
+            successions = session.exec(
+                select(IssuerSuccession).where(col(IssuerSuccession.predecessor_id).in_(frontier))
+            ).all()
+            for succession in successions:
+                found.successions.setdefault(succession.predecessor_id, []).append(succession)
+            frontier = {s.successor_id for s in successions} - found.rows.keys()
+        return found
+
+    def get(self, issuer_id: int | None) -> Issuer | None:
+        return self.rows.get(issuer_id) if issuer_id is not None else None
+
+
+class _Places:
+    """Localities and their succession on one day, loaded on demand by batch."""
+
+    def __init__(self, session: Session, day: date) -> None:
+        self.session = session
+        self.day = day
+        self.rows: dict[int, Locality] = {}
+        self.successors: dict[int, list[int]] = {}
+
+    def _load(self, ids: set[int]) -> None:
+        missing = ids - self.rows.keys()
+        if not missing:
+            return
+        for row in self.session.exec(select(Locality).where(col(Locality.id).in_(missing))):
+            self.rows[row.id] = row
+        for succession in self.session.exec(
+            select(LocalitySuccession).where(col(LocalitySuccession.predecessor_id).in_(missing))
+        ):
+            if succession.effective_on <= self.day:
+                self.successors.setdefault(succession.predecessor_id, []).append(
+                    succession.successor_id
+                )
+
+    def around(self, locality_id: int | None) -> set[int]:
+        """The locality, the places containing it, and what they became by the day."""
+        if locality_id is None:
+            return set()
+        return self._closure({locality_id}, with_parents=True)
+
+    def of_issuer(self, issuer: Issuer, issuers: _Issuers) -> set[int]:
+        """The issuer's province and what it became by the day, also through issuer succession."""
+        starts: set[int] = set()
+        queue, seen = [issuer], set()
+        while queue:
+            current = queue.pop()
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            if current.locality_id is not None:
+                starts.add(self._province(current.locality_id))
+            for succession in issuers.successions.get(current.id, []):
+                successor = issuers.get(succession.successor_id)
+                if succession.effective_on <= self.day and successor is not None:
+                    queue.append(successor)
+        return self._closure(starts, with_parents=False)
+
+    def _province(self, locality_id: int) -> int:
+        current, seen = locality_id, set()
+        while current not in seen:
+            seen.add(current)
+            self._load({current})
+            row = self.rows.get(current)
+            if row is None or row.kind == LocalityKind.PROVINCE or row.parent_id is None:
+                return current
+            current = row.parent_id
+        return current
+
+    def _closure(self, starts: set[int], *, with_parents: bool) -> set[int]:
+        found: set[int] = set()
+        frontier = set(starts)
+        while frontier:
+            self._load(frontier)
+            found |= frontier
+            step: set[int] = set()
+            for place in frontier:
+                row = self.rows.get(place)
+                if with_parents and row is not None and row.parent_id is not None:
+                    step.add(row.parent_id)
+                step.update(self.successors.get(place, []))
+            frontier = step - found
+        return found
+
+    def name(self, locality_id: int) -> str:
+        row = self.rows.get(locality_id)
+        return row.name_vi if row else f"locality {locality_id}"

@@ -1,0 +1,287 @@
+"""The change feed: documents added, updated, superseded or withdrawn, with the products
+each change concerns.
+
+Built from the field-level history that ingest and API writes record
+(:class:`~catalog.models.FieldChange`) and from documents' creation times (creation is not
+a field change). Field changes of one document made together (same time, same run or API
+key) form one entry. An entry whose ``status`` became ``superseded`` or ``withdrawn`` is of
+that kind; other field changes are updates. Entry ids are stable, so feed readers and
+webhook receivers can tell a change they have already seen.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from catalog.models import Document, DocumentRelation, FieldChange
+from catalog.reports.reach import ProductBrief, Reach
+from catalog.reports.tables import Table
+from catalog.vocab import RelationKind, Status
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label_vi(self) -> str:
+        return {
+            ChangeKind.ADDED: "Bổ sung",
+            ChangeKind.UPDATED: "Cập nhật",
+            ChangeKind.SUPERSEDED: "Bị thay thế",
+            ChangeKind.WITHDRAWN: "Hết hiệu lực",
+        }[self]
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class DocumentBrief:
+    id: int
+    code: str
+    slug: str
+    doc_type: str
+    title_vi: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    kind: ChangeKind
+    at: datetime  # UTC
+    document: DocumentBrief
+    fields: tuple[FieldDiff, ...]
+    replaces: tuple[str, ...]  # codes this document replaces (for added entries)
+    replaced_by: tuple[str, ...]  # codes that replace it
+    products: tuple[ProductBrief, ...]
+    source: str | None  # "ingest run 12" or "api: <key name>"
+
+    @property
+    def title(self) -> str:
+        """One line for a feed reader: ``Bị thay thế: TCVN 5603:2008 → TCVN 5603:2023``."""
+        line = f"{self.kind.label_vi}: {self.document.code}"
+        if self.kind == ChangeKind.SUPERSEDED and self.replaced_by:
+            line += " → " + ", ".join(self.replaced_by)
+        if self.kind == ChangeKind.ADDED and self.replaces:
+            line += " (thay thế " + ", ".join(self.replaces) + ")"
+        return line
+
+    @property
+    def summary(self) -> str:
+        parts = [self.document.title_vi or self.document.code]
+        for diff in self.fields:
+            parts.append(f"{diff.field}: {_shown(diff.old)} → {_shown(diff.new)}")
+        if self.products:
+            parts.append("Sản phẩm liên quan: " + ", ".join(p.name_vi for p in self.products))
+        return "\n".join(parts)
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC time (SQLite hands back naive UTC times)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def changes(
+    session: Session,
+    since: datetime,
+    *,
+    until: datetime | None = None,
+    after: bool = False,
+    product_ids: Iterable[int] | None = None,
+    limit: int | None = None,
+    reach: Reach | None = None,
+) -> list[Change]:
+    """Document changes from ``since`` (exclusive when ``after``) to ``until``, newest first.
+
+    With ``product_ids``, only changes that concern at least one of those products.
+    """
+    since = utc(since)
+    reach = reach or Reach(session)
+    wanted = set(product_ids) if product_ids is not None else None
+    added = _added(session, since, until, after)
+    grouped = _grouped_field_changes(session, since, until, after)
+    doc_ids = {d.id for d in added} | {key[0] for key in grouped}
+    documents = {
+        d.id: d for d in session.exec(select(Document).where(col(Document.id).in_(doc_ids)))
+    }
+    replaces, replaced_by = _editions(session, doc_ids)
+    entries: list[Change] = []
+    for doc in added:
+        entries.append(
+            _entry(
+                f"document-{doc.id}-added",
+                ChangeKind.ADDED,
+                utc(doc.created_at),
+                doc,
+                (),
+                replaces,
+                replaced_by,
+                reach,
+                _source(doc.ingest_run_id, None),
+            )
+        )
+    for (doc_id, at, run_id, actor), rows in grouped.items():
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue  # the document was deleted since
+        diffs = tuple(
+            FieldDiff(r.field, _value(r.old_value), _value(r.new_value))
+            for r in sorted(rows, key=lambda r: r.id)
+        )
+        entries.append(
+            _entry(
+                f"change-{min(r.id for r in rows)}",
+                _kind(diffs),
+                utc(at),
+                doc,
+                diffs,
+                replaces,
+                replaced_by,
+                reach,
+                _source(run_id, actor),
+            )
+        )
+    if wanted is not None:
+        entries = [e for e in entries if any(p.id in wanted for p in e.products)]
+    entries.sort(key=lambda e: (e.at, e.id), reverse=True)
+    return entries[:limit] if limit is not None else entries
+
+
+def change_table(entries: list[Change]) -> Table:
+    return Table(
+        "Thay đổi",
+        ("Thời điểm (UTC)", "Loại", "Văn bản", "Tên", "Trường thay đổi", "Sản phẩm", "Nguồn"),
+        tuple(
+            (
+                e.at,
+                e.kind.label_vi,
+                e.document.code,
+                e.document.title_vi,
+                [f"{d.field}: {_shown(d.old)} → {_shown(d.new)}" for d in e.fields],
+                [p.name_vi for p in e.products],
+                e.source,
+            )
+            for e in entries
+        ),
+    )
+
+
+def _window(column, since: datetime, until: datetime | None, after: bool) -> list:
+    conditions = [column > since if after else column >= since]
+    if until is not None:
+        conditions.append(column <= utc(until))
+    return conditions
+
+
+def _added(session: Session, since, until, after) -> list[Document]:
+    return list(
+        session.exec(
+            select(Document).where(*_window(col(Document.created_at), since, until, after))
+        ).all()
+    )
+
+
+def _grouped_field_changes(session: Session, since, until, after) -> dict[tuple, list]:
+    rows = session.exec(
+        select(FieldChange).where(
+            FieldChange.table_name == Document.__tablename__,
+            *_window(col(FieldChange.changed_at), since, until, after),
+        )
+    ).all()
+    grouped: dict[tuple, list[FieldChange]] = defaultdict(list)
+    for row in rows:
+        grouped[(row.record_id, utc(row.changed_at), row.ingest_run_id, row.actor)].append(row)
+    return grouped
+
+
+def _editions(session: Session, doc_ids: set[int]) -> tuple[dict, dict]:
+    """For each document, the codes it replaces and the codes replacing it."""
+    replaces: dict[int, list[str]] = defaultdict(list)
+    replaced_by: dict[int, list[str]] = defaultdict(list)
+    if not doc_ids:
+        return replaces, replaced_by
+    relations = session.exec(
+        select(DocumentRelation).where(
+            DocumentRelation.kind == RelationKind.REPLACES,
+            (col(DocumentRelation.source_id).in_(doc_ids))
+            | (col(DocumentRelation.target_id).in_(doc_ids)),
+        )
+    ).all()
+    ids = {r.source_id for r in relations} | {r.target_id for r in relations}
+    rows = session.exec(select(Document.id, Document.code).where(col(Document.id).in_(ids)))
+    codes = {doc_id: code for doc_id, code in rows}
+    for rel in relations:
+        replaces[rel.source_id].append(codes[rel.target_id])
+        replaced_by[rel.target_id].append(codes[rel.source_id])
+    return replaces, replaced_by
+
+
+def _entry(entry_id, kind, at, doc, diffs, replaces, replaced_by, reach, source) -> Change:
+    return Change(
+        id=entry_id,
+        kind=kind,
+        at=at,
+        document=DocumentBrief(
+            id=doc.id,
+            code=doc.code,
+            slug=doc.slug,
+            doc_type=str(doc.doc_type),
+            title_vi=doc.title_vi,
+            status=str(doc.status),
+        ),
+        fields=diffs,
+        replaces=tuple(sorted(replaces.get(doc.id, []))),
+        replaced_by=tuple(sorted(replaced_by.get(doc.id, []))),
+        products=reach.briefs_of(doc.id),
+        source=source,
+    )
+
+
+def _kind(diffs: tuple[FieldDiff, ...]) -> ChangeKind:
+    for diff in diffs:
+        if diff.field == "status" and diff.new == Status.SUPERSEDED.value:
+            return ChangeKind.SUPERSEDED
+        if diff.field == "status" and diff.new == Status.WITHDRAWN.value:
+            return ChangeKind.WITHDRAWN
+    return ChangeKind.UPDATED
+
+
+def _value(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def _source(run_id: int | None, actor: str | None) -> str | None:
+    if actor:
+        return f"api: {actor}"
+    if run_id is not None:
+        return f"ingest run {run_id}"
+    return None

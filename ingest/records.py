@@ -1,0 +1,180 @@
+"""What sources parse into: plain records, independent of the store.
+
+A source turns a page or a row into one of these (or a :class:`Reject`); the writer
+(:mod:`ingest.writer`) resolves references and stores them. Every record carries its
+``location`` (URL, or ``file:row``), which becomes its provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from catalog.vocab import (
+    Equivalence,
+    IssuerKind,
+    LocalityKind,
+    ProductKind,
+    RelationKind,
+    Role,
+    Status,
+    SubjectKind,
+)
+
+
+class RejectError(ValueError):
+    """Raised by parsers: this input cannot be taken, and why."""
+
+
+@dataclass
+class Reject:
+    location: str
+    reason: str
+    excerpt: str | None = None
+
+
+@dataclass
+class Record:
+    location: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as JSON-ready data (the expected-output files hold this)."""
+        data = {"type": type(self).__name__, **asdict(self)}
+        return json.loads(json.dumps(data, default=_json_default, ensure_ascii=False))
+
+    def content_hash(self) -> str:
+        """SHA-256 of the content, without the location: equal content, equal hash."""
+        data = self.to_json()
+        data.pop("location")
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def merge(self, other: Record) -> None:
+        """Fill this record's empty fields from ``other`` (same natural key)."""
+        for f in fields(self):
+            if f.name != "location" and getattr(self, f.name) in (None, [], False):
+                setattr(self, f.name, getattr(other, f.name))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+@dataclass
+class DocumentRecord(Record):
+    """One edition of a document, with the codes of the documents it points at."""
+
+    code: str = ""  # canonical
+    title_vi: str | None = None
+    title_en: str | None = None
+    scope: str | None = None
+    status: Status | None = None
+    status_note: str | None = None
+    year: int | None = None
+    issuer: str | None = None  # issuer code ("BKHCN") or name as printed ("Bộ Y tế")
+    issued_on: date | None = None
+    effective_from: date | None = None
+    effective_to: date | None = None
+    equivalent: str | None = None
+    equivalence: Equivalence | None = None
+    announcing_decision: str | None = None
+    announced_on: date | None = None
+    technical_committee: str | None = None
+    pages: int | None = None
+    ics: list[tuple[str, str | None]] = field(default_factory=list)  # (code, name_vi)
+    replaces: list[str] = field(default_factory=list)
+    replaced_by: list[str] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)  # other editions of the same document
+    cites: list[str] = field(default_factory=list)  # normative references
+    note: str | None = None
+
+
+@dataclass
+class RelationRecord(Record):
+    source_code: str = ""
+    kind: RelationKind = RelationKind.CITES
+    target_code: str = ""
+    effective_on: date | None = None
+    note: str | None = None
+
+
+@dataclass
+class LocalityRecord(Record):
+    slug: str = ""
+    name_vi: str = ""
+    kind: LocalityKind = LocalityKind.PROVINCE
+    parent: str | None = None  # slug
+    active_from: date | None = None
+    active_to: date | None = None
+    successor: str | None = None  # slug
+    succession_on: date | None = None
+    note: str | None = None
+
+
+@dataclass
+class IssuerRecord(Record):
+    code: str = ""
+    name_vi: str = ""
+    name_en: str | None = None
+    kind: IssuerKind = IssuerKind.OTHER
+    locality: str | None = None  # slug
+    active_from: date | None = None
+    active_to: date | None = None
+    successor: str | None = None  # issuer code
+    succession_on: date | None = None
+    note: str | None = None
+
+
+@dataclass
+class CategoryRecord(Record):
+    slug: str = ""
+    name_vi: str = ""
+    name_en: str | None = None
+    parent: str | None = None  # slug
+
+
+@dataclass
+class ProductRecord(Record):
+    slug: str = ""
+    name_vi: str = ""
+    name_en: str | None = None
+    kind: ProductKind = ProductKind.KEY
+    category: str | None = None  # slug
+    geographical_indication: bool = False
+    ocop_stars: int | None = None
+    ocop_decision: str | None = None
+    ocop_rated_on: date | None = None
+    ocop_valid_until: date | None = None
+    locality: str | None = None  # slug of the locality it is recorded under
+    locality_text: str | None = None
+    producer: str | None = None
+    description: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    hs_codes: list[str] = field(default_factory=list)
+    ics_codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RuleRecord(Record):
+    subject_kind: SubjectKind = SubjectKind.CATEGORY
+    subject: str = ""  # product or category slug, HS prefix or ICS code
+    document_code: str = ""
+    role: Role = Role.PRODUCT_STANDARD
+    condition: str | None = None
+    legal_basis: str | None = None
+    legal_basis_code: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    note: str | None = None
+
+    @property
+    def subject_key(self) -> str:
+        return f"{self.subject_kind.value}:{self.subject}"
+
+
+Parsed = Record | Reject

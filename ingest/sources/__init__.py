@@ -1,0 +1,25 @@
+"""The sources, by the name used on the command line (``tieuchuan ingest <name>``)."""
+
+from __future__ import annotations
+
+from ingest.sources.catalogue import CatalogueSource
+from ingest.sources.documents import DocumentSheetSource, RelationSheetSource
+from ingest.sources.products import ProductRegistrySource
+from ingest.sources.provincial import ProvincialSource
+from ingest.sources.qcvn_register import QcvnRegisterSource
+from ingest.sources.reference import ReferenceSource
+from ingest.sources.rules import RulesSheetSource
+
+WEB_SOURCES = {s.name: s for s in (CatalogueSource, QcvnRegisterSource, ProvincialSource)}
+SHEET_SOURCES = {
+    s.name: s
+    for s in (
+        ReferenceSource,
+        DocumentSheetSource,
+        RelationSheetSource,
+        ProductRegistrySource,
+        RulesSheetSource,
+    )
+}
+# The bundled dataset, in dependency order.
+BUNDLED_ORDER = ("reference", "documents", "relations", "products", "rules")

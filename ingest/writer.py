@@ -1,0 +1,618 @@
+"""The store writer: parsed records in, catalog rows out, inside the caller's transaction.
+
+:class:`StoreWriter` resolves each record's references (issuer, parent, category,
+locality, document…) and validates them *before* writing anything, so a record is
+either written whole or rejected whole; writes go through :mod:`catalog.upsert`, which
+keeps the field-level history. Relations and successions are written at :meth:`finish`,
+once every record of the run is in, so their order in the input does not matter.
+
+A document referenced but not (yet) ingested — the target of a "replaced by" link, a
+normative reference — is created as a *stub*: its code only, with a status note saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import pairwise
+from typing import Any
+
+from sqlmodel import Session, select
+
+from catalog.codes import CodeError, parse_code
+from catalog.models import (
+    ApplicabilityRule,
+    Document,
+    DocumentIcs,
+    DocumentRelation,
+    Enterprise,
+    IcsField,
+    IngestReject,
+    Issuer,
+    IssuerSuccession,
+    Locality,
+    LocalitySuccession,
+    Product,
+    ProductAlias,
+    ProductCategory,
+    ProductCode,
+)
+from catalog.text import fold, slugify
+from catalog.upsert import ChangeContext, Outcome, assign, sync_children, touch, upsert
+from catalog.vocab import CodeScheme, LocalityKind, RelationKind, Status, SubjectKind
+from ingest.records import (
+    CategoryRecord,
+    DocumentRecord,
+    IssuerRecord,
+    LocalityRecord,
+    Parsed,
+    ProductRecord,
+    Record,
+    Reject,
+    RejectError,
+    RelationRecord,
+    RuleRecord,
+)
+
+STUB_NOTE = "Chỉ có số hiệu: được viện dẫn nhưng chưa được nạp (referenced, not yet ingested)"
+_SHEET_ROW = re.compile(r"^(?P<file>[^/:]+):(?P<row>\d+)$")
+
+
+@dataclass
+class _PendingRelation:
+    location: str
+    source: str
+    kind: RelationKind
+    target: str
+    effective_on: date | None = None
+    note: str | None = None
+
+
+class StoreWriter:
+    """Writes one run's records; ``counts`` and ``rejects`` say what happened."""
+
+    def __init__(self, session: Session, run_id: int | None, fetched_at: datetime | None = None):
+        self.session = session
+        self.run_id = run_id
+        self.context = ChangeContext(run_id=run_id)
+        self.fetched_at = fetched_at or datetime.now(UTC)
+        self.counts: Counter[str] = Counter()
+        self.rejects: list[Reject] = []
+        self.stubs = 0
+        self._seen: dict[tuple[str, str], str] = {}
+        self._relations: list[_PendingRelation] = []
+        self._successions: list[tuple[str, Record]] = []
+        self._document_ids: dict[str, int] = {}
+        self._by_name: dict[type, dict[str, int]] = {}
+        self._created: set[tuple[str, str]] = set()  # (kind, key) of rows new in this run
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def take(self, item: Parsed) -> None:
+        """Write one record, or keep one reject."""
+        if isinstance(item, Reject):
+            self.reject(item)
+            return
+        handler = _HANDLERS[type(item)]
+        try:
+            self._check_duplicate(item)
+            outcome = handler(self, item)
+        except RejectError as exc:
+            self.reject(Reject(item.location, str(exc)))
+            return
+        if outcome is not None:
+            self.counts[outcome] += 1
+
+    def finish(self) -> None:
+        """Write the relations and successions gathered during the run."""
+        for pending in self._relations:
+            try:
+                if outcome := self._write_relation(pending):
+                    self.counts[outcome] += 1
+            except RejectError as exc:
+                self.reject(Reject(pending.location, str(exc)))
+        self._relations.clear()
+        for kind, record in self._successions:
+            try:
+                self._write_succession(kind, record)
+            except RejectError as exc:
+                self.reject(Reject(record.location, str(exc)))
+        self._successions.clear()
+        self.session.flush()
+
+    def reject(self, reject: Reject) -> None:
+        self.rejects.append(reject)
+        self.counts["rejected"] += 1
+        self.session.add(
+            IngestReject(
+                run_id=self.run_id,
+                location=reject.location[:1000],
+                reason=reject.reason,
+                excerpt=reject.excerpt,
+            )
+        )
+
+    # --- documents ------------------------------------------------------------------------
+
+    def _document(self, record: DocumentRecord) -> Outcome:
+        identity = _identity(record.code)
+        issuer_id = self._issuer_id(record.issuer) if record.issuer else None
+        values = {
+            **identity,
+            "title_vi": record.title_vi,
+            "title_en": record.title_en,
+            "scope": record.scope,
+            "status": record.status,
+            "status_note": record.status_note,
+            "issuer_id": issuer_id,
+            "issued_on": record.issued_on,
+            "effective_from": record.effective_from,
+            "effective_to": record.effective_to,
+            "equivalent": record.equivalent,
+            "equivalence": record.equivalence,
+            "announcing_decision": record.announcing_decision,
+            "announced_on": record.announced_on,
+            "technical_committee": record.technical_committee,
+            "pages": record.pages,
+        }
+        if record.year is not None:
+            values["year"] = record.year
+        result = upsert(
+            self.session,
+            Document,
+            {"slug": identity["slug"]},
+            values,
+            context=self.context,
+            record_key=record.code,
+            provenance=self._provenance(record),
+        )
+        document = result.row
+        outcome = result.outcome
+        if outcome != Outcome.NEW and document.status_note == STUB_NOTE:
+            # The stub is now a full record: its "code only" note goes.
+            assign(
+                self.session, document, "status_note", record.status_note, self.context, record.code
+            )
+            outcome = self._touched(document, record, outcome, [True])
+        self._document_ids[record.code] = document.id
+        if record.ics:
+            for code, name in record.ics:
+                upsert(
+                    self.session,
+                    IcsField,
+                    {"code": code},
+                    {"name_vi": name},
+                    context=self.context,
+                    record_key=code,
+                )
+            changes = sync_children(
+                self.session,
+                document,
+                "ics",
+                DocumentIcs,
+                {"document_id": document.id},
+                [{"ics_code": code} for code, _ in record.ics],
+                context=self.context,
+                record_key=record.code,
+                record_change=outcome != Outcome.NEW,
+            )
+            outcome = self._touched(document, record, outcome, changes)
+        self._queue_relations(record)
+        return outcome
+
+    def _queue_relations(self, record: DocumentRecord) -> None:
+        at = record.location
+        for target in record.replaces:
+            self._relations.append(
+                _PendingRelation(
+                    at, record.code, RelationKind.REPLACES, target, record.effective_from
+                )
+            )
+        for newer in record.replaced_by:
+            self._relations.append(_PendingRelation(at, newer, RelationKind.REPLACES, record.code))
+        for target in record.cites:
+            self._relations.append(_PendingRelation(at, record.code, RelationKind.CITES, target))
+        editions = sorted({record.code, *record.history}, key=_edition_year)
+        for older, newer in pairwise(editions):
+            note = "Lịch sử soát xét (version history)"
+            self._relations.append(
+                _PendingRelation(at, newer, RelationKind.REPLACES, older, None, note)
+            )
+
+    def _relation(self, record: RelationRecord) -> None:
+        self._relations.append(
+            _PendingRelation(
+                record.location,
+                record.source_code,
+                record.kind,
+                record.target_code,
+                record.effective_on,
+                record.note,
+            )
+        )
+        # counted when written, at finish()
+
+    def _write_relation(self, pending: _PendingRelation) -> Outcome | None:
+        replaced = pending.kind == RelationKind.REPLACES
+        source_id = self._document_id(pending.source, pending.location)
+        target_id = self._document_id(pending.target, pending.location, superseded=replaced)
+        key = {"source_id": source_id, "target_id": target_id, "kind": pending.kind}
+        seen_key = ("relation", f"{source_id}-{target_id}-{pending.kind}")
+        if seen_key in self._seen:
+            return None  # the same link read from both ends, or twice: counted once
+        self._seen[seen_key] = pending.location
+        result = upsert(
+            self.session,
+            DocumentRelation,
+            key,
+            {"effective_on": pending.effective_on, "note": pending.note},
+            context=self.context,
+            record_key=f"{pending.source} {pending.kind.value} {pending.target}",
+            provenance=self._provenance_at(pending.location),
+        )
+        return result.outcome
+
+    def _document_id(self, code: str, location: str, superseded: bool = False) -> int:
+        if code in self._document_ids:
+            return self._document_ids[code]
+        identity = _identity(code)
+        found = self.session.exec(select(Document).where(Document.slug == identity["slug"])).first()
+        if found is None:
+            found = Document(
+                **identity,
+                status=Status.SUPERSEDED if superseded else Status.UNKNOWN,
+                status_note=STUB_NOTE,
+                **self._provenance_at(location),
+            )
+            self.session.add(found)
+            self.session.flush()
+            self.stubs += 1
+        self._document_ids[code] = found.id
+        return found.id
+
+    # --- places, issuers, categories ------------------------------------------------------
+
+    def _locality(self, record: LocalityRecord) -> Outcome:
+        self._by_name.clear()
+        parent_id = (
+            self._slug_id(Locality, record.parent, "parent locality") if record.parent else None
+        )
+        result = upsert(
+            self.session,
+            Locality,
+            {"slug": record.slug},
+            {
+                "name_vi": record.name_vi,
+                "kind": record.kind,
+                "parent_id": parent_id,
+                "active_from": record.active_from,
+                "active_to": record.active_to,
+            },
+            context=self.context,
+            record_key=record.slug,
+        )
+        if result.outcome == Outcome.NEW:
+            self._created.add(("locality", record.slug))
+        if record.successor:
+            self._successions.append(("locality", record))
+        return result.outcome
+
+    def _issuer(self, record: IssuerRecord) -> Outcome:
+        self._by_name.clear()
+        locality_id = (
+            self._slug_id(Locality, record.locality, "locality") if record.locality else None
+        )
+        result = upsert(
+            self.session,
+            Issuer,
+            {"code": record.code},
+            {
+                "name_vi": record.name_vi,
+                "name_en": record.name_en,
+                "kind": record.kind,
+                "locality_id": locality_id,
+                "active_from": record.active_from,
+                "active_to": record.active_to,
+            },
+            context=self.context,
+            record_key=record.code,
+        )
+        if result.outcome == Outcome.NEW:
+            self._created.add(("issuer", record.code))
+        if record.successor:
+            self._successions.append(("issuer", record))
+        return result.outcome
+
+    def _write_succession(self, kind: str, record: Record) -> None:
+        if kind == "locality":
+            assert isinstance(record, LocalityRecord)
+            predecessor = self._slug_id(Locality, record.slug, "locality")
+            successor = self._slug_id(Locality, record.successor, "successor locality")
+            model, parent_model, key = LocalitySuccession, Locality, record.slug
+        else:
+            assert isinstance(record, IssuerRecord)
+            predecessor = self._issuer_id(record.code)
+            successor = self._issuer_id(record.successor or "")
+            model, parent_model, key = IssuerSuccession, Issuer, record.code
+        if successor is None:
+            raise RejectError(f"successor: {record.successor!r} is not a known issuer")
+        parent = self.session.get(parent_model, predecessor)
+        changes = sync_children(
+            self.session,
+            parent,
+            "successors",
+            model,
+            {"predecessor_id": predecessor},
+            [
+                {
+                    "successor_id": successor,
+                    "effective_on": record.succession_on,
+                    "note": record.note,
+                }
+            ],
+            context=self.context,
+            record_key=key,
+            record_change=(kind, key) not in self._created,
+        )
+        if changes:
+            self.counts[Outcome.UPDATED] += 1
+
+    def _category(self, record: CategoryRecord) -> Outcome:
+        self._by_name.clear()
+        parent_id = (
+            self._slug_id(ProductCategory, record.parent, "parent category")
+            if record.parent
+            else None
+        )
+        result = upsert(
+            self.session,
+            ProductCategory,
+            {"slug": record.slug},
+            {"name_vi": record.name_vi, "name_en": record.name_en, "parent_id": parent_id},
+            context=self.context,
+            record_key=record.slug,
+        )
+        return result.outcome
+
+    # --- products and rules ---------------------------------------------------------------
+
+    def _product(self, record: ProductRecord) -> Outcome:
+        category_id = self._category_id(record.category) if record.category else None
+        locality_id = self._locality_id(record)
+        producer_id = self._producer_id(record) if record.producer else None
+        result = upsert(
+            self.session,
+            Product,
+            {"slug": record.slug},
+            {
+                "name_vi": record.name_vi,
+                "name_en": record.name_en,
+                "kind": record.kind,
+                "category_id": category_id,
+                "geographical_indication": record.geographical_indication,
+                "ocop_stars": record.ocop_stars,
+                "ocop_decision": record.ocop_decision,
+                "ocop_rated_on": record.ocop_rated_on,
+                "ocop_valid_until": record.ocop_valid_until,
+                "locality_id": locality_id,
+                "locality_text": record.locality_text,
+                "producer_id": producer_id,
+                "description": record.description,
+            },
+            context=self.context,
+            record_key=record.slug,
+            provenance=self._provenance(record),
+        )
+        product = result.row
+        new = result.outcome == Outcome.NEW
+        aliases = [{"alias": a, "alias_folded": fold(a)} for a in dict.fromkeys(record.aliases)]
+        codes = [{"scheme": CodeScheme.HS, "code": c} for c in record.hs_codes]
+        codes += [{"scheme": CodeScheme.ICS, "code": c} for c in record.ics_codes]
+        changes = []
+        for field_name, model, wanted in (
+            ("aliases", ProductAlias, aliases),
+            ("codes", ProductCode, codes),
+        ):
+            changes += sync_children(
+                self.session,
+                product,
+                field_name,
+                model,
+                {"product_id": product.id},
+                wanted,
+                context=self.context,
+                record_key=record.slug,
+                record_change=not new,
+            )
+        return self._touched(product, record, result.outcome, changes)
+
+    def _rule(self, record: RuleRecord) -> Outcome:
+        document_id = self._known_document_id(record.document_code, "Số hiệu văn bản")
+        subject: dict[str, Any] = {"product_id": None, "category_id": None, "subject_code": None}
+        if record.subject_kind == SubjectKind.PRODUCT:
+            subject["product_id"] = self._slug_id(Product, record.subject, "product")
+        elif record.subject_kind == SubjectKind.CATEGORY:
+            subject["category_id"] = self._category_id(record.subject)
+        else:
+            subject["subject_code"] = record.subject
+        basis_id = None
+        if record.legal_basis_code:
+            basis_id = self._existing_document_id(record.legal_basis_code)
+        key = {"subject_key": record.subject_key, "document_id": document_id, "role": record.role}
+        result = upsert(
+            self.session,
+            ApplicabilityRule,
+            key,
+            {
+                "subject_kind": record.subject_kind,
+                **{k: v for k, v in subject.items() if v is not None},
+                "condition": record.condition,
+                "legal_basis": record.legal_basis,
+                "legal_basis_document_id": basis_id,
+                "valid_from": record.valid_from,
+                "valid_to": record.valid_to,
+                "note": record.note,
+            },
+            context=self.context,
+            record_key=f"{record.subject_key} → {record.document_code} ({record.role.value})",
+            provenance=self._provenance(record),
+        )
+        return result.outcome
+
+    # --- lookups --------------------------------------------------------------------------
+
+    def _check_duplicate(self, record: Record) -> None:
+        key = _natural_key(record)
+        if key is None:
+            return
+        if first := self._seen.get(key):
+            raise RejectError(f"duplicate: the same {key[0]} {key[1]!r} was read at {first}")
+        self._seen[key] = record.location
+
+    def _slug_id(self, model: type, slug: str | None, what: str) -> int:
+        row = self.session.exec(select(model).where(model.slug == slug)).first()
+        if row is None:
+            raise RejectError(f"{what} {slug!r} is not in the catalogue (ingest it first)")
+        return row.id
+
+    def _category_id(self, name: str) -> int:
+        slug = slugify(name)
+        row = self.session.exec(select(ProductCategory).where(ProductCategory.slug == slug)).first()
+        if row is None:
+            folded = fold(name)
+            found = self._names(ProductCategory).get(folded)
+            if found is not None:
+                return found
+            raise RejectError(f"category {name!r} is not in the category tree")
+        return row.id
+
+    def _issuer_id(self, code_or_name: str) -> int | None:
+        """An issuer by code ("BYT"), or by name ("Bộ Y tế", "UBND tỉnh Tuyên Quang")."""
+        row = self.session.exec(select(Issuer).where(Issuer.code == code_or_name)).first()
+        if row is None:
+            return self._names(Issuer).get(fold(code_or_name))
+        return row.id
+
+    def _names(self, model: type) -> dict[str, int]:
+        """Folded name → id of a small reference table, read once per run (or after a write)."""
+        if model not in self._by_name:
+            rows = self.session.exec(select(model)).all()
+            self._by_name[model] = {fold(row.name_vi): row.id for row in rows}
+        return self._by_name[model]
+
+    def _locality_id(self, record: ProductRecord) -> int | None:
+        if record.locality:
+            return self._slug_id(Locality, record.locality, "locality")
+        if not record.locality_text:
+            return None
+        text = f" {fold(record.locality_text)} "
+        rank = {LocalityKind.COMMUNE: 0, LocalityKind.DISTRICT: 1, LocalityKind.PROVINCE: 2}
+        matches = [
+            place
+            for place in self.session.exec(select(Locality))
+            if re.search(rf"(?<![a-z]){re.escape(fold(place.name_vi))}(?![a-z])", text)
+        ]
+        if not matches:
+            return None
+        return min(matches, key=lambda p: (rank[p.kind], -len(p.name_vi))).id
+
+    def _producer_id(self, record: ProductRecord) -> int:
+        name = record.producer or ""
+        result = upsert(
+            self.session,
+            Enterprise,
+            {"slug": slugify(name)[:200]},
+            {"name": name},
+            context=self.context,
+            record_key=slugify(name),
+            provenance=self._provenance(record),
+        )
+        return result.row.id
+
+    def _known_document_id(self, code: str, column: str) -> int:
+        found = self._existing_document_id(code)
+        if found is None:
+            raise RejectError(f"{column}: {code} is not in the catalogue (ingest documents first)")
+        return found
+
+    def _existing_document_id(self, code: str) -> int | None:
+        if code in self._document_ids:
+            return self._document_ids[code]
+        slug = _identity(code)["slug"]
+        row = self.session.exec(select(Document.id).where(Document.slug == slug)).first()
+        if row is not None:
+            self._document_ids[code] = row
+        return row
+
+    # --- provenance -----------------------------------------------------------------------
+
+    def _provenance(self, record: Record) -> dict[str, Any]:
+        return {**self._provenance_at(record.location), "content_hash": record.content_hash()}
+
+    def _provenance_at(self, location: str) -> dict[str, Any]:
+        if match := _SHEET_ROW.match(location):
+            source, ref = match["file"], f"row {match['row']}"
+        else:
+            source, _, ref = location.partition("#")
+        return {
+            "source": source[:1000],
+            "source_ref": ref[:200] or None,
+            "fetched_at": self.fetched_at,
+            "ingest_run_id": self.run_id,
+        }
+
+    def _touched(self, row: Any, record: Record, outcome: Outcome, changes: list) -> Outcome:
+        """A record whose own fields were unchanged but whose children changed is updated."""
+        if changes and outcome == Outcome.UNCHANGED:
+            touch(row, self._provenance(record), self.context)
+            self.session.add(row)
+            return Outcome.UPDATED
+        return outcome
+
+
+def _identity(code: str) -> dict[str, Any]:
+    try:
+        parsed = parse_code(code)
+    except CodeError as exc:
+        raise RejectError(str(exc)) from exc
+    return {
+        "code": parsed.canonical(),
+        "slug": parsed.slug(),
+        "compact": parsed.compact(),
+        "family": parsed.family_key(),
+        "doc_type": parsed.doc_type,
+        "number": parsed.number,
+        "part": parsed.part,
+        "year": parsed.year,
+        "issuer_code": parsed.issuer,
+    }
+
+
+def _edition_year(code: str) -> tuple[int, str]:
+    return (parse_code(code).year or 0, code)
+
+
+def _natural_key(record: Record) -> tuple[str, str] | None:
+    match record:
+        case DocumentRecord():
+            return ("document", record.code)
+        case ProductRecord() | LocalityRecord() | CategoryRecord():
+            return (type(record).__name__.removesuffix("Record").lower(), record.slug)
+        case IssuerRecord():
+            return ("issuer", record.code)
+        case RuleRecord():
+            return ("rule", f"{record.subject_key} → {record.document_code} ({record.role})")
+    return None
+
+
+_HANDLERS = {
+    DocumentRecord: StoreWriter._document,
+    RelationRecord: StoreWriter._relation,
+    LocalityRecord: StoreWriter._locality,
+    IssuerRecord: StoreWriter._issuer,
+    CategoryRecord: StoreWriter._category,
+    ProductRecord: StoreWriter._product,
+    RuleRecord: StoreWriter._rule,
+}

@@ -1,0 +1,419 @@
+"""Build, update and verify the search indexes (master key; never used for queries).
+
+- :func:`rebuild` fills fresh indexes and swaps them in with one swap task, so searches
+  always see a complete index, then deletes the old ones.
+- :func:`sync` sends only the records changed since the last build or sync.
+- :func:`check` compares the database with the indexes and, if asked, repairs the drift.
+- :func:`ensure_search_key` returns the search-only key queries must use.
+
+Every task is awaited; a failed or cancelled task raises :class:`IndexTaskFailed`.
+After each change the ``meta`` index gets a new ``version``, which the query layer uses
+to drop its cached results.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import msgspec
+from sqlalchemy import Engine
+
+from search import settings as index_settings
+from search.documents import (
+    DOCUMENTS,
+    META,
+    PRODUCTS,
+    changed_since,
+    load_document_records,
+    load_product_records,
+)
+from search.server import MeiliError, MeiliUnavailable
+
+Log = Callable[[str], None]
+BATCH = 20_000  # records per documents request
+META_ID = "state"
+
+
+class IndexTaskFailed(MeiliError):
+    """A Meilisearch task ended failed or cancelled; carries the task's error."""
+
+    def __init__(self, task: dict[str, Any]) -> None:
+        self.task = task
+        error = task.get("error") or {}
+        super().__init__(
+            f"Meilisearch task {task.get('uid')} ({task.get('type')} on "
+            f"{task.get('indexUid')}) {task.get('status')}: "
+            f"{error.get('code', '?')}: {error.get('message', 'no error message')}"
+        )
+
+
+class MeiliRequestError(MeiliError):
+    """Meilisearch refused a request (HTTP 4xx/5xx other than 404 where expected)."""
+
+
+def index_uids(prefix: str = "") -> dict[str, str]:
+    """Index uids by role: ``{"documents": "<prefix>documents", ...}``."""
+    return {name: f"{prefix}{name}" for name in (DOCUMENTS, PRODUCTS, META)}
+
+
+class MeiliAdmin:
+    """A small synchronous Meilisearch client with the master key, for indexing jobs."""
+
+    def __init__(self, url: str, master_key: str | None, *, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        headers = {"Content-Type": "application/json"}
+        if master_key:
+            headers["Authorization"] = f"Bearer {master_key}"
+        self._client = httpx.Client(
+            base_url=self.url, headers=headers, timeout=httpx.Timeout(timeout, connect=2.0)
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> MeiliAdmin:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def request(self, method: str, path: str, body: Any = None, *, allow_404: bool = False) -> Any:
+        """Send one request; JSON answer, or None for an allowed 404."""
+        content = None if body is None else msgspec.json.encode(body)
+        try:
+            response = self._client.request(method, path, content=content)
+        except httpx.TransportError as exc:
+            raise MeiliUnavailable(self.url, str(exc) or type(exc).__name__) from exc
+        if response.status_code == 404 and allow_404:
+            return None
+        if response.status_code >= 400:
+            raise MeiliRequestError(
+                f"{method} {path} answered HTTP {response.status_code}: {response.text[:500]}"
+            )
+        return msgspec.json.decode(response.content) if response.content else None
+
+    def wait(self, task: dict[str, Any], timeout: float = 600.0) -> dict[str, Any]:
+        """Poll a task until it ends; raise :class:`IndexTaskFailed` unless it succeeded."""
+        uid = task["taskUid"] if "taskUid" in task else task["uid"]
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            state = self.request("GET", f"/tasks/{uid}")
+            if state["status"] == "succeeded":
+                return state
+            if state["status"] in ("failed", "canceled"):
+                raise IndexTaskFailed(state)
+            if time.monotonic() > deadline:
+                raise MeiliError(
+                    f"Meilisearch task {uid} still {state['status']} after {timeout:g} s"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 0.02)
+
+    def run(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        """Enqueue a task and wait for it to succeed."""
+        return self.wait(self.request(method, path, body))
+
+    def index_exists(self, uid: str) -> bool:
+        return self.request("GET", f"/indexes/{uid}", allow_404=True) is not None
+
+    def create_index(self, uid: str) -> None:
+        self.run("POST", "/indexes", {"uid": uid, "primaryKey": "id"})
+
+    def delete_index(self, uid: str) -> None:
+        self.run("DELETE", f"/indexes/{uid}")
+
+    def enqueue_documents(self, uid: str, records: list[dict]) -> list[dict[str, Any]]:
+        """Enqueue additions (replacing records with the same id) in batches; not awaited."""
+        return [
+            self.request("POST", f"/indexes/{uid}/documents?primaryKey=id", records[i : i + BATCH])
+            for i in range(0, len(records), BATCH)
+        ]
+
+    def add_documents(self, uid: str, records: list[dict]) -> int | None:
+        """Add or replace records; returns the last task uid (None if nothing sent)."""
+        last = None
+        for task in self.enqueue_documents(uid, records):
+            last = self.wait(task)["uid"]
+        return last
+
+    def delete_documents(self, uid: str, ids: Iterable[int]) -> int | None:
+        ids = sorted(ids)
+        if not ids:
+            return None
+        return self.run("POST", f"/indexes/{uid}/documents/delete-batch", ids)["uid"]
+
+    def all_documents(self, uid: str) -> list[dict]:
+        """Every stored record of an index (paged)."""
+        found: list[dict] = []
+        while True:
+            page = self.request(
+                "POST", f"/indexes/{uid}/documents/fetch", {"offset": len(found), "limit": 10_000}
+            )
+            found += page["results"]
+            if len(found) >= page["total"] or not page["results"]:
+                return found
+
+    def apply_settings(self, uid: str, wanted: dict[str, Any]) -> bool:
+        """Make the index's settings ``wanted``; False (and no task) when they already are."""
+        current = self.request("GET", f"/indexes/{uid}/settings")
+        if _same(current, wanted):
+            return False
+        self.run("PATCH", f"/indexes/{uid}/settings", wanted)
+        return True
+
+
+_ORDERED = frozenset({"searchableAttributes", "rankingRules", "displayedAttributes"})
+
+
+def _same(current: Any, wanted: Any, key: str = "") -> bool:
+    """Settings equality as Meilisearch stores them: it adds defaults to nested objects
+    and sorts attribute sets; only ranking-order lists keep their order."""
+    if isinstance(wanted, dict) and isinstance(current, dict):
+        return all(_same(current.get(k), v, k) for k, v in wanted.items())
+    if (
+        isinstance(wanted, list)
+        and isinstance(current, list)
+        and key not in _ORDERED
+        and all(isinstance(v, str) for v in wanted + current)
+    ):
+        return sorted(current) == sorted(wanted)
+    return current == wanted
+
+
+def apply_all_settings(
+    admin: MeiliAdmin, prefix: str = "", *, uids: dict | None = None
+) -> list[str]:
+    """Apply the settings of every index (creating missing ones); names of those changed."""
+    uids = uids or index_uids(prefix)
+    changed = []
+    for name, build in (*index_settings.SETTINGS.items(), (META, index_settings.meta_settings)):
+        uid = uids[name]
+        if not admin.index_exists(uid):
+            admin.create_index(uid)
+        if admin.apply_settings(uid, build()):
+            changed.append(uid)
+    return changed
+
+
+def _write_meta(admin: MeiliAdmin, uid: str, version: int | None, **fields: str) -> None:
+    if not admin.index_exists(uid):
+        admin.create_index(uid)
+        admin.apply_settings(uid, index_settings.meta_settings())
+    current = read_meta(admin, uid) or {}
+    record = (
+        current
+        | fields
+        | {
+            "id": META_ID,
+            "version": str(version if version is not None else current.get("version", "0")),
+        }
+    )
+    admin.run("POST", f"/indexes/{uid}/documents?primaryKey=id", [record])
+
+
+def read_meta(admin: MeiliAdmin, uid: str) -> dict[str, Any] | None:
+    """The state record of the indexes (version, built_at, synced_at), or None before a build."""
+    return admin.request("GET", f"/indexes/{uid}/documents/{META_ID}", allow_404=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    documents: int
+    products: int
+    seconds: float
+    version: int
+
+
+def rebuild(
+    engine: Engine,
+    meili_url: str,
+    master_key: str | None,
+    *,
+    prefix: str = "",
+    log: Log | None = None,
+    records: dict[str, list[dict]] | None = None,
+) -> RebuildReport:
+    """Build fresh indexes from the database and swap them in atomically.
+
+    ``records`` (by index name) replaces reading the database, for benchmarks.
+    """
+    log = log or (lambda _msg: None)
+    started = time.monotonic()
+    started_at = _now()
+    uids = index_uids(prefix)
+    if records is None:
+        records = {DOCUMENTS: load_document_records(engine), PRODUCTS: load_product_records(engine)}
+    log(f"read {len(records[DOCUMENTS])} documents and {len(records[PRODUCTS])} products")
+    token = secrets.token_hex(4)
+    with MeiliAdmin(meili_url, master_key) as admin:
+        fresh = {name: f"{uids[name]}__build_{token}" for name in (DOCUMENTS, PRODUCTS)}
+        try:
+            # Enqueued together, awaited in order: Meilisearch batches them, and a failure
+            # of any of them stops the rebuild before the swap.
+            tasks = []
+            for name, uid in fresh.items():
+                tasks.append(admin.request("POST", "/indexes", {"uid": uid, "primaryKey": "id"}))
+                settings = index_settings.SETTINGS[name]()
+                tasks.append(admin.request("PATCH", f"/indexes/{uid}/settings", settings))
+                tasks += admin.enqueue_documents(uid, records[name])
+            for task in tasks:
+                admin.wait(task)
+            log(f"built {', '.join(fresh.values())}")
+            for name in fresh:
+                if not admin.index_exists(uids[name]):
+                    admin.create_index(uids[name])
+            swap = admin.run(
+                "POST",
+                "/swap-indexes",
+                [{"indexes": [uids[name], fresh[name]]} for name in fresh],
+            )
+            log(f"swapped {', '.join(uids[name] for name in fresh)} in (task {swap['uid']})")
+        finally:
+            for uid in fresh.values():
+                if admin.index_exists(uid):
+                    admin.delete_index(uid)  # after the swap: the old contents
+        _write_meta(admin, uids[META], swap["uid"], built_at=started_at, synced_at=started_at)
+    return RebuildReport(
+        documents=len(records[DOCUMENTS]),
+        products=len(records[PRODUCTS]),
+        seconds=time.monotonic() - started,
+        version=swap["uid"],
+    )
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    documents: int
+    products: int
+    deleted: int
+    since: str
+
+
+def sync(
+    engine: Engine,
+    meili_url: str,
+    master_key: str | None,
+    *,
+    prefix: str = "",
+    since: datetime | None = None,
+) -> SyncReport:
+    """Send the records changed after ``since`` (default: the last build or sync).
+
+    Documents whose products changed are sent too (their ``applies_to`` names);
+    records gone from the database are deleted from the index.
+    """
+    uids = index_uids(prefix)
+    started_at = _now()
+    with MeiliAdmin(meili_url, master_key) as admin:
+        if since is None:
+            meta = read_meta(admin, uids[META])
+            if not meta or not meta.get("synced_at"):
+                raise MeiliError(
+                    f"index {uids[META]} has no sync time: run `tieuchuan index rebuild` first"
+                )
+            since = datetime.fromisoformat(meta["synced_at"])
+        doc_ids, product_ids = changed_since(engine, since)
+        products = load_product_records(engine, product_ids)
+        if product_ids:
+            names = {p["name"] for p in products}
+            doc_ids |= {
+                d["id"] for d in load_document_records(engine) if names & set(d["applies_to"])
+            }
+        documents = load_document_records(engine, doc_ids)
+        last = None
+        deleted = 0
+        for name, ids, found in (
+            (DOCUMENTS, doc_ids, documents),
+            (PRODUCTS, product_ids, products),
+        ):
+            last = admin.add_documents(uids[name], found) or last
+            gone = ids - {r["id"] for r in found}
+            last = admin.delete_documents(uids[name], gone) or last
+            deleted += len(gone)
+        _write_meta(admin, uids[META], last, synced_at=started_at)
+    return SyncReport(len(documents), len(products), deleted, since.isoformat())
+
+
+@dataclass
+class Drift:
+    """Differences between the database and one index, by record id."""
+
+    index: str
+    missing: list[int] = field(default_factory=list)  # in the database, not in the index
+    extra: list[int] = field(default_factory=list)  # in the index, not in the database
+    stale: list[int] = field(default_factory=list)  # in both, with different content
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.extra or self.stale)
+
+
+def check(
+    engine: Engine,
+    meili_url: str,
+    master_key: str | None,
+    *,
+    prefix: str = "",
+    repair: bool = False,
+) -> list[Drift]:
+    """Compare every record of the database with the indexes; send fixes when ``repair``."""
+    uids = index_uids(prefix)
+    wanted = {DOCUMENTS: load_document_records(engine), PRODUCTS: load_product_records(engine)}
+    report = []
+    with MeiliAdmin(meili_url, master_key) as admin:
+        last = None
+        for name, records in wanted.items():
+            drift = Drift(uids[name])
+            stored = {r["id"]: r for r in admin.all_documents(uids[name])}
+            expected = {r["id"]: msgspec.json.decode(msgspec.json.encode(r)) for r in records}
+            drift.missing = sorted(expected.keys() - stored.keys())
+            drift.extra = sorted(stored.keys() - expected.keys())
+            drift.stale = sorted(
+                i for i in expected.keys() & stored.keys() if expected[i] != stored[i]
+            )
+            report.append(drift)
+            if repair and not drift.clean:
+                send = [expected[i] for i in drift.missing + drift.stale]
+                last = admin.add_documents(uids[name], send) or last
+                last = admin.delete_documents(uids[name], drift.extra) or last
+        if last is not None:
+            _write_meta(admin, uids[META], last, synced_at=_now())
+    return report
+
+
+def search_key_uid(prefix: str = "") -> str:
+    """The uid of the search-only key for indexes starting with ``prefix`` (stable)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"tieuchuan/search-key/{prefix}"))
+
+
+def ensure_search_key(meili_url: str, master_key: str | None, *, prefix: str = "") -> str:
+    """The search-only API key for the indexes (created once, same value afterwards)."""
+    uid = search_key_uid(prefix)
+    with MeiliAdmin(meili_url, master_key) as admin:
+        key = admin.request("GET", f"/keys/{uid}", allow_404=True)
+        if key is None:
+            key = admin.request(
+                "POST",
+                "/keys",
+                {
+                    "uid": uid,
+                    "name": f"tieuchuan search {prefix or '(all)'}",
+                    "description": "search only: used by the search layer for queries",
+                    "actions": ["search"],
+                    "indexes": [f"{prefix}*"],
+                    "expiresAt": None,
+                },
+            )
+    return key["key"]

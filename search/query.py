@@ -1,0 +1,513 @@
+"""Searching the indexes: code-aware, diacritics-aware, cached until the index changes.
+
+:class:`SearchService` is meant to live as long as the application: it holds one pooled
+``httpx.AsyncClient`` with short timeouts and the search-only key (never the master key).
+
+One query is one ``/multi-search`` request: a text search per index in scope, plus, when
+the query reads as a code (``TCVN 5603``, ``5603:2023``, ``qcvn 8-2``, ``QCVN 16/BXD``), a
+filter on the code's number that finds every edition. Then, in this layer:
+
+1. code matches come first: the edition typed, then its other editions, in force first;
+2. when the query carries diacritics, hits whose original text has the exact accented words
+   move ahead of hits that only match once folded (``chè`` tea before ``chế biến``);
+3. the response is cached until the index version (written by the indexer into the
+   ``meta`` index, checked at most every ``version_ttl`` seconds) changes.
+
+Unreachable Meilisearch raises :class:`search.server.MeiliUnavailable` within about a
+second; any other refusal raises :class:`SearchError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any, Literal
+
+import httpx
+import msgspec
+
+from catalog.codes import (
+    CodeError,
+    DocumentCode,
+    PartialCode,
+    find_codes,
+    parse_code,
+    parse_partial,
+)
+from catalog.text import clean, fold
+from search.documents import DOCUMENTS, META, PRODUCTS, number_key
+from search.indexer import META_ID, index_uids
+from search.server import MeiliError, MeiliUnavailable
+from search.settings import DOCUMENT_FACETS, PRODUCT_FACETS
+
+Scope = Literal["all", "documents", "products"]
+SCOPES = ("all", "documents", "products")
+MAX_LIMIT = 100
+MAX_OFFSET = 1000
+RERANK_WINDOW = 50  # hits re-ranked for diacritics when the query has them
+CODE_WINDOW = 200  # editions fetched for a code query
+_PRE, _POST = "\x02", "\x03"  # highlight marks, replaced by <mark> after HTML-escaping
+_WORD = re.compile(r"\w+")
+
+_DOCUMENT_FIELDS = [
+    "id", "code", "slug", "title_vi", "title_en", "status", "status_rank", "superseded",
+    "superseded_by", "year", "doc_type", "applies_to", "scope",
+]  # fmt: skip
+_PRODUCT_FIELDS = [
+    "id",
+    "slug",
+    "name",
+    "name_en",
+    "kind",
+    "ocop_stars",
+    "aliases",
+    "category_path",
+]
+_HIGHLIGHT = {
+    DOCUMENTS: ["code", "title_vi", "title_en", "scope"],
+    PRODUCTS: ["name", "aliases", "name_en"],
+}
+
+
+class SearchError(MeiliError):
+    """Meilisearch refused a search (bad filter, missing index, wrong key)."""
+
+
+class InvalidQuery(SearchError, ValueError):
+    """The caller's parameters are wrong (unknown scope or filter, limit out of range)."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result; ``highlights`` are HTML-escaped text with ``<mark>`` around matches."""
+
+    type: Literal["document", "product"]
+    id: int
+    slug: str
+    code: str | None  # documents only
+    title: str
+    subtitle: str | None  # English title, or the product's category
+    status: str | None  # documents: Status value
+    superseded: bool
+    code_match: bool  # found as the code typed in the query
+    highlights: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    query: str
+    scope: str
+    hits: tuple[SearchHit, ...]
+    total: int  # estimated number of matches
+    facets: dict[str, dict[str, int]]  # attribute → value → count (both indexes merged)
+    processing_time_ms: int  # Meilisearch's own time for the request
+    code: str | None  # the code read in the query, as typed back in normal form
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class ProductCandidate:
+    id: int
+    slug: str
+    name: str
+    kind: str
+    exact: bool  # the text names it exactly (folded), as name or alias
+
+
+class SearchService:
+    """Searches the ``documents`` and ``products`` indexes for the API.
+
+    ``url`` and ``search_key`` point at Meilisearch (the key must be search-only; see
+    :func:`search.indexer.ensure_search_key`); ``prefix`` selects the index names.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        search_key: str | None,
+        prefix: str = "",
+        *,
+        timeout: float = 0.8,
+        cache_size: int = 10_000,
+        version_ttl: float = 0.5,
+        max_connections: int = 64,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.uids = index_uids(prefix)
+        headers = {"Content-Type": "application/json"}
+        if search_key:
+            headers["Authorization"] = f"Bearer {search_key}"
+        self._client = httpx.AsyncClient(
+            base_url=self.url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 0.4)),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
+        self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
+        self._cache_size = cache_size
+        self._version_ttl = version_ttl
+        self._version: str | None = None
+        self._version_checked = -1e9
+        self._version_lock = asyncio.Lock()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> SearchService:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    def invalidate(self) -> None:
+        """Forget cached results and the index version (next query re-reads both)."""
+        self._cache.clear()
+        self._version_checked = -1e9
+
+    # --- public queries -------------------------------------------------------------------
+
+    async def search(
+        self,
+        q: str,
+        *,
+        scope: Scope = "all",
+        filters: Mapping[str, list[str]] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResponse:
+        """Search documents and/or products; see the module docstring for the ordering."""
+        query = clean(q) or ""
+        filters = _check_params(scope, filters, limit, offset)
+        version = await self.index_version()
+        key = (version, query, scope, tuple(sorted(filters.items())), limit, offset)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return replace(cached, cached=True)
+        response = await self._search(query, scope, filters, limit, offset)
+        self._cache[key] = response
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return response
+
+    async def resolve_product(self, text: str, limit: int = 5) -> list[ProductCandidate]:
+        """Products a free-text name may mean, best first; exact names or aliases first."""
+        query = clean(text) or ""
+        if not query:
+            return []
+        accented = _accented_words(query)
+        body = await self._post(
+            f"/indexes/{self.uids[PRODUCTS]}/search",
+            {
+                "q": query,
+                "limit": max(limit, RERANK_WINDOW) if accented else limit,
+                "attributesToRetrieve": _PRODUCT_FIELDS,
+            },
+        )
+        ordered = [(PRODUCTS, h) for h in body["hits"]]
+        if accented:
+            ordered = _prefer_accented(ordered, accented)
+        wanted = fold(query)
+        candidates = [
+            ProductCandidate(
+                id=hit["id"],
+                slug=hit["slug"],
+                name=hit["name"],
+                kind=hit["kind"],
+                exact=any(fold(n) == wanted for n in [hit["name"], *(hit.get("aliases") or [])]),
+            )
+            for _, hit in ordered
+        ]
+        return sorted(candidates, key=lambda c: not c.exact)[:limit]
+
+    async def index_version(self) -> str:
+        """The indexes' version (changes with every build, sync or repair), re-read at most
+        every ``version_ttl`` seconds."""
+        if time.monotonic() - self._version_checked < self._version_ttl:
+            return self._version or ""
+        async with self._version_lock:
+            if time.monotonic() - self._version_checked >= self._version_ttl:
+                body = await self._post(
+                    f"/indexes/{self.uids[META]}/search",
+                    {
+                        "q": "",
+                        "filter": None,
+                        "limit": 1,
+                        "attributesToRetrieve": ["id", "version"],
+                    },
+                    missing_ok=True,
+                )
+                hits = [h for h in (body or {}).get("hits", []) if h.get("id") == META_ID]
+                version = hits[0]["version"] if hits else "none"
+                if version != self._version:
+                    self._cache.clear()
+                self._version = version
+                self._version_checked = time.monotonic()
+        return self._version or ""
+
+    # --- one search -----------------------------------------------------------------------
+
+    async def _search(
+        self, query: str, scope: str, filters: dict[str, tuple[str, ...]], limit: int, offset: int
+    ) -> SearchResponse:
+        accented = _accented_words(query)
+        window = offset + limit
+        if accented:
+            window = max(window, RERANK_WINDOW)
+        queries: list[dict[str, Any]] = []
+        names = _indexes(scope, filters)
+        for name in names:
+            queries.append(self._text_query(name, query, filters, window))
+        partial = _code_in(query) if DOCUMENTS in names else None
+        if partial is not None:
+            number = msgspec.json.encode(number_key(partial.number or "")).decode()
+            code_filter = [f"number_key = {number}", *_filter_clauses(filters, DOCUMENTS)]
+            queries.append(
+                {
+                    "indexUid": self.uids[DOCUMENTS],
+                    "q": "",
+                    "filter": code_filter,
+                    "limit": CODE_WINDOW,
+                    "attributesToRetrieve": _DOCUMENT_FIELDS,
+                    "attributesToHighlight": [],
+                }
+            )
+        body = await self._post("/multi-search", {"queries": queries})
+        results = body["results"]
+        text_results = results[: len(names)]
+        hits: list[tuple[float, str, dict]] = []
+        total = 0
+        facets: dict[str, dict[str, int]] = {}
+        for name, result in zip(names, text_results, strict=True):
+            total += result.get("estimatedTotalHits", 0)
+            facets.update(result.get("facetDistribution") or {})
+            hits += [(h.get("_rankingScore", 0.0), name, h) for h in result["hits"]]
+        if len(names) > 1:
+            hits.sort(key=lambda item: -item[0])
+        ordered = [(name, h) for _, name, h in hits]
+        if accented:
+            ordered = _prefer_accented(ordered, accented)
+        code_hits = _code_order(results[-1]["hits"], partial) if partial is not None else []
+        seen = {h["id"] for h in code_hits}
+        final = [_hit(DOCUMENTS, h, True) for h in code_hits]
+        final += [
+            _hit(name, h, False)
+            for name, h in ordered
+            if not (name == DOCUMENTS and h["id"] in seen)
+        ]
+        total += len(seen)
+        return SearchResponse(
+            query=query,
+            scope=scope,
+            hits=tuple(final[offset : offset + limit]),
+            total=max(total, len(final)),
+            facets=facets,
+            processing_time_ms=sum(r.get("processingTimeMs", 0) for r in results),
+            code=_partial_text(partial),
+        )
+
+    def _text_query(
+        self, name: str, query: str, filters: dict[str, tuple[str, ...]], window: int
+    ) -> dict[str, Any]:
+        return {
+            "indexUid": self.uids[name],
+            "q": query,
+            "filter": _filter_clauses(filters, name),
+            "limit": window,
+            "offset": 0,
+            "facets": list(DOCUMENT_FACETS if name == DOCUMENTS else PRODUCT_FACETS),
+            "attributesToRetrieve": _DOCUMENT_FIELDS if name == DOCUMENTS else _PRODUCT_FIELDS,
+            "attributesToHighlight": _HIGHLIGHT[name],
+            "attributesToCrop": ["scope:24"] if name == DOCUMENTS else [],
+            "highlightPreTag": _PRE,
+            "highlightPostTag": _POST,
+            "showRankingScore": True,
+        }
+
+    async def _post(self, path: str, body: Any, *, missing_ok: bool = False) -> Any:
+        try:
+            response = await self._client.post(path, content=msgspec.json.encode(body))
+        except httpx.TransportError as exc:
+            raise MeiliUnavailable(self.url, str(exc) or type(exc).__name__) from exc
+        status = response.status_code
+        if status == 200:
+            return msgspec.json.decode(response.content)
+        if status in (502, 503, 504):
+            raise MeiliUnavailable(self.url, f"HTTP {status}")
+        detail = _error_detail(response)
+        if missing_ok and "index_not_found" in detail:
+            return None
+        if status in (401, 403):
+            raise SearchError(f"Meilisearch refused the search key: {detail}")
+        raise SearchError(f"Meilisearch refused {path} (HTTP {status}): {detail}")
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _check_params(
+    scope: str, filters: Mapping[str, list[str]] | None, limit: int, offset: int
+) -> dict[str, tuple[str, ...]]:
+    if scope not in SCOPES:
+        raise InvalidQuery(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidQuery(f"limit {limit} is not between 1 and {MAX_LIMIT}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidQuery(f"offset {offset} is not between 0 and {MAX_OFFSET}")
+    checked: dict[str, tuple[str, ...]] = {}
+    for key, values in (filters or {}).items():
+        if key not in DOCUMENT_FACETS and key not in PRODUCT_FACETS:
+            known = ", ".join(DOCUMENT_FACETS + PRODUCT_FACETS)
+            raise InvalidQuery(f"cannot filter on {key!r}: filters are {known}")
+        if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+            raise InvalidQuery(f"filter {key!r} needs a list of strings, not {values!r}")
+        if values:
+            checked[key] = tuple(sorted(set(values)))
+    return checked
+
+
+def _indexes(scope: str, filters: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Indexes to query: those in scope that have every filtered attribute."""
+    names = []
+    if scope in ("all", DOCUMENTS) and all(k in DOCUMENT_FACETS for k in filters):
+        names.append(DOCUMENTS)
+    if scope in ("all", PRODUCTS) and all(k in PRODUCT_FACETS for k in filters):
+        names.append(PRODUCTS)
+    return names
+
+
+def _filter_clauses(filters: Mapping[str, tuple[str, ...]], name: str) -> list[Any]:
+    """Meilisearch filter: AND between attributes, OR between values of one attribute."""
+    own = DOCUMENT_FACETS if name == DOCUMENTS else PRODUCT_FACETS
+    return [
+        [f"{key} = {msgspec.json.encode(value).decode()}" for value in values]
+        for key, values in filters.items()
+        if key in own
+    ]
+
+
+def _code_in(query: str) -> PartialCode | None:
+    """The code a query names: the whole query as a (partial) code, or a full code inside."""
+    if not query or not any(ch.isdigit() for ch in query):
+        return None
+    partial = parse_partial(query)
+    if partial is None:
+        found = find_codes(query)
+        if not found:
+            return None
+        code = found[0]
+        partial = PartialCode(
+            code.doc_type, code.prefix, code.number, code.part, code.year, code.issuer
+        )
+    return partial if partial.number else None
+
+
+def _partial_text(partial: PartialCode | None) -> str | None:
+    if partial is None:
+        return None
+    number = (partial.number or "") + (f"-{partial.part}" if partial.part else "")
+    text = f"{partial.prefix + ' ' if partial.prefix else ''}{number}"
+    text += f":{partial.year}" if partial.year else ""
+    return text + (f"/{partial.issuer}" if partial.issuer else "")
+
+
+@lru_cache(maxsize=65_536)
+def _parsed(code: str) -> DocumentCode | None:
+    try:
+        return parse_code(code)
+    except CodeError:
+        return None
+
+
+def _code_order(hits: list[dict], partial: PartialCode) -> list[dict]:
+    """Editions of the typed code: the edition typed first, then in force, then newest."""
+    any_year = replace(partial, year=None)
+    editions = [h for h in hits if (c := _parsed(h["code"])) is not None and any_year.matches(c)]
+
+    def rank(hit: dict) -> tuple:
+        exact = partial.year is not None and partial.matches(_parsed(hit["code"]))
+        return (not exact, -hit.get("status_rank", 0), -(hit.get("year") or 0), hit["code"])
+
+    return sorted(editions, key=rank)
+
+
+def _accented_words(query: str) -> set[str]:
+    """The query's words when it is typed with diacritics (then every word is meant as typed)."""
+    words = {w for w in _WORD.findall(query.lower()) if not w.isdigit()}
+    return words if any(fold(w) != w for w in words) else set()
+
+
+def _prefer_accented(hits: list[tuple[str, dict]], accented: set[str]) -> list[tuple[str, dict]]:
+    """Stable re-rank: more exactly-accented query words first, fewer look-alikes next."""
+    folded_query = {fold(w) for w in accented}
+
+    def key(item: tuple[str, dict]) -> tuple[int, int]:
+        name, hit = item
+        text = " ".join(_texts(name, hit)).lower()
+        words = set(_WORD.findall(text))
+        agree = len(accented & words)
+        look_alikes = len({fold(w) for w in words - accented} & folded_query)
+        return (-agree, look_alikes)
+
+    return sorted(hits, key=key)
+
+
+def _texts(name: str, hit: dict) -> list[str]:
+    if name == DOCUMENTS:
+        return [hit.get("title_vi") or "", *(hit.get("applies_to") or [])]
+    return [hit.get("name") or "", *(hit.get("aliases") or []), *(hit.get("category_path") or [])]
+
+
+def _hit(name: str, hit: dict, code_match: bool) -> SearchHit:
+    formatted = hit.get("_formatted") or {}
+    highlights = {}
+    for attribute, value in formatted.items():
+        text = ", ".join(value) if isinstance(value, list) else value
+        if isinstance(text, str) and _PRE in text:
+            highlights[attribute] = _marked(text)
+    if name == DOCUMENTS:
+        return SearchHit(
+            type="document",
+            id=hit["id"],
+            slug=hit["slug"],
+            code=hit["code"],
+            title=hit.get("title_vi") or hit.get("title_en") or hit["code"],
+            subtitle=hit.get("title_en"),
+            status=hit.get("status"),
+            superseded=bool(hit.get("superseded")),
+            code_match=code_match,
+            highlights=highlights,
+        )
+    path = hit.get("category_path") or []
+    return SearchHit(
+        type="product",
+        id=hit["id"],
+        slug=hit["slug"],
+        code=None,
+        title=hit["name"],
+        subtitle=hit.get("kind") if not path else path[-1],
+        status=None,
+        superseded=False,
+        code_match=False,
+        highlights=highlights,
+    )
+
+
+def _marked(text: str) -> str:
+    return html.escape(text).replace(_PRE, "<mark>").replace(_POST, "</mark>")
+
+
+def _error_detail(response: httpx.Response) -> str:
+    try:
+        body = msgspec.json.decode(response.content)
+    except msgspec.DecodeError:
+        return response.text[:300]
+    return f"{body.get('code', '?')}: {body.get('message', '')}"
