@@ -53,17 +53,25 @@ def create_app(
     """
     settings = settings or ApiSettings.from_env()
     engine = engine or make_engine(settings.database_url)
-    if search is None and settings.meili_url:
-        search = SearchService(settings.meili_url, settings.meili_search_key, settings.index_prefix)
     reindex = (
         Reindexer(engine, settings.meili_url, settings.meili_master_key, settings.index_prefix)
         if settings.meili_url and settings.meili_master_key
         else None
     )
 
+    owns_search = search is None and settings.meili_url is not None
+
+    def open_search(app: Litestar) -> None:
+        """A search client per run of the app (it holds a connection pool)."""
+        if owns_search:
+            app.state.search = SearchService(
+                settings.meili_url, settings.meili_search_key, settings.index_prefix
+            )
+
     async def close_search(app: Litestar) -> None:
-        if app.state.search is not None:
+        if owns_search and app.state.search is not None:
             await app.state.search.aclose()
+            app.state.search = None
 
     api = Router(
         path=API_PREFIX,
@@ -127,6 +135,7 @@ def create_app(
                 }
             ),
         ),
+        on_startup=[open_search],
         on_shutdown=[close_search],
         debug=False,
     )

@@ -89,9 +89,7 @@ def upsert(
     (source, source_ref, fetched_at, content_hash, ingest_run_id) is written on creation
     and on update, never compared. ``record_key`` names the record in the change feed.
     """
-    given = {
-        name: value for name, value in values.items() if value is not None and name not in key
-    }
+    given = {name: value for name, value in values.items() if value is not None and name not in key}
     row = session.exec(select(model).filter_by(**key)).first()
     if row is None:
         row = model(**key, **given, **(provenance or {}))

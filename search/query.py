@@ -446,18 +446,20 @@ def _accented_words(query: str) -> set[str]:
 
 
 def _prefer_accented(hits: list[tuple[str, dict]], accented: set[str]) -> list[tuple[str, dict]]:
-    """Stable re-rank: more exactly-accented query words first, fewer look-alikes next."""
-    folded_query = {fold(w) for w in accented}
+    """Stable re-rank: hits matching a query word only through a look-alike (``chế`` for
+    ``chè``) move behind those that match every word as typed or not at all.
 
-    def key(item: tuple[str, dict]) -> tuple[int, int]:
+    Meilisearch's own order is kept otherwise: exact accents do not outrank relevance.
+    """
+    folded = {w: fold(w) for w in accented}
+
+    def look_alikes(item: tuple[str, dict]) -> int:
         name, hit = item
-        text = " ".join(_texts(name, hit)).lower()
-        words = set(_WORD.findall(text))
-        agree = len(accented & words)
-        look_alikes = len({fold(w) for w in words - accented} & folded_query)
-        return (-agree, look_alikes)
+        words = set(_WORD.findall(" ".join(_texts(name, hit)).lower()))
+        folded_words = {fold(w) for w in words}
+        return sum(1 for w in accented if w not in words and folded[w] in folded_words)
 
-    return sorted(hits, key=key)
+    return sorted(hits, key=look_alikes)
 
 
 def _texts(name: str, hit: dict) -> list[str]:

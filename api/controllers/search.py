@@ -72,4 +72,11 @@ async def search(
     except MeiliUnavailable as exc:
         raise Problem(503, "Search unavailable", str(exc), headers={"Retry-After": "5"}) from exc
     except SearchError as exc:
+        if "index_not_found" in str(exc):
+            raise Problem(
+                503,
+                "Search index not built",
+                f"{exc}; run `tieuchuan index rebuild`",
+                headers={"Retry-After": "60"},
+            ) from exc
         raise Problem(502, "Search failed", str(exc)) from exc

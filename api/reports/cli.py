@@ -62,7 +62,7 @@ def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> N
     click.echo(f"\nOverlaps ({len(report.overlaps)}):")
     for overlap in report.overlaps[:show]:
         click.echo(
-            f"  - {overlap.category}: {overlap.role.label_vi}: "
+            f"  - {overlap.category}: {overlap.kind.label_vi}, {overlap.role.label_vi}: "
             f"{', '.join(overlap.documents)} ({len(overlap.products)} product(s))"
         )
     if xlsx_path:

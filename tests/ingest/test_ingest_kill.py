@@ -1,4 +1,4 @@
-"""Kill an ingest mid-run (SIGKILL, no clean-up possible): the store is unchanged; a rerun completes."""
+"""Kill an ingest mid-run with SIGKILL: the store is unchanged, and a rerun completes."""
 
 from __future__ import annotations
 
