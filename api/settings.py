@@ -28,7 +28,8 @@ class ApiSettings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
-        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds)."""
+        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_ANSWER_CACHE (answers kept in
+        memory, 0 = off)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -41,6 +42,7 @@ class ApiSettings:
             ),
             rate_limit_per_minute=rate or None,
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
+            answer_cache_size=int(env.get("TIEUCHUAN_ANSWER_CACHE") or 4096),
         )
         values.update(overrides)
         return cls(**values)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import or_
+from sqlalchemy import or_, union_all
 from sqlmodel import Session, col, select
 
 from catalog.codes import DocType
@@ -372,8 +372,12 @@ class _Resolver:
                 (col(ApplicabilityRule.subject_kind) == "ics")
                 & col(ApplicabilityRule.subject_code).in_(sorted(ics))
             )
+        # A union of indexed lookups (one per kind of subject) rather than an OR: one query.
+        ids = union_all(*(select(ApplicabilityRule.id).where(where) for where in subject))
         rules = self.session.exec(
-            select(ApplicabilityRule).where(or_(*subject)).order_by(col(ApplicabilityRule.id))
+            select(ApplicabilityRule)
+            .where(col(ApplicabilityRule.id).in_(ids))
+            .order_by(col(ApplicabilityRule.id))
         ).all()
         return [r for r in rules if _within(self.day, r.valid_from, r.valid_to)]
 
@@ -382,15 +386,16 @@ class _Resolver:
         frontier = set(ids) - self._relations_loaded
         while frontier:
             self._relations_loaded |= frontier
-            relations = self.session.exec(
-                select(DocumentRelation).where(
-                    DocumentRelation.kind == RelationKind.REPLACES,
-                    or_(
-                        col(DocumentRelation.source_id).in_(frontier),
-                        col(DocumentRelation.target_id).in_(frontier),
-                    ),
+            # Two lookups on the id indexes rather than one OR (a scan); the kind is filtered
+            # here, else SQLite may pick the unselective kind index and scan every relation.
+            relations = [
+                rel
+                for column in (DocumentRelation.source_id, DocumentRelation.target_id)
+                for rel in self.session.exec(
+                    select(DocumentRelation).where(col(column).in_(frontier))
                 )
-            ).all()
+                if rel.kind == RelationKind.REPLACES
+            ]
             found: set[int] = set()
             for rel in relations:
                 pair = (rel.source_id, rel.effective_on)
@@ -569,16 +574,16 @@ class _Resolver:
             if not sources:
                 return
             done |= sources.keys()
-            citations = self.session.exec(
+            relations = self.session.exec(
                 select(DocumentRelation)
-                .where(
-                    DocumentRelation.kind == RelationKind.CITES_MANDATORY,
-                    col(DocumentRelation.source_id).in_(sources),
-                )
+                .where(col(DocumentRelation.source_id).in_(sources))
                 .order_by(col(DocumentRelation.source_id), col(DocumentRelation.target_id))
             ).all()
             citations = [
-                c for c in citations if c.effective_on is None or c.effective_on <= self.day
+                c
+                for c in relations
+                if c.kind == RelationKind.CITES_MANDATORY
+                and (c.effective_on is None or c.effective_on <= self.day)
             ]
             self._load_editions({c.target_id for c in citations})
             for citation in citations:

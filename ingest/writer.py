@@ -179,14 +179,7 @@ class StoreWriter:
         self._document_ids[record.code] = document.id
         if record.ics:
             for code, name in record.ics:
-                upsert(
-                    self.session,
-                    IcsField,
-                    {"code": code},
-                    {"name_vi": name},
-                    context=self.context,
-                    record_key=code,
-                )
+                self._ics_field(code, name)
             changes = sync_children(
                 self.session,
                 document,
@@ -201,6 +194,16 @@ class StoreWriter:
             outcome = self._touched(document, record, outcome, changes)
         self._queue_relations(record)
         return outcome
+
+    def _ics_field(self, code: str, name: str | None) -> None:
+        """ICS fields are reference data: created when first met, named when a name is known."""
+        field = self.session.get(IcsField, code)
+        if field is None:
+            self.session.add(IcsField(code=code, name_vi=name))
+            self.session.flush()
+        elif name and not field.name_vi:
+            field.name_vi = name
+            self.session.add(field)
 
     def _queue_relations(self, record: DocumentRecord) -> None:
         at = record.location

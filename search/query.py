@@ -44,20 +44,25 @@ from catalog.text import clean, fold
 from search.documents import DOCUMENTS, META, PRODUCTS, number_key
 from search.indexer import META_ID, index_uids
 from search.server import MeiliError, MeiliUnavailable
-from search.settings import DOCUMENT_FACETS, PRODUCT_FACETS
+from search.settings import (
+    DOCUMENT_FACETS,
+    DOCUMENT_SHOWN_FACETS,
+    PRODUCT_FACETS,
+    PRODUCT_SHOWN_FACETS,
+)
 
 Scope = Literal["all", "documents", "products"]
 SCOPES = ("all", "documents", "products")
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
-RERANK_WINDOW = 50  # hits re-ranked for diacritics when the query has them
+RERANK_WINDOW = 30  # hits re-ranked for diacritics when the query has them
 CODE_WINDOW = 200  # editions fetched for a code query
 _PRE, _POST = "\x02", "\x03"  # highlight marks, replaced by <mark> after HTML-escaping
 _WORD = re.compile(r"\w+")
 
 _DOCUMENT_FIELDS = [
     "id", "code", "slug", "title_vi", "title_en", "status", "status_rank", "superseded",
-    "superseded_by", "year", "doc_type", "applies_to", "scope",
+    "superseded_by", "year", "doc_type", "applies_to",
 ]  # fmt: skip
 _PRODUCT_FIELDS = [
     "id",
@@ -70,7 +75,7 @@ _PRODUCT_FIELDS = [
     "category_path",
 ]
 _HIGHLIGHT = {
-    DOCUMENTS: ["code", "title_vi", "title_en", "scope"],
+    DOCUMENTS: ["code", "title_vi", "title_en"],
     PRODUCTS: ["name", "aliases", "name_en"],
 }
 
@@ -323,10 +328,9 @@ class SearchService:
             "filter": _filter_clauses(filters, name),
             "limit": window,
             "offset": 0,
-            "facets": list(DOCUMENT_FACETS if name == DOCUMENTS else PRODUCT_FACETS),
+            "facets": list(DOCUMENT_SHOWN_FACETS if name == DOCUMENTS else PRODUCT_SHOWN_FACETS),
             "attributesToRetrieve": _DOCUMENT_FIELDS if name == DOCUMENTS else _PRODUCT_FIELDS,
             "attributesToHighlight": _HIGHLIGHT[name],
-            "attributesToCrop": ["scope:24"] if name == DOCUMENTS else [],
             "highlightPreTag": _PRE,
             "highlightPostTag": _POST,
             "showRankingScore": True,

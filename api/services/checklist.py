@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from catalog.applicability import Applicability, Entry, Standing
@@ -81,7 +82,7 @@ def to_xlsx(answer: Applicability) -> bytes:
     sheet = book.active
     sheet.title = "Checklist"
     for line in heading(answer):
-        sheet.append(line)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in line])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     sheet.append(list(COLUMNS))
@@ -89,7 +90,7 @@ def to_xlsx(answer: Applicability) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for standing, row in rows(answer):
-        sheet.append(row)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
         if standing != Standing.IN_FORCE:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(italic=True, color="666666")

@@ -20,7 +20,7 @@ from api.app import API_PREFIX, create_app
 from api.settings import ApiSettings
 from search import indexer
 
-EXAMPLES_PER_OPERATION = 45
+EXAMPLES_PER_OPERATION = 30
 MINIMUM_REQUESTS = 1000
 
 

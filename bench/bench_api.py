@@ -1,0 +1,250 @@
+"""Load benchmark of the API on loopback: the applicability endpoint beside /health.
+
+One run prints, for each catalog (the bundled data, then a synthetic catalog of 100,000
+documents and 10,000 products), requests per second and p50/p99 latency at 32 concurrent
+clients for ``/health`` (the framework's floor) and for ``/api/v1/products/{id}/applicable``
+over random products, with the answer cache on (the default) and off; and the ratios.
+
+    .venv/bin/python bench/bench_api.py [--seconds 10] [--clients 32] [--skip-bundled]
+
+The server is uvicorn (1 worker, rate limit off) in a subprocess; the load generator is
+httpx.AsyncClient in this process. Both share the machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from catalog import migrate  # noqa: E402
+from catalog.models import (  # noqa: E402
+    ApplicabilityRule,
+    Document,
+    DocumentRelation,
+    Product,
+    ProductCategory,
+    ProductCode,
+)
+from catalog.store import make_engine  # noqa: E402
+
+
+def synthetic_catalog(url: str, documents: int = 100_000, products: int = 10_000) -> list[int]:
+    """Documents in edition chains, a 3-level category tree, products with HS codes, rules."""
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    docs, relations = [], []
+    for i in range(1, documents + 1):
+        family, edition = divmod(i - 1, 4)  # four editions per family
+        year = 1995 + edition * 8
+        qcvn = family % 10 == 0
+        prefix = "QCVN" if qcvn else "TCVN"
+        code = f"{prefix} {family + 1}:{year}" + ("/BYT" if qcvn else "")
+        slug = code.lower().replace(" ", "-").replace(":", "-").replace("/", "-")
+        docs.append(
+            dict(
+                id=i, code=code, slug=slug, compact=slug.replace("-", ""),
+                family=f"{prefix.lower()}-{family + 1}", doc_type=prefix.lower(),
+                number=str(family + 1), year=year, title_vi=f"Tài liệu {code}",
+                status="in_force" if edition == 3 else "superseded",
+                effective_from=date(year, 1, 1), created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        if edition:
+            relations.append(
+                dict(source_id=i, target_id=i - 1, kind="replaces", effective_on=date(year, 1, 1))
+            )
+        if qcvn and edition == 3:
+            for k in range(1, 4):
+                target = min(documents, i + 4 * k)
+                relations.append(
+                    dict(source_id=i, target_id=target, kind="cites_mandatory", effective_on=None)
+                )
+    categories = [dict(id=1, slug="thuc-pham", name_vi="Thực phẩm", parent_id=None)]
+    categories += [
+        dict(id=2 + g, slug=f"nhom-{g}", name_vi=f"Nhóm {g}", parent_id=1) for g in range(20)
+    ]
+    categories += [
+        dict(id=22 + s, slug=f"loai-{s}", name_vi=f"Loại {s}", parent_id=2 + s % 20)
+        for s in range(200)
+    ]
+    product_rows, codes, rules = [], [], []
+    for p in range(1, products + 1):
+        product_rows.append(
+            dict(
+                id=p, slug=f"san-pham-{p}", name_vi=f"Sản phẩm {p}", kind="key",
+                category_id=22 + p % 200, geographical_indication=False,
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        codes.append(dict(product_id=p, scheme="hs", code=f"{p % 97:02d}{p % 89:02d}10"))
+
+    def rule(key, doc, **subject):
+        empty = dict(product_id=None, category_id=None, subject_code=None)
+        rules.append(
+            dict(empty, subject_key=key, document_id=doc, role="product_standard", **subject)
+        )
+
+    for p in range(1, products + 1):
+        for k in range(3):
+            doc = rng.randrange(1, documents + 1)
+            rule(f"product:san-pham-{p}:{k}", doc, subject_kind="product", product_id=p)
+    for c in range(1, 222):
+        for k in range(4):
+            doc = rng.randrange(1, documents + 1)
+            rule(f"category:{c}:{k}", doc, subject_kind="category", category_id=c)
+    for h in range(97):
+        for k in range(3):
+            doc = rng.randrange(1, documents + 1)
+            rule(f"hs_prefix:{h:02d}:{k}", doc, subject_kind="hs_prefix", subject_code=f"{h:02d}")
+    with engine.begin() as conn:
+        for model, rows in (
+            (Document, docs),
+            (DocumentRelation, relations),
+            (ProductCategory, categories),
+            (Product, product_rows),
+            (ProductCode, codes),
+            (ApplicabilityRule, rules),
+        ):
+            for start in range(0, len(rows), 5000):
+                conn.execute(insert(model), rows[start : start + 5000])
+    engine.dispose()
+    print(
+        f"synthetic catalog: {len(docs)} documents, {len(relations)} relations, "
+        f"{len(product_rows)} products, {len(rules)} rules in {time.perf_counter() - started:.1f} s"
+    )
+    return [p["id"] for p in product_rows]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, database_url: str, answer_cache: int) -> None:
+        self.port = free_port()
+        env = dict(os.environ, DATABASE_URL=database_url, TIEUCHUAN_RATE_LIMIT="0")
+        env["TIEUCHUAN_ANSWER_CACHE"] = str(answer_cache)
+        env.pop("MEILI_URL", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+             "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
+            cwd=REPO, env=env,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+async def load(base: str, paths: list[str], seconds: float, clients: int) -> dict:
+    """``clients`` workers request random ``paths`` for ``seconds``; latencies in ms."""
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        stop = time.perf_counter() + seconds
+        rng = random.Random(1)
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                response = await client.get(rng.choice(paths))
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += response.status_code != 200
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "n": len(latencies),
+        "errors": errors,
+    }
+
+
+def bench(label: str, database_url: str, product_ids: list[int], args) -> None:
+    today = date.today().isoformat()
+    paths = [f"/api/v1/products/{p}/applicable?as_of={today}" for p in product_ids]
+    for cache in (4096, 0):
+        server = Server(database_url, cache)
+        try:
+            asyncio.run(load(server.base, ["/health"], 2, args.clients))  # warm-up
+            floor = asyncio.run(load(server.base, ["/health"], args.seconds, args.clients))
+            answer = asyncio.run(load(server.base, paths, args.seconds, args.clients))
+        finally:
+            server.stop()
+        mode = "answer cache on" if cache else "answer cache off"
+        print(f"\n== {label}, {len(product_ids)} products, {mode}, {args.clients} clients")
+        for name, r in (("/health (floor)", floor), ("applicable", answer)):
+            print(
+                f"  {name:<16} {r['rps']:8.0f} req/s  p50 {r['p50']:6.1f} ms  "
+                f"p99 {r['p99']:6.1f} ms  ({r['n']} requests, {r['errors']} errors)"
+            )
+        print(
+            f"  ratio: throughput {answer['rps'] / floor['rps']:.2f} of the floor (target ≥ 0.5), "
+            f"p99 {answer['p99'] / floor['p99']:.2f}× the floor's (target < 2)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--skip-bundled", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_bundled:
+            url = f"sqlite:///{tmp}/bundled.db"
+            migrate.upgrade(url)
+            env = dict(os.environ, DATABASE_URL=url)
+            subprocess.run(
+                [sys.executable, "-c", "from api.cli import main; main()", "ingest", "bundled"],
+                cwd=REPO, env=env, check=True, capture_output=True,
+            )  # fmt: skip
+            engine = make_engine(url)
+            with engine.connect() as conn:
+                ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM product")]
+            engine.dispose()
+            bench("bundled data", url, ids, args)
+        url = f"sqlite:///{tmp}/synthetic.db"
+        ids = synthetic_catalog(url)
+        bench("synthetic catalog", url, ids, args)
+
+
+if __name__ == "__main__":
+    main()
