@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -91,11 +92,31 @@ def meili_status() -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
 @click.pass_context
-def up(ctx: click.Context) -> None:
-    """The main job: migrate the database and start Meilisearch, saying what runs where."""
-    ctx.invoke(db_upgrade)
-    ctx.invoke(meili_start)
+def up(ctx: click.Context, host: str, port: int) -> None:
+    """The main job: migrate, start Meilisearch, load the bundled data, index it and serve.
+
+    Each step prints what it did; the last one serves the API and the web page until Ctrl-C.
+    """
+    from api.commands import serve
+    from ingest.cli import bundled
+    from search.cli import index_rebuild
+
+    steps = [
+        ("database", lambda: ctx.invoke(db_upgrade)),
+        ("Meilisearch", lambda: ctx.invoke(meili_start)),
+        ("bundled data", lambda: ctx.invoke(bundled)),
+        ("search index", lambda: ctx.invoke(index_rebuild)),
+    ]
+    for name, step in steps:
+        click.echo(f"== {name}")
+        started = time.monotonic()
+        step()
+        click.echo(f"   ({time.monotonic() - started:.1f} s)")
+    click.echo(f"== serving: web page http://{host}:{port}/  API http://{host}:{port}/api/v1")
+    ctx.invoke(serve, host=host, port=port)
 
 
 # --- commands from the other packages (each helper registers its group here) --------------
