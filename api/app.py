@@ -143,7 +143,5 @@ def create_app(
     app.state.engine = engine
     app.state.search = search
     app.state.reindex = reindex
-    app.state.answers = AnswerService(
-        engine, size=settings.answer_cache_size, ttl=settings.answer_cache_seconds
-    )
+    app.state.answers = AnswerService(engine, check_every=settings.catalog_check_seconds)
     return app

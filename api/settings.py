@@ -21,15 +21,15 @@ class ApiSettings:
     cors_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int | None = 600  # per API key, else per client address; None: off
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
-    answer_cache_size: int = 4096  # applicability answers kept in memory
-    answer_cache_seconds: float = 30.0  # how long an answer may lag writes made outside the API
+    # How often the in-memory catalog graph checks for writes made outside the API, seconds.
+    catalog_check_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
-        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_ANSWER_CACHE (answers kept in
-        memory, 0 = off)."""
+        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
+        checks for catalog changes made by other processes)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -42,7 +42,7 @@ class ApiSettings:
             ),
             rate_limit_per_minute=rate or None,
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
-            answer_cache_size=int(env.get("TIEUCHUAN_ANSWER_CACHE") or 4096),
+            catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
         )
         values.update(overrides)
         return cls(**values)

@@ -22,9 +22,12 @@ The rules, in the order they are applied:
 Dates: a document is in force from ``effective_from`` (else ``issued_on``, else 1 January of
 its year) to ``effective_to`` inclusive; a ``REPLACES`` relation switches editions on its
 ``effective_on`` (else the new edition's start). A status of ``withdrawn`` or ``superseded``
-with no recorded date or successor counts from the document's start.
+with no recorded end date counts from the document's start, unless a recorded successor takes
+over later: then the edition is in force until that successor's date.
 
-All rows are loaded in a handful of batched queries (no per-rule or per-document queries).
+Answers are computed over a :class:`~catalog.readmodel.CatalogGraph`, the catalog loaded in
+memory by a few bulk queries; :func:`applicable` loads one when it is not given one, and the
+API keeps a shared one (:class:`~catalog.readmodel.SharedCatalogGraph`).
 """
 
 from __future__ import annotations
@@ -34,26 +37,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
-from sqlalchemy import or_, union_all
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from catalog.codes import DocType
-from catalog.models import (
-    ApplicabilityRule,
-    Document,
-    DocumentRelation,
-    Issuer,
-    IssuerSuccession,
-    Locality,
-    LocalitySuccession,
-    Product,
-    ProductAlias,
-    ProductCategory,
-    ProductCode,
+from catalog.models import Document, Locality, Product, ProductAlias, ProductCategory
+from catalog.readmodel import (
+    CatalogGraph,
+    CategoryRow,
+    DocumentRow,
+    IssuerRow,
+    ProductRow,
+    RuleRow,
 )
 from catalog.text import clean, fold, slugify
-from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
+from catalog.vocab import IssuerKind, LocalityKind, Role, Status
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role)}
 # Mandatory documents are listed regulations first, then legal instruments, then what they bind.
@@ -280,22 +280,91 @@ def applicable(
     *,
     role: Role | None = None,
     mandatory_only: bool = False,
+    graph: CatalogGraph | None = None,
 ) -> Applicability:
-    """The documents that apply to ``product`` on ``as_of`` (default today), with reasons."""
-    if not isinstance(product, Product):
-        product = resolve_product(session, product)
-    day = as_of or date.today()
-    answer = _Resolver(session, product, day).run()
+    """The documents that apply to ``product`` on ``as_of`` (default today), with reasons.
+
+    ``graph`` is the catalog read model to answer from; without it one is loaded through
+    ``session`` (a few bulk queries). Callers answering many questions load it once.
+    """
+    graph = graph if graph is not None else CatalogGraph.load(session)
+    key = product.id if isinstance(product, Product) else product
+    found = find_product(graph, key)
+    if found is None:
+        found = graph.products[resolve_product(session, key).id]
+    return applicable_in(graph, found.id, as_of, role=role, mandatory_only=mandatory_only)
+
+
+def applicable_in(
+    graph: CatalogGraph,
+    product_id: int,
+    as_of: date | None = None,
+    *,
+    role: Role | None = None,
+    mandatory_only: bool = False,
+) -> Applicability:
+    """:func:`applicable` for a product of ``graph`` (no database access)."""
+    answer = _Resolver(graph, graph.products[product_id], as_of or date.today()).run()
     if role is not None or mandatory_only:
         answer = answer.filtered(role=role, mandatory_only=mandatory_only)
     return answer
+
+
+def find_product(graph: CatalogGraph, reference: int | str) -> ProductRow | None:
+    """The product of ``graph`` with this id, slug or alias (as :func:`resolve_product`)."""
+    text = clean(str(reference)) or ""
+    if isinstance(reference, int) or text.isdigit():
+        found = graph.products.get(int(text)) if text else None
+        if found is not None:
+            return found
+    slug = slugify(text)
+    if not slug:
+        return None
+    product_id = graph.product_by_slug.get(slug)
+    if product_id is None:
+        product_id = graph.product_by_alias.get(fold(text))
+    return graph.products.get(product_id) if product_id is not None else None
+
+
+@dataclass(frozen=True)
+class EditionInForce:
+    """Which edition of a cited document is in force on a day."""
+
+    cited: DocumentRef
+    cited_standing: Standing  # of the cited edition itself
+    edition: DocumentRef  # in force on the day, or where the walk of REPLACES ends
+    standing: Standing  # of ``edition``
+    notes: tuple[str, ...]  # the walk, in words
+    status_note: str | None  # what the edition's own status says, when it decides
+
+
+def edition_in_force(
+    session: Session,
+    document_id: int,
+    as_of: date | None = None,
+    *,
+    graph: CatalogGraph | None = None,
+) -> EditionInForce:
+    """Walk ``REPLACES`` from document ``document_id`` to the edition in force on ``as_of``."""
+    graph = graph if graph is not None else CatalogGraph.load(session)
+    resolver = _Resolver(graph, None, as_of or date.today())
+    cited = graph.documents[document_id]
+    final, state, notes = resolver.edition_in_force(cited)
+    return EditionInForce(
+        cited=_row_ref(cited),
+        cited_standing=resolver.state(cited).standing,
+        edition=_row_ref(final),
+        standing=state.standing,
+        notes=tuple(notes),
+        status_note=state.note,
+    )
 
 
 @dataclass
 class _Draft:
     """An entry being assembled."""
 
-    document: Document
+    document: DocumentRow
     standing: Standing
     reasons: list[Reason] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -311,134 +380,82 @@ class _State:
 
 
 class _Resolver:
-    """Loads what one answer needs in batches, then applies the rules of the module docstring."""
+    """Applies the rules of the module docstring to one product and day, over the graph."""
 
-    def __init__(self, session: Session, product: Product, day: date) -> None:
-        self.session = session
+    def __init__(self, graph: CatalogGraph, product: ProductRow | None, day: date) -> None:
+        self.graph = graph
+        self.documents = graph.documents
         self.product = product
         self.day = day
-        self.documents: dict[int, Document] = {}
-        self.successors: dict[int, list[tuple[int, date | None]]] = {}
-        self.predecessors: dict[int, list[int]] = {}
-        self._relations_loaded: set[int] = set()
         self.drafts: dict[tuple[Standing, int], _Draft] = {}
+        self._states: dict[int, _State] = {}
 
-    # -- loading --
+    # -- what reaches the product --
 
-    def _categories(self) -> list[ProductCategory]:
-        """The product's category and its ancestors, nearest first (one recursive query)."""
-        if self.product.category_id is None:
-            return []
-        tree = (
-            select(ProductCategory.id, ProductCategory.parent_id)
-            .where(ProductCategory.id == self.product.category_id)
-            .cte("ancestors", recursive=True)
-        )
-        tree = tree.union_all(
-            select(ProductCategory.id, ProductCategory.parent_id).join(
-                tree, col(ProductCategory.id) == tree.c.parent_id
-            )
-        )
-        rows = {
-            c.id: c
-            for c in self.session.exec(
-                select(ProductCategory).where(col(ProductCategory.id).in_(select(tree.c.id)))
-            )
-        }
-        chain, current = [], self.product.category_id
-        while current in rows and rows[current] not in chain:
-            chain.append(rows[current])
-            current = rows[current].parent_id
+    def _categories(self) -> list[CategoryRow]:
+        """The product's category and its ancestors, nearest first."""
+        chain: list[CategoryRow] = []
+        current = self.graph.categories.get(self.product.category_id)
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.graph.categories.get(current.parent_id)
         return chain
 
-    def _rules(self, categories: list[ProductCategory]) -> list[ApplicabilityRule]:
-        codes = self.session.exec(
-            select(ProductCode).where(ProductCode.product_id == self.product.id)
-        ).all()
-        hs = {p for c in codes if c.scheme == CodeScheme.HS for p in hs_prefixes(c.code)}
-        ics = {p for c in codes if c.scheme == CodeScheme.ICS for p in ics_prefixes(c.code)}
-        subject = [
-            (col(ApplicabilityRule.product_id) == self.product.id),
-        ]
-        if categories:
-            subject.append(col(ApplicabilityRule.category_id).in_([c.id for c in categories]))
-        if hs:
-            subject.append(
-                (col(ApplicabilityRule.subject_kind) == "hs_prefix")
-                & col(ApplicabilityRule.subject_code).in_(sorted(hs))
-            )
-        if ics:
-            subject.append(
-                (col(ApplicabilityRule.subject_kind) == "ics")
-                & col(ApplicabilityRule.subject_code).in_(sorted(ics))
-            )
-        # A union of indexed lookups (one per kind of subject) rather than an OR: one query.
-        ids = union_all(*(select(ApplicabilityRule.id).where(where) for where in subject))
-        rules = self.session.exec(
-            select(ApplicabilityRule)
-            .where(col(ApplicabilityRule.id).in_(ids))
-            .order_by(col(ApplicabilityRule.id))
-        ).all()
-        return [r for r in rules if _within(self.day, r.valid_from, r.valid_to)]
-
-    def _load_editions(self, ids: Iterable[int]) -> None:
-        """Load documents ``ids`` and every edition linked to them by REPLACES (BFS by batch)."""
-        frontier = set(ids) - self._relations_loaded
-        while frontier:
-            self._relations_loaded |= frontier
-            # Two lookups on the id indexes rather than one OR (a scan); the kind is filtered
-            # here, else SQLite may pick the unselective kind index and scan every relation.
-            relations = [
-                rel
-                for column in (DocumentRelation.source_id, DocumentRelation.target_id)
-                for rel in self.session.exec(
-                    select(DocumentRelation).where(col(column).in_(frontier))
-                )
-                if rel.kind == RelationKind.REPLACES
-            ]
-            found: set[int] = set()
-            for rel in relations:
-                pair = (rel.source_id, rel.effective_on)
-                if pair not in self.successors.setdefault(rel.target_id, []):
-                    self.successors[rel.target_id].append(pair)
-                if rel.target_id not in self.predecessors.setdefault(rel.source_id, []):
-                    self.predecessors[rel.source_id].append(rel.target_id)
-                found |= {rel.source_id, rel.target_id}
-            frontier = found - self._relations_loaded
-        missing = self._relations_loaded - self.documents.keys()
-        if missing:
-            for doc in self.session.exec(select(Document).where(col(Document.id).in_(missing))):
-                self.documents[doc.id] = doc
+    def _rules(self, categories: list[CategoryRow]) -> list[RuleRow]:
+        graph, product = self.graph, self.product
+        found = list(graph.rules_by_product.get(product.id, ()))
+        for category in categories:
+            found += graph.rules_by_category.get(category.id, ())
+        for prefix in sorted({p for code in product.hs_codes for p in hs_prefixes(code)}):
+            found += graph.rules_by_hs.get(prefix, ())
+        for prefix in sorted({p for code in product.ics_codes for p in ics_prefixes(code)}):
+            found += graph.rules_by_ics.get(prefix, ())
+        return [r for r in found if _within(self.day, r.valid_from, r.valid_to)]
 
     # -- dates --
 
-    def state(self, doc: Document) -> _State:
+    def state(self, doc: DocumentRow) -> _State:
+        """Where ``doc`` stands on the day (memoised: the day and the graph are fixed)."""
+        found = self._states.get(doc.id)
+        if found is None:
+            found = self._states[doc.id] = self._state(doc)
+        return found
+
+    def _state(self, doc: DocumentRow) -> _State:
         start = document_start(doc)
         if doc.status == Status.DRAFT:
             return _State(Standing.UPCOMING, note="draft, not yet issued")
         if start is not None and self.day < start:
             return _State(Standing.UPCOMING, since=start)
-        switches = []
-        for source_id, effective_on in self.successors.get(doc.id, []):
+        switches, replaced_later = [], False
+        for source_id, effective_on in self.graph.successors.get(doc.id, ()):
             newer = self.documents.get(source_id)
             if newer is None or newer.status == Status.DRAFT:
                 continue
             when = effective_on or document_start(newer)
             if when is None or when <= self.day:
                 switches.append((when or date.min, newer.code, source_id, when))
+            else:
+                replaced_later = True
         if switches:
             _, _, source_id, when = min(switches)
             return _State(Standing.WITHDRAWN, successor_id=source_id, since=when)
         if doc.effective_to is not None and self.day > doc.effective_to:
             return _State(Standing.WITHDRAWN, since=doc.effective_to, note="withdrawn")
-        if doc.status in (Status.WITHDRAWN, Status.SUPERSEDED) and doc.effective_to is None:
+        # A status of superseded or withdrawn without an end date says how things stand now;
+        # when a recorded successor takes over later, this edition is in force until then.
+        if (
+            doc.status in (Status.WITHDRAWN, Status.SUPERSEDED)
+            and doc.effective_to is None
+            and not replaced_later
+        ):
             word = "withdrawn" if doc.status == Status.WITHDRAWN else "superseded"
             return _State(Standing.WITHDRAWN, note=f"{word} (date not recorded)")
         if doc.status == Status.NOT_YET_IN_FORCE and start is None:
             return _State(Standing.UPCOMING, note="not yet in force (date not recorded)")
         return _State(Standing.IN_FORCE, since=start)
 
-    def edition_in_force(self, doc: Document) -> tuple[Document, _State, list[str]]:
+    def edition_in_force(self, doc: DocumentRow) -> tuple[DocumentRow, _State, list[str]]:
         """Walk REPLACES from ``doc`` to the edition in force on the day (or where it ends)."""
         notes: list[str] = []
         state = self.state(doc)
@@ -462,9 +479,9 @@ class _Resolver:
             notes.append(f"cites {doc.code}; in force on {self.day.isoformat()} is {current.code}")
         return current, state, notes
 
-    def _earlier_in_force(self, doc: Document) -> Document | None:
+    def _earlier_in_force(self, doc: DocumentRow) -> DocumentRow | None:
         """An edition that ``doc`` replaces (directly or not) in force on the day."""
-        queue, seen = list(self.predecessors.get(doc.id, [])), {doc.id}
+        queue, seen = list(self.graph.predecessors.get(doc.id, ())), {doc.id}
         while queue:
             older = self.documents.get(queue.pop(0))
             if older is None or older.id in seen:
@@ -472,13 +489,13 @@ class _Resolver:
             seen.add(older.id)
             if self.state(older).standing == Standing.IN_FORCE:
                 return older
-            queue.extend(self.predecessors.get(older.id, []))
+            queue.extend(self.graph.predecessors.get(older.id, ()))
         return None
 
     # -- assembling --
 
-    def add(self, doc: Document, reason: Reason, *, cited_mandatory: bool = False) -> Document:
-        """Record ``reason`` for ``doc``'s edition on the day; return that edition."""
+    def add(self, doc: DocumentRow, reason: Reason, *, cited_mandatory: bool = False) -> None:
+        """Record ``reason`` for ``doc``'s edition on the day."""
         final, state, notes = self.edition_in_force(doc)
         if final is not doc:
             reason = replace(reason, cited_edition=doc.code)
@@ -507,16 +524,10 @@ class _Resolver:
             start = document_start(doc)
             if start and not later.notes:
                 later.notes.append(f"in force from {start.isoformat()}")
-        return final
 
     def run(self) -> Applicability:
         categories = self._categories()
         rules = self._rules(categories)
-        self._load_editions({r.document_id for r in rules})
-        basis_ids = {r.legal_basis_document_id for r in rules} - {None} - self.documents.keys()
-        if basis_ids:
-            for doc in self.session.exec(select(Document).where(col(Document.id).in_(basis_ids))):
-                self.documents[doc.id] = doc
         depth = {c.id: i for i, c in enumerate(categories)}
         names = {c.id: c for c in categories}
         ordered = sorted(
@@ -524,13 +535,12 @@ class _Resolver:
             key=lambda r: (_SUBJECT_ORDER[r.subject_kind], depth.get(r.category_id, 0), r.id),
         )
         for rule in ordered:
-            doc = self.documents[rule.document_id]
-            self.add(doc, self._rule_reason(rule, names))
+            self.add(self.documents[rule.document_id], self._rule_reason(rule, names))
         self._follow_citations()
         self._apply_local_scope()
         return self._answer()
 
-    def _rule_reason(self, rule: ApplicabilityRule, categories: dict) -> Reason:
+    def _rule_reason(self, rule: RuleRow, categories: dict[int, CategoryRow]) -> Reason:
         if rule.subject_kind == "product":
             kind, text = ReasonKind.PRODUCT, "rule on the product itself"
         elif rule.subject_kind == "category":
@@ -574,23 +584,17 @@ class _Resolver:
             if not sources:
                 return
             done |= sources.keys()
-            relations = self.session.exec(
-                select(DocumentRelation)
-                .where(col(DocumentRelation.source_id).in_(sources))
-                .order_by(col(DocumentRelation.source_id), col(DocumentRelation.target_id))
-            ).all()
             citations = [
-                c
-                for c in relations
-                if c.kind == RelationKind.CITES_MANDATORY
-                and (c.effective_on is None or c.effective_on <= self.day)
+                (source_id, target_id)
+                for source_id in sorted(sources)
+                for target_id, effective_on in self.graph.citations.get(source_id, ())
+                if effective_on is None or effective_on <= self.day
             ]
-            self._load_editions({c.target_id for c in citations})
-            for citation in citations:
-                source = sources[citation.source_id]
+            for source_id, target_id in citations:
+                source = sources[source_id]
                 role = min((r.role for r in source.reasons), key=ROLE_ORDER.__getitem__)
                 self.add(
-                    self.documents[citation.target_id],
+                    self.documents[target_id],
                     Reason(
                         kind=ReasonKind.CITATION,
                         text=f"cited as mandatory by {source.document.code}",
@@ -603,17 +607,20 @@ class _Resolver:
 
     def _apply_local_scope(self) -> None:
         """Move local documents of other provinces to ``OUT_OF_SCOPE``."""
-        local = [d for d in self.drafts.values() if d.standing != Standing.OUT_OF_SCOPE]
-        issuer_ids = {d.document.issuer_id for d in local} - {None}
-        issuers = _Issuers.load(self.session, issuer_ids)
-        local = [d for d in local if _is_local(d.document, issuers.get(d.document.issuer_id))]
+        issuers = self.graph.issuers
+        local = [
+            d
+            for d in self.drafts.values()
+            if d.standing != Standing.OUT_OF_SCOPE
+            and _is_local(d.document, issuers.get(d.document.issuer_id))
+        ]
         if not local:
             return
-        places = _Places(self.session, self.day)
+        places = _Places(self.graph, self.day)
         product_places = places.around(self.product.locality_id)
         for draft in local:
             issuer = issuers.get(draft.document.issuer_id)
-            issuer_places = places.of_issuer(issuer, issuers) if issuer else set()
+            issuer_places = places.of_issuer(issuer) if issuer else set()
             if issuer_places & product_places:
                 continue
             del self.drafts[(draft.standing, draft.document.id)]
@@ -636,7 +643,7 @@ class _Resolver:
                 continue
             by_standing[standing].append(self._entry(draft))
         return Applicability(
-            product=_product_ref(self.session, self.product),
+            product=self._product_ref(),
             as_of=self.day,
             entries=tuple(sorted(by_standing[Standing.IN_FORCE], key=entry_order)),
             upcoming=tuple(
@@ -649,12 +656,26 @@ class _Resolver:
             out_of_scope=tuple(sorted(by_standing[Standing.OUT_OF_SCOPE], key=entry_order)),
         )
 
+    def _product_ref(self) -> ProductRef:
+        product = self.product
+        category = self.graph.categories.get(product.category_id)
+        locality = self.graph.localities.get(product.locality_id)
+        return ProductRef(
+            id=product.id,
+            slug=product.slug,
+            name_vi=product.name_vi,
+            name_en=product.name_en,
+            kind=str(product.kind),
+            category=category.name_vi if category else None,
+            locality=locality.name_vi if locality else product.locality_text,
+        )
+
     def _entry(self, draft: _Draft) -> Entry:
         doc = draft.document
         roles = tuple(sorted({r.role for r in draft.reasons}, key=ROLE_ORDER.__getitem__))
         reasons = tuple(sorted(draft.reasons, key=_reason_order))
         return Entry(
-            document=document_ref(doc),
+            document=_row_ref(doc),
             standing=draft.standing,
             mandatory=doc.doc_type.mandatory or draft.cited_mandatory,
             role=roles[0],
@@ -682,6 +703,7 @@ def entry_order(entry: Entry) -> tuple:
     return (*group, natural_key(doc.code), doc.id)
 
 
+@lru_cache(maxsize=1 << 16)
 def natural_key(code: str) -> tuple:
     """Sort key comparing digit runs as numbers: TCVN 1873 before TCVN 11892."""
     return tuple(
@@ -702,7 +724,7 @@ def ics_prefixes(code: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
 
 
-def document_start(doc: Document) -> date | None:
+def document_start(doc: Document | DocumentRow) -> date | None:
     """When ``doc`` came into force: its effective date, else its issue date, else its year."""
     if doc.effective_from:
         return doc.effective_from
@@ -711,7 +733,7 @@ def document_start(doc: Document) -> date | None:
     return date(doc.year, 1, 1) if doc.year else None
 
 
-def document_ref(doc: Document) -> DocumentRef:
+def document_ref(doc: Document | DocumentRow) -> DocumentRef:
     return DocumentRef(
         id=doc.id,
         code=doc.code,
@@ -724,6 +746,10 @@ def document_ref(doc: Document) -> DocumentRef:
         effective_to=doc.effective_to,
         issuer_code=doc.issuer_code,
     )
+
+
+# Rows are immutable values: their references are built once and shared between answers.
+_row_ref = lru_cache(maxsize=1 << 16)(document_ref)
 
 
 def _product_ref(session: Session, product: Product) -> ProductRef:
@@ -752,60 +778,18 @@ def _unique(values: Iterable[str | None]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
-def _is_local(doc: Document, issuer: Issuer | None) -> bool:
+def _is_local(doc: DocumentRow, issuer: IssuerRow | None) -> bool:
     return doc.doc_type == DocType.QCDP or (
         issuer is not None and issuer.kind == IssuerKind.PROVINCE
     )
 
 
-@dataclass
-class _Issuers:
-    """Issuers and their successions, loaded transitively (one query pair per generation)."""
-
-    rows: dict[int, Issuer] = field(default_factory=dict)
-    successions: dict[int, list[IssuerSuccession]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, session: Session, ids: set[int]) -> _Issuers:
-        found = cls()
-        frontier = set(ids)
-        while frontier:
-            for issuer in session.exec(select(Issuer).where(col(Issuer.id).in_(frontier))):
-                found.rows[issuer.id] = issuer
-            successions = session.exec(
-                select(IssuerSuccession).where(col(IssuerSuccession.predecessor_id).in_(frontier))
-            ).all()
-            for succession in successions:
-                found.successions.setdefault(succession.predecessor_id, []).append(succession)
-            frontier = {s.successor_id for s in successions} - found.rows.keys()
-        return found
-
-    def get(self, issuer_id: int | None) -> Issuer | None:
-        return self.rows.get(issuer_id) if issuer_id is not None else None
-
-
 class _Places:
-    """Localities and their succession on one day, loaded on demand by batch."""
+    """Localities and issuers of the graph, and what they became by one day."""
 
-    def __init__(self, session: Session, day: date) -> None:
-        self.session = session
+    def __init__(self, graph: CatalogGraph, day: date) -> None:
+        self.graph = graph
         self.day = day
-        self.rows: dict[int, Locality] = {}
-        self.successors: dict[int, list[int]] = {}
-
-    def _load(self, ids: set[int]) -> None:
-        missing = ids - self.rows.keys()
-        if not missing:
-            return
-        for row in self.session.exec(select(Locality).where(col(Locality.id).in_(missing))):
-            self.rows[row.id] = row
-        for succession in self.session.exec(
-            select(LocalitySuccession).where(col(LocalitySuccession.predecessor_id).in_(missing))
-        ):
-            if succession.effective_on <= self.day:
-                self.successors.setdefault(succession.predecessor_id, []).append(
-                    succession.successor_id
-                )
 
     def around(self, locality_id: int | None) -> set[int]:
         """The locality, the places containing it, and what they became by the day."""
@@ -813,7 +797,7 @@ class _Places:
             return set()
         return self._closure({locality_id}, with_parents=True)
 
-    def of_issuer(self, issuer: Issuer, issuers: _Issuers) -> set[int]:
+    def of_issuer(self, issuer: IssuerRow) -> set[int]:
         """The issuer's province and what it became by the day, also through issuer succession."""
         starts: set[int] = set()
         queue, seen = [issuer], set()
@@ -824,9 +808,9 @@ class _Places:
             seen.add(current.id)
             if current.locality_id is not None:
                 starts.add(self._province(current.locality_id))
-            for succession in issuers.successions.get(current.id, []):
-                successor = issuers.get(succession.successor_id)
-                if succession.effective_on <= self.day and successor is not None:
+            for successor_id, on in self.graph.issuer_successors.get(current.id, ()):
+                successor = self.graph.issuers.get(successor_id)
+                if on <= self.day and successor is not None:
                     queue.append(successor)
         return self._closure(starts, with_parents=False)
 
@@ -834,8 +818,7 @@ class _Places:
         current, seen = locality_id, set()
         while current not in seen:
             seen.add(current)
-            self._load({current})
-            row = self.rows.get(current)
+            row = self.graph.localities.get(current)
             if row is None or row.kind == LocalityKind.PROVINCE or row.parent_id is None:
                 return current
             current = row.parent_id
@@ -845,17 +828,20 @@ class _Places:
         found: set[int] = set()
         frontier = set(starts)
         while frontier:
-            self._load(frontier)
             found |= frontier
             step: set[int] = set()
             for place in frontier:
-                row = self.rows.get(place)
+                row = self.graph.localities.get(place)
                 if with_parents and row is not None and row.parent_id is not None:
                     step.add(row.parent_id)
-                step.update(self.successors.get(place, []))
+                step.update(
+                    successor
+                    for successor, on in self.graph.locality_successors.get(place, ())
+                    if on <= self.day
+                )
             frontier = step - found
         return found
 
     def name(self, locality_id: int) -> str:
-        row = self.rows.get(locality_id)
+        row = self.graph.localities.get(locality_id)
         return row.name_vi if row else f"locality {locality_id}"

@@ -27,6 +27,13 @@ from catalog.models import FieldChange, utcnow
 PROVENANCE_FIELDS = frozenset({"source", "source_ref", "fetched_at", "content_hash"})
 
 
+class _Lookup:
+    """The default of ``upsert(found=…)``: look the row up by its key."""
+
+
+LOOKUP: Any = _Lookup()
+
+
 class Outcome(StrEnum):
     NEW = "new"
     UPDATED = "updated"
@@ -82,19 +89,26 @@ def upsert(
     context: ChangeContext,
     record_key: str,
     provenance: Mapping[str, Any] | None = None,
+    found: Any = LOOKUP,
+    flush: bool = True,
 ) -> UpsertResult:
     """Create or update the ``model`` row whose natural key is ``key``.
 
     ``values`` are compared field by field (``None`` values are skipped); ``provenance``
     (source, source_ref, fetched_at, content_hash, ingest_run_id) is written on creation
     and on update, never compared. ``record_key`` names the record in the change feed.
+
+    Bulk writers that have already looked rows up pass ``found`` (the row, or ``None``
+    when there is none) and ``flush=False``; they flush once per batch, so a new row has
+    no ``id`` until then.
     """
     given = {name: value for name, value in values.items() if value is not None and name not in key}
-    row = session.exec(select(model).filter_by(**key)).first()
+    row = session.exec(select(model).filter_by(**key)).first() if found is LOOKUP else found
     if row is None:
         row = model(**key, **given, **(provenance or {}))
         session.add(row)
-        session.flush()
+        if flush:
+            session.flush()
         return UpsertResult(row, Outcome.NEW)
     changes = []
     for name, new in given.items():
@@ -107,8 +121,14 @@ def upsert(
         return UpsertResult(row, Outcome.UNCHANGED)
     touch(row, provenance, context)
     session.add_all([row, *changes])
-    session.flush()
+    if flush:
+        session.flush()
     return UpsertResult(row, Outcome.UPDATED, changes)
+
+
+def unchanged(current: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether ``upsert`` would leave a row holding ``current`` as it is (``None`` = not said)."""
+    return all(new is None or _same(current[name], new) for name, new in values.items())
 
 
 def sync_children(
@@ -171,8 +191,16 @@ def assign(
 
 
 def touch(row: SQLModel, provenance: Mapping[str, Any] | None, context: ChangeContext) -> None:
-    """Stamp an updated row with its new provenance and ``updated_at``."""
-    for name, value in (provenance or {}).items():
+    """Stamp an updated row with its new provenance and ``updated_at``.
+
+    A row changed by anything but a hashed source record no longer holds what its
+    ``content_hash`` describes, so the hash is cleared: ingest skips a record only when
+    the row's hash is the record's own (see ``ingest.writer``).
+    """
+    provenance = dict(provenance or {})
+    if hasattr(row, "content_hash"):
+        provenance.setdefault("content_hash", None)
+    for name, value in provenance.items():
         setattr(row, name, value)
     if hasattr(row, "updated_at"):
         row.updated_at = context.at

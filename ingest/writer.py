@@ -8,6 +8,14 @@ once every record of the run is in, so their order in the input does not matter.
 
 A document referenced but not (yet) ingested — the target of a "replaced by" link, a
 normative reference — is created as a *stub*: its code only, with a status note saying so.
+
+Speed (large catalogue runs): documents are written in batches. A batch's existing rows
+are looked up in one query (id and content hash only); a record whose content hash is
+the row's own was written from this very content and is counted unchanged without
+loading the row; new rows are inserted with one flush per batch. Relations are resolved
+the same way at :meth:`finish`: existing links are read in bulk, new ones flushed in
+batches. Per-record semantics (field history, provenance, rejects) are those of
+:func:`catalog.upsert.upsert`, which every changed or new record still goes through.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from datetime import UTC, date, datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from catalog.codes import CodeError, parse_code
 from catalog.models import (
@@ -40,7 +48,15 @@ from catalog.models import (
     ProductCode,
 )
 from catalog.text import fold, slugify
-from catalog.upsert import ChangeContext, Outcome, assign, sync_children, touch, upsert
+from catalog.upsert import (
+    ChangeContext,
+    Outcome,
+    assign,
+    sync_children,
+    touch,
+    unchanged,
+    upsert,
+)
 from catalog.vocab import CodeScheme, LocalityKind, RelationKind, Status, SubjectKind
 from ingest.records import (
     CategoryRecord,
@@ -57,6 +73,7 @@ from ingest.records import (
 )
 
 STUB_NOTE = "Chỉ có số hiệu: được viện dẫn nhưng chưa được nạp (referenced, not yet ingested)"
+BATCH = 500  # documents per lookup query and flush; also relations per flush
 _SHEET_ROW = re.compile(r"^(?P<file>[^/:]+):(?P<row>\d+)$")
 
 
@@ -87,6 +104,9 @@ class StoreWriter:
         self._document_ids: dict[str, int] = {}
         self._by_name: dict[type, dict[str, int]] = {}
         self._created: set[tuple[str, str]] = set()  # (kind, key) of rows new in this run
+        self._batch: list[DocumentRecord] = []  # documents taken, not yet written
+        self._ics_names: dict[str, str | None] | None = None  # ICS code → name, read once
+        self._absent: set[str] = set()  # codes looked up in bulk and not in the store
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -95,10 +115,20 @@ class StoreWriter:
         if isinstance(item, Reject):
             self.reject(item)
             return
-        handler = _HANDLERS[type(item)]
+        if isinstance(item, DocumentRecord):
+            try:
+                self._check_duplicate(item)
+            except RejectError as exc:
+                self.reject(Reject(item.location, str(exc)))
+                return
+            self._batch.append(item)
+            if len(self._batch) >= BATCH:
+                self._write_documents()
+            return
+        self._write_documents()  # records of other kinds may refer to them
         try:
             self._check_duplicate(item)
-            outcome = handler(self, item)
+            outcome = _HANDLERS[type(item)](self, item)
         except RejectError as exc:
             self.reject(Reject(item.location, str(exc)))
             return
@@ -107,12 +137,17 @@ class StoreWriter:
 
     def finish(self) -> None:
         """Write the relations and successions gathered during the run."""
-        for pending in self._relations:
+        self._write_documents()
+        self._resolve_codes([code for p in self._relations for code in (p.source, p.target)])
+        existing = self._existing_relations()
+        for number, pending in enumerate(self._relations, 1):
             try:
-                if outcome := self._write_relation(pending):
+                if outcome := self._write_relation(pending, existing):
                     self.counts[outcome] += 1
             except RejectError as exc:
                 self.reject(Reject(pending.location, str(exc)))
+            if number % BATCH == 0:
+                self.session.flush()
         self._relations.clear()
         for kind, record in self._successions:
             try:
@@ -136,8 +171,64 @@ class StoreWriter:
 
     # --- documents ------------------------------------------------------------------------
 
-    def _document(self, record: DocumentRecord) -> Outcome:
-        identity = _identity(record.code)
+    def _write_documents(self) -> None:
+        """Write the batch of documents taken so far (see the module docstring)."""
+        if not self._batch:
+            return
+        batch, self._batch = self._batch, []
+        identities: dict[str, dict[str, Any]] = {}
+        for record in batch:
+            try:
+                identities[record.code] = _identity(record.code)
+            except RejectError as exc:
+                self.reject(Reject(record.location, str(exc)))
+        slugs = [identity["slug"] for identity in identities.values()]
+        stored = {
+            slug: (row_id, content_hash)
+            for slug, row_id, content_hash in self.session.exec(
+                select(Document.slug, Document.id, Document.content_hash).where(
+                    col(Document.slug).in_(slugs)
+                )
+            )
+        }
+        created: list[tuple[DocumentRecord, Document]] = []
+        created_slugs: set[str] = set()
+        for record in batch:
+            if record.code not in identities:
+                continue
+            identity = identities[record.code]
+            row_id, content_hash = stored.get(identity["slug"], (None, None))
+            if row_id is not None and content_hash == record.content_hash():
+                # Written from this very content before, and not changed since (see touch()).
+                self._document_ids[record.code] = row_id
+                for code, name in record.ics:
+                    self._ics_field(code, name)
+                self._queue_relations(record)
+                self.counts[Outcome.UNCHANGED] += 1
+                continue
+            new = row_id is None and identity["slug"] not in created_slugs
+            if new:
+                created_slugs.add(identity["slug"])
+            try:
+                outcome = self._document(record, identity, new=new, created=created)
+            except RejectError as exc:
+                self.reject(Reject(record.location, str(exc)))
+                continue
+            self.counts[outcome] += 1
+        self.session.flush()
+        for record, document in created:
+            self._document_ids[record.code] = document.id
+            self.session.add_all(
+                DocumentIcs(document_id=document.id, ics_code=code) for code in _ics_codes(record)
+            )
+
+    def _document(
+        self,
+        record: DocumentRecord,
+        identity: dict[str, Any],
+        new: bool,
+        created: list[tuple[DocumentRecord, Document]],
+    ) -> Outcome:
         issuer_id = self._issuer_id(record.issuer) if record.issuer else None
         values = {
             **identity,
@@ -159,6 +250,23 @@ class StoreWriter:
         }
         if record.year is not None:
             values["year"] = record.year
+        for code, name in record.ics:
+            self._ics_field(code, name)
+        if new:
+            result = upsert(
+                self.session,
+                Document,
+                {"slug": identity["slug"]},
+                values,
+                context=self.context,
+                record_key=record.code,
+                provenance=self._provenance(record),
+                found=None,
+                flush=False,
+            )
+            created.append((record, result.row))  # id and ICS rows once the batch is flushed
+            self._queue_relations(record)
+            return result.outcome
         result = upsert(
             self.session,
             Document,
@@ -170,7 +278,7 @@ class StoreWriter:
         )
         document = result.row
         outcome = result.outcome
-        if outcome != Outcome.NEW and document.status_note == STUB_NOTE:
+        if document.status_note == STUB_NOTE:
             # The stub is now a full record: its "code only" note goes.
             assign(
                 self.session, document, "status_note", record.status_note, self.context, record.code
@@ -178,18 +286,15 @@ class StoreWriter:
             outcome = self._touched(document, record, outcome, [True])
         self._document_ids[record.code] = document.id
         if record.ics:
-            for code, name in record.ics:
-                self._ics_field(code, name)
             changes = sync_children(
                 self.session,
                 document,
                 "ics",
                 DocumentIcs,
                 {"document_id": document.id},
-                [{"ics_code": code} for code, _ in record.ics],
+                [{"ics_code": code} for code in _ics_codes(record)],
                 context=self.context,
                 record_key=record.code,
-                record_change=outcome != Outcome.NEW,
             )
             outcome = self._touched(document, record, outcome, changes)
         self._queue_relations(record)
@@ -197,13 +302,20 @@ class StoreWriter:
 
     def _ics_field(self, code: str, name: str | None) -> None:
         """ICS fields are reference data: created when first met, named when a name is known."""
-        field = self.session.get(IcsField, code)
-        if field is None:
+        if self._ics_names is None:
+            rows = self.session.exec(select(IcsField.code, IcsField.name_vi)).all()
+            self._ics_names = {code: name for code, name in rows}
+        if code not in self._ics_names:
             self.session.add(IcsField(code=code, name_vi=name))
             self.session.flush()
-        elif name and not field.name_vi:
+        elif name and not self._ics_names[code]:
+            field = self.session.get(IcsField, code)
+            assert field is not None
             field.name_vi = name
             self.session.add(field)
+        else:
+            return
+        self._ics_names[code] = name
 
     def _queue_relations(self, record: DocumentRecord) -> None:
         at = record.location
@@ -237,7 +349,30 @@ class StoreWriter:
         )
         # counted when written, at finish()
 
-    def _write_relation(self, pending: _PendingRelation) -> Outcome | None:
+    def _existing_relations(self) -> dict[tuple[int, int, RelationKind], tuple]:
+        """The stored links from the documents of this run's relations, read in bulk."""
+        sources = {self._document_ids.get(p.source) for p in self._relations} - {None}
+        existing = {}
+        for chunk in _chunks(sorted(sources), BATCH):
+            rows = self.session.exec(
+                select(
+                    DocumentRelation.source_id,
+                    DocumentRelation.target_id,
+                    DocumentRelation.kind,
+                    DocumentRelation.id,
+                    DocumentRelation.effective_on,
+                    DocumentRelation.note,
+                ).where(col(DocumentRelation.source_id).in_(chunk))
+            )
+            for source_id, target_id, kind, row_id, effective_on, note in rows:
+                existing[(source_id, target_id, RelationKind(kind))] = (row_id, effective_on, note)
+        return existing
+
+    def _write_relation(
+        self,
+        pending: _PendingRelation,
+        existing: dict[tuple[int, int, RelationKind], tuple],
+    ) -> Outcome | None:
         replaced = pending.kind == RelationKind.REPLACES
         source_id = self._document_id(pending.source, pending.location)
         target_id = self._document_id(pending.target, pending.location, superseded=replaced)
@@ -246,22 +381,50 @@ class StoreWriter:
         if seen_key in self._seen:
             return None  # the same link read from both ends, or twice: counted once
         self._seen[seen_key] = pending.location
+        values = {"effective_on": pending.effective_on, "note": pending.note}
+        stored = existing.get((source_id, target_id, pending.kind))
+        if stored is not None and unchanged(dict(zip(values, stored[1:], strict=True)), values):
+            return Outcome.UNCHANGED
         result = upsert(
             self.session,
             DocumentRelation,
             key,
-            {"effective_on": pending.effective_on, "note": pending.note},
+            values,
             context=self.context,
             record_key=f"{pending.source} {pending.kind.value} {pending.target}",
             provenance=self._provenance_at(pending.location),
+            found=None if stored is None else self.session.get(DocumentRelation, stored[0]),
+            flush=False,
         )
         return result.outcome
+
+    def _resolve_codes(self, codes: list[str]) -> None:
+        """Look the ids of many documents up at once (unparseable codes are left for later)."""
+        slugs: dict[str, str] = {}
+        for code in dict.fromkeys(codes):
+            if code in self._document_ids or code in self._absent:
+                continue
+            try:
+                slugs[_identity(code)["slug"]] = code
+            except RejectError:
+                continue
+        for chunk in _chunks(list(slugs), BATCH):
+            rows = self.session.exec(
+                select(Document.slug, Document.id).where(col(Document.slug).in_(chunk))
+            )
+            for slug, row_id in rows:
+                self._document_ids[slugs.pop(slug)] = row_id
+        self._absent.update(slugs.values())
 
     def _document_id(self, code: str, location: str, superseded: bool = False) -> int:
         if code in self._document_ids:
             return self._document_ids[code]
         identity = _identity(code)
-        found = self.session.exec(select(Document).where(Document.slug == identity["slug"])).first()
+        found = None
+        if code not in self._absent:
+            found = self.session.exec(
+                select(Document).where(Document.slug == identity["slug"])
+            ).first()
         if found is None:
             found = Document(
                 **identity,
@@ -591,6 +754,14 @@ def _identity(code: str) -> dict[str, Any]:
         "year": parsed.year,
         "issuer_code": parsed.issuer,
     }
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _ics_codes(record: DocumentRecord) -> list[str]:
+    return list(dict.fromkeys(code for code, _ in record.ics))
 
 
 def _edition_year(code: str) -> tuple[int, str]:

@@ -33,10 +33,12 @@ MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
 async def answer_for(
     request: Request, reference: str, as_of: date | None, role: Role | None, mandatory_only: bool
 ) -> Applicability:
-    """The engine's answer, from the cache or computed in a worker thread."""
+    """The engine's answer: in memory on the event loop when the catalog graph is fresh,
+    else in a worker thread (which checks the catalog's version, or resolves an unknown
+    product with suggestions)."""
     answers: AnswerService = request.app.state.answers
     key = (reference, as_of or date.today(), role, mandatory_only)
-    return answers.cached(key) or await anyio.to_thread.run_sync(answers.compute, key)
+    return answers.answer_now(key) or await anyio.to_thread.run_sync(answers.answer, key)
 
 
 def _attachment(name: str) -> str:

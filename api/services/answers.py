@@ -1,66 +1,68 @@
-"""Applicability answers for the API, kept in memory between writes.
+"""Applicability answers for the API, computed from the shared in-memory catalog graph.
 
-Answers are cached by (product reference, day, filters). A write through the API clears the
-cache at once; writes made outside it (ingest) show within ``ttl`` seconds.
+The graph (:class:`~catalog.readmodel.SharedCatalogGraph`) is rebuilt when the catalog
+changes: at once after a write through the API (:meth:`AnswerService.invalidate`), and within
+``check_every`` seconds after a write by another process (ingest). Answers themselves are not
+cached: each is computed from the graph, in memory, for whatever product and day is asked.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from datetime import date
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.services.products import product_not_found
-from catalog.applicability import Applicability, ProductNotFound, applicable
+from catalog.applicability import (
+    Applicability,
+    ProductNotFound,
+    applicable_in,
+    find_product,
+    resolve_product,
+)
+from catalog.readmodel import CatalogGraph, SharedCatalogGraph
 from catalog.vocab import Role
 
 AnswerKey = tuple[str, date, Role | None, bool]
 
 
 class AnswerService:
-    def __init__(self, engine: Engine, *, size: int = 4096, ttl: float = 30.0) -> None:
+    def __init__(self, engine: Engine, *, check_every: float = 2.0) -> None:
         self.engine = engine
-        self.size = size
-        self.ttl = ttl
-        self._cache: OrderedDict[AnswerKey, tuple[float, Applicability]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+        self.graph = SharedCatalogGraph(engine, check_every=check_every)
 
-    def cached(self, key: AnswerKey) -> Applicability | None:
-        """The cached answer, if fresh (safe to call from the event loop: no I/O)."""
-        if self.size <= 0:
-            return None
-        with self._lock:
-            found = self._cache.get(key)
-            if found is None or time.monotonic() - found[0] > self.ttl:
-                return None
-            self._cache.move_to_end(key)
-            self.hits += 1
-            return found[1]
+    def answer_now(self, key: AnswerKey) -> Applicability | None:
+        """The answer when it needs no database access (safe on the event loop), else None:
+        a version check of the catalog is due, or the product is not in the graph."""
+        graph = self.graph.fresh()
+        return self._answer(graph, key) if graph is not None else None
 
-    def compute(self, key: AnswerKey) -> Applicability:
-        """Answer from the database (blocking: run it in a worker thread)."""
-        reference, day, role, mandatory_only = key
+    def answer(self, key: AnswerKey) -> Applicability:
+        """The answer, checking the catalog's version first if due (blocking: run it in a
+        worker thread). An unknown product raises a 404 problem with suggestions."""
+        found = self._answer(self.graph.current(), key)
+        if found is not None:
+            return found
+        reference = key[0]
         with Session(self.engine) as session:
             try:
-                answer = applicable(
-                    session, reference, day, role=role, mandatory_only=mandatory_only
-                )
+                resolve_product(session, reference)
             except ProductNotFound as exc:
                 raise product_not_found(exc) from exc
-        if self.size > 0:
-            with self._lock:
-                self.misses += 1
-                self._cache[key] = (time.monotonic(), answer)
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
-        return answer
+        self.graph.invalidate()  # the product is newer than the graph
+        found = self._answer(self.graph.current(), key)
+        if found is None:
+            raise product_not_found(ProductNotFound(reference, []))
+        return found
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self.graph.invalidate()
+
+    @staticmethod
+    def _answer(graph: CatalogGraph, key: AnswerKey) -> Applicability | None:
+        reference, day, role, mandatory_only = key
+        product = find_product(graph, reference)
+        if product is None:
+            return None
+        return applicable_in(graph, product.id, day, role=role, mandatory_only=mandatory_only)

@@ -165,8 +165,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "report_declarations": ("Sổ công bố, chứng nhận", "Declarations registry"),
     "report_declarations_about": (
-        "Công bố hợp chuẩn, hợp quy, tự công bố sản phẩm và chứng nhận hệ thống của doanh "
-        "nghiệp.",
+        "Công bố hợp chuẩn, hợp quy, tự công bố sản phẩm và chứng nhận hệ thống của doanh nghiệp.",
         "Enterprises' declarations of conformity, self-declarations and certificates.",
     ),
     "report_indicators": ("Chỉ số kế hoạch", "Plan indicators"),
@@ -252,7 +251,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "since": ("Từ ngày", "Since"),
     "changes_since": ("Thay đổi từ ngày", "Changes since"),
     "changes_count": ("thay đổi", "changes"),
-    "no_changes": ("Không có thay đổi nào trong khoảng thời gian này.", "No changes in this period."),
+    "no_changes": (
+        "Không có thay đổi nào trong khoảng thời gian này.",
+        "No changes in this period.",
+    ),
     "more_changes": (
         "Chỉ hiện những thay đổi mới nhất; chọn ngày gần hơn hoặc tải bảng Excel để xem đủ.",
         "Only the latest changes are shown; pick a later date or download the workbook for all.",
@@ -341,6 +343,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "ind_scheme": ("Doanh nghiệp áp dụng", "Enterprises applying"),
     "unit_enterprises": ("doanh nghiệp", "enterprises"),
     "of": ("trên", "of"),
+    "target_not_recorded": (
+        "Cơ sở dữ liệu không ghi nhận chỉ tiêu này: báo cáo theo số liệu của các sở, ngành.",
+        "Not recorded in this database: report it from the departments' own records.",
+    ),
+    "target_note_ocop_trademark_share": (
+        "Cơ sở dữ liệu không ghi nhận việc đăng ký nhãn hiệu; chỉ số gần nhất là tỷ lệ sản phẩm "
+        "OCOP đã công bố tiêu chuẩn (không có chỉ tiêu riêng).",
+        "Trademark registration is not recorded here; the nearest measured indicator is the "
+        "share of OCOP products with a declared standard (no target of its own).",
+    ),
+    "target_note_traceability_portal": (
+        "Nhiệm vụ cần hoàn thành, không phải chỉ tiêu số.",
+        "A deliverable, not a number.",
+    ),
     "target_quote_note": (
         "Mục tiêu trích nguyên văn từ kế hoạch.",
         "Targets are quoted in Vietnamese from the plan.",

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from api.web.charts import LineChart, line_chart
-from api.web.i18n import Labels
+from api.web.i18n import LABELS, Labels
 from catalog.models import Document, Product, ProductCategory
+from catalog.reports.gaps import GapReport
 from catalog.reports.indicators import Indicators, Series
+from catalog.reports.plan import NOT_RECORDED, Target
 from catalog.vocab import Scheme, Status
 
 
@@ -33,6 +35,18 @@ def document_slugs(session: Session, codes: Iterable[str | None]) -> dict[str, s
         return {}
     rows = session.exec(select(Document.code, Document.slug).where(col(Document.code).in_(wanted)))
     return dict(rows.all())
+
+
+def gap_codes(report: GapReport) -> set[str]:
+    """Every document code a gap report names."""
+    codes: set[str] = set()
+    for row in report.product_gaps:
+        codes.update(row.technical_regulations, row.product_standards, row.test_methods)
+    for stale in report.stale:
+        codes.update(c for c in (stale.cited, stale.in_force) if c)
+    for overlap in report.overlaps:
+        codes.update(overlap.documents)
+    return codes
 
 
 def product_names(session: Session) -> dict[str, Product]:
@@ -76,6 +90,14 @@ class SeriesView:
 
 
 COMPARATORS = {">": ">", ">=": "≥"}
+
+
+def target_note(target: Target, t: Labels) -> str:
+    """Why a target is not measured here, in the reader's language."""
+    if target.note == NOT_RECORDED:
+        return t("target_not_recorded")
+    key = f"target_note_{target.key}"
+    return t(key) if key in LABELS else target.note
 
 
 def series_label(series: Series, t: Labels) -> str:

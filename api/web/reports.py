@@ -8,7 +8,7 @@ express what the page shows, else built here from the same report tables.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -137,12 +137,15 @@ class ReportPages(Controller):
     ) -> Response[str]:
         """Gaps, stale citations and overlaps on the chosen day."""
         day = day_param(request, "ngay", date.today())
+        report = gap_report(db_session, day)
         return render(
             request,
             "reports/gaps.html",
-            report=gap_report(db_session, day),
+            report=report,
             day=day,
             gap_kinds=list(Gap),
+            by_gap={gap: [p for p in report.product_gaps if gap in p.gaps] for gap in Gap},
+            slugs=report_views.document_slugs(db_session, report_views.gap_codes(report)),
             categories=views.category_names(db_session),
             products=report_views.product_names(db_session),
             describe_via=report_views.describe_via,
@@ -172,6 +175,8 @@ class ReportPages(Controller):
             impact=impact,
             slug=slug,
             day=day,
+            draft_status=Status.DRAFT,
+            categories=views.category_names(db_session),
             slugs=report_views.document_slugs(db_session, codes),
         )
 
@@ -192,7 +197,9 @@ class ReportPages(Controller):
         doc = views.document_by_slug(session, slug)
         if doc is None or doc.status != Status.DRAFT:
             links = [(f"/van-ban/{doc.slug}", doc.code)] if doc else []
-            links += [(f"/bao-cao/du-thao/{d.slug}", d.code) for d in report_views.saved_drafts(session)]
+            links += [
+                (f"/bao-cao/du-thao/{d.slug}", d.code) for d in report_views.saved_drafts(session)
+            ]
             raise PageNotFound(slug, links)
         return draft_from_catalog(session, doc.code)
 
@@ -243,6 +250,7 @@ class ReportPages(Controller):
             request,
             "reports/watch_list.html",
             watch=describe(db_session, watch),
+            categories=views.category_names(db_session),
             entries=entries,
             more=more,
             since=since,
@@ -314,4 +322,6 @@ class ReportPages(Controller):
             report=report,
             day=day,
             charts=report_views.series_views(report, Labels(request_lang(request))),
+            comparators=report_views.COMPARATORS,
+            target_note=report_views.target_note,
         )

@@ -19,12 +19,13 @@ from sqlmodel import Session, col, select
 from catalog.applicability import (
     ProductNotFound,
     Standing,
-    _Resolver,  # the engine's edition walk, shared rather than re-implemented
     applicable,
+    edition_in_force,
     resolve_product,
 )
 from catalog.codes import CodeError, DocType, parse_code
 from catalog.models import ApplicabilityRule, Document, DocumentRelation, ProductCategory
+from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
 from catalog.reports.tables import Table
 from catalog.text import slugify
@@ -140,9 +141,10 @@ def draft_impact(session: Session, draft: DraftSpec, as_of: date | None = None) 
             if item.role not in roles:
                 roles.append(item.role)
     covered = []
+    graph = CatalogGraph.load(session)
     for brief in index.briefs(roles_by_product):
         roles = tuple(sorted(roles_by_product[brief.id], key=list(Role).index))
-        answer = applicable(session, brief.id, day)
+        answer = applicable(session, brief.id, day, graph=graph)
         existing = tuple(
             ExistingCover(
                 code=e.document.code,
@@ -161,7 +163,9 @@ def draft_impact(session: Session, draft: DraftSpec, as_of: date | None = None) 
         as_of=day,
         products=tuple(covered),
         unmatched_scope=tuple(unmatched),
-        citations=tuple(check_citation(session, code, day) for code in draft.citations),
+        citations=tuple(
+            check_citation(session, code, day, graph=graph) for code in draft.citations
+        ),
     )
 
 
@@ -179,7 +183,9 @@ def _scope_products(session: Session, index: ProductIndex, item: ScopeItem) -> s
     return index.subject_products(item.kind, code=item.subject.strip())
 
 
-def check_citation(session: Session, code: str, day: date) -> CitationCheck:
+def check_citation(
+    session: Session, code: str, day: date, *, graph: CatalogGraph | None = None
+) -> CitationCheck:
     """Whether a cited code is in force on ``day``, and if not what is."""
     try:
         canonical = parse_code(code).canonical()
@@ -190,16 +196,14 @@ def check_citation(session: Session, code: str, day: date) -> CitationCheck:
         return CitationCheck(canonical, "not_in_catalog", None, "not in the catalog")
     if doc.status == Status.DRAFT:
         return CitationCheck(canonical, "draft", None, "a draft, not yet issued")
-    resolver = _Resolver(session, None, day)
-    resolver._load_editions({doc.id})
-    final, state, notes = resolver.edition_in_force(doc)
-    note = "; ".join(notes) or state.note
-    if final is doc:
-        return CitationCheck(canonical, str(state.standing), None, note)
-    if resolver.state(doc).standing == Standing.UPCOMING:
-        return CitationCheck(canonical, "upcoming", final.code, note)
-    if state.standing == Standing.IN_FORCE:
-        return CitationCheck(canonical, "superseded", final.code, note)
+    found = edition_in_force(session, doc.id, day, graph=graph)
+    note = "; ".join(found.notes) or found.status_note
+    if found.edition.id == doc.id:
+        return CitationCheck(canonical, str(found.standing), None, note)
+    if found.cited_standing == Standing.UPCOMING:
+        return CitationCheck(canonical, "upcoming", found.edition.code, note)
+    if found.standing == Standing.IN_FORCE:
+        return CitationCheck(canonical, "superseded", found.edition.code, note)
     return CitationCheck(canonical, "withdrawn", None, note)
 
 

@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from catalog.applicability import Applicability, ReasonKind, applicable, document_start
 from catalog.codes import CodeError, DocType, parse_code
 from catalog.models import Document, Product
+from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
 from catalog.reports.tables import Table
 from catalog.vocab import ProductKind, Role
@@ -142,7 +143,8 @@ def gap_report(
         .where(col(Product.kind).in_([k.value for k in kinds]))
         .order_by(col(Product.name_vi), col(Product.id))
     ).all()
-    answers = [(index.products[p.id], applicable(session, p, day)) for p in products]
+    graph = CatalogGraph.load(session)
+    answers = [(index.products[p.id], applicable(session, p, day, graph=graph)) for p in products]
     return GapReport(
         as_of=day,
         kinds=kinds,

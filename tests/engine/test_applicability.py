@@ -12,6 +12,7 @@ from catalog.applicability import (
     ReasonKind,
     Standing,
     applicable,
+    edition_in_force,
     resolve_product,
 )
 from catalog.vocab import IssuerKind, LocalityKind, RelationKind, Role, Status
@@ -150,6 +151,34 @@ def test_chain_of_three_editions_is_walked(session, cat):
         "TCVN 1873:1986 was replaced by TCVN 1873:2007 since 2007-01-01",
         "TCVN 1873:2007 was replaced by TCVN 1873:2014 since 2014-01-01",
     )
+
+
+def test_superseded_without_end_date_is_in_force_until_its_replacement_takes_effect(session, cat):
+    orange = cat.product("Cam")
+    old = cat.doc("TCVN 1873:2007", status=Status.SUPERSEDED, effective_from=date(2007, 1, 1))
+    new = cat.doc("TCVN 1873:2014", effective_from=date(2014, 6, 1))
+    cat.replaces(new, old)
+    cat.rule(orange, old, Role.PRODUCT_STANDARD)
+    before = applicable(session, orange, date(2010, 1, 1))
+    assert codes(before.entries) == ["TCVN 1873:2007"]
+    assert (before.withdrawn, before.upcoming) == ((), ())
+    after = applicable(session, orange, date(2015, 1, 1))
+    assert codes(after.entries) == ["TCVN 1873:2014"]
+    assert after.entries[0].reasons[0].cited_edition == "TCVN 1873:2007"
+    # Without a recorded successor the status still counts from the document's start.
+    lone = cat.doc("TCVN 4000:2000", status=Status.SUPERSEDED, effective_from=date(2000, 1, 1))
+    cat.rule(orange, lone, Role.TEST_METHOD)
+    assert codes(applicable(session, orange, date(2010, 1, 1)).withdrawn) == ["TCVN 4000:2000"]
+
+
+def test_edition_in_force_for_a_cited_document(session, cat):
+    old, new = _haccp_chain(cat)
+    now = edition_in_force(session, old.id, date(2024, 1, 1))
+    assert (now.cited.code, now.edition.code) == ("TCVN 5603:2008", "TCVN 5603:2023")
+    assert (now.cited_standing, now.standing) == (Standing.WITHDRAWN, Standing.IN_FORCE)
+    assert now.notes[-1] == "cites TCVN 5603:2008; in force on 2024-01-01 is TCVN 5603:2023"
+    then = edition_in_force(session, new.id, date(2015, 1, 1))
+    assert (then.cited_standing, then.edition.code) == (Standing.UPCOMING, "TCVN 5603:2008")
 
 
 def test_withdrawn_without_successor_is_reported_apart(session, cat):
