@@ -52,6 +52,7 @@ from catalog.readmodel import (
     ProductRow,
     RuleRow,
 )
+from catalog.readmodel import document_start as start_of
 from catalog.text import clean, fold, slugify
 from catalog.vocab import IssuerKind, LocalityKind, Role, Status
 
@@ -422,24 +423,17 @@ class _Resolver:
         return found
 
     def _state(self, doc: DocumentRow) -> _State:
-        start = document_start(doc)
+        start = doc.start
         if doc.status == Status.DRAFT:
             return _State(Standing.UPCOMING, note="draft, not yet issued")
         if start is not None and self.day < start:
             return _State(Standing.UPCOMING, since=start)
-        switches, replaced_later = [], False
-        for source_id, effective_on in self.graph.successors.get(doc.id, ()):
-            newer = self.documents.get(source_id)
-            if newer is None or newer.status == Status.DRAFT:
-                continue
-            when = effective_on or document_start(newer)
+        switches = self.graph.switches.get(doc.id)
+        if switches:  # soonest first: the first has taken over by the day, or none has
+            _, _, source_id, when = switches[0]
             if when is None or when <= self.day:
-                switches.append((when or date.min, newer.code, source_id, when))
-            else:
-                replaced_later = True
-        if switches:
-            _, _, source_id, when = min(switches)
-            return _State(Standing.WITHDRAWN, successor_id=source_id, since=when)
+                return _State(Standing.WITHDRAWN, successor_id=source_id, since=when)
+        replaced_later = bool(switches)
         if doc.effective_to is not None and self.day > doc.effective_to:
             return _State(Standing.WITHDRAWN, since=doc.effective_to, note="withdrawn")
         # A status of superseded or withdrawn without an end date says how things stand now;
@@ -726,11 +720,7 @@ def ics_prefixes(code: str) -> list[str]:
 
 def document_start(doc: Document | DocumentRow) -> date | None:
     """When ``doc`` came into force: its effective date, else its issue date, else its year."""
-    if doc.effective_from:
-        return doc.effective_from
-    if doc.issued_on:
-        return doc.issued_on
-    return date(doc.year, 1, 1) if doc.year else None
+    return start_of(doc.effective_from, doc.issued_on, doc.year)
 
 
 def document_ref(doc: Document | DocumentRow) -> DocumentRef:

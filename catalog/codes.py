@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cache
 
 from catalog.text import clean, fold, slugify
 
@@ -387,8 +388,14 @@ def parse_partial(text: str) -> PartialCode | None:
 def _prepare(text: str) -> tuple[str, str]:
     """The cleaned text and its key: folded char by char, so positions agree."""
     display = (clean(text) or "").translate(_PUNCTUATION)
-    key = "".join(f if len(f := fold(ch)) == 1 else ch for ch in display)
-    return display, key
+    return display, "".join(map(_fold_char, display))
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    """One character folded, or kept when folding would change the length."""
+    folded = fold(ch)
+    return folded if len(folded) == 1 else ch
 
 
 def _skip_lead_words(key: str) -> tuple[int, DocType | None]:

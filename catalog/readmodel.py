@@ -84,7 +84,19 @@ def catalog_version(session: Session) -> CatalogVersion:
     """
     counts = [select(func.count()).select_from(model) for model in _COUNTED]
     highest = [select(func.max(model.id)) for model in _WITH_ID]
-    return tuple(session.exec(query).one() for query in (*counts, *highest))
+    return tuple(session.scalar(query) for query in (*counts, *highest))
+
+
+def document_start(
+    effective_from: date | None, issued_on: date | None, year: int | None
+) -> date | None:
+    """When a document came into force: its effective date, else its issue date, else its
+    year's first day."""
+    if effective_from:
+        return effective_from
+    if issued_on:
+        return issued_on
+    return date(year, 1, 1) if year else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +114,7 @@ class DocumentRow:
     year: int | None
     issuer_id: int | None
     issuer_code: str | None
+    start: date | None  # document_start()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +179,9 @@ class CatalogGraph:
     # REPLACES: newer editions of a document (source id, switch date) and older ones it replaces.
     successors: dict[int, list[tuple[int, date | None]]] = field(default_factory=dict)
     predecessors: dict[int, list[int]] = field(default_factory=dict)
+    # When newer editions take over a document: (switch date or date.min, newer code, newer id,
+    # switch date), soonest first; drafts left out (a draft replaces nothing yet).
+    switches: dict[int, list[tuple[date, str, int, date | None]]] = field(default_factory=dict)
     # CITES_MANDATORY from a document: (target id, from when), by target id.
     citations: dict[int, list[tuple[int, date | None]]] = field(default_factory=dict)
     products: dict[int, ProductRow] = field(default_factory=dict)
@@ -202,7 +218,10 @@ class CatalogGraph:
                 d.effective_from, d.effective_to, d.year, d.issuer_id, d.issuer_code,
             )
         )  # fmt: skip
-        self.documents = {row[0]: DocumentRow(*row) for row in rows}
+        self.documents = {
+            row[0]: DocumentRow(*row, document_start(row.effective_from, row.issued_on, row.year))
+            for row in rows
+        }
         r = DocumentRelation
         relations = session.exec(
             select(r.source_id, r.target_id, r.kind, r.effective_on)
@@ -222,6 +241,14 @@ class CatalogGraph:
                 citations[source].append((target, effective_on))
         self.successors, self.predecessors = dict(successors), dict(predecessors)
         self.citations = dict(citations)
+        for target, newer in self.successors.items():
+            switches = []
+            for source, effective_on in newer:
+                row = self.documents[source]
+                if row.status != Status.DRAFT:
+                    when = effective_on or row.start
+                    switches.append((when or date.min, row.code, source, when))
+            self.switches[target] = sorted(switches)
 
     def _load_products(self, session: Session) -> None:
         codes: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"hs": [], "ics": []})

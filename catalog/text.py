@@ -14,6 +14,8 @@ import unicodedata
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
 # Look-alike letters that are not Vietnamese đ/Đ but are typed or scraped for it.
 _LOOKALIKE_D = str.maketrans({"\u00d0": "Đ", "\u0189": "Đ", "\u00f0": "đ"})
+# Control characters XML 1.0, hence an XLSX cell, cannot hold (tab, LF and CR it can).
+_NOT_IN_CELLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def nfc(text: str) -> str:
@@ -41,6 +43,18 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(text).translate(_LOOKALIKE_D).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d")
+
+
+def cell_safe(text: str) -> str:
+    """``text`` without the control characters a spreadsheet cell cannot hold.
+
+    openpyxl refuses them (``IllegalCharacterError``) and they carry no meaning in a
+    title or a note, so every XLSX writer passes its strings through here.
+
+    >>> cell_safe("QCVN 8-2:2011/BYT\x0b kim loại nặng")
+    'QCVN 8-2:2011/BYT kim loại nặng'
+    """
+    return _NOT_IN_CELLS.sub("", text)
 
 
 def slugify(text: str) -> str:

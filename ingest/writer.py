@@ -103,6 +103,7 @@ class StoreWriter:
         self._successions: list[tuple[str, Record]] = []
         self._document_ids: dict[str, int] = {}
         self._by_name: dict[type, dict[str, int]] = {}
+        self._by_code: dict[type, dict[str, int]] = {}  # like _by_name, by code
         self._created: set[tuple[str, str]] = set()  # (kind, key) of rows new in this run
         self._batch: list[DocumentRecord] = []  # documents taken, not yet written
         self._ics_names: dict[str, str | None] | None = None  # ICS code → name, read once
@@ -467,6 +468,7 @@ class StoreWriter:
 
     def _issuer(self, record: IssuerRecord) -> Outcome:
         self._by_name.clear()
+        self._by_code.clear()
         locality_id = (
             self._slug_id(Locality, record.locality, "locality") if record.locality else None
         )
@@ -656,10 +658,13 @@ class StoreWriter:
 
     def _issuer_id(self, code_or_name: str) -> int | None:
         """An issuer by code ("BYT"), or by name ("Bộ Y tế", "UBND tỉnh Tuyên Quang")."""
-        row = self.session.exec(select(Issuer).where(Issuer.code == code_or_name)).first()
-        if row is None:
+        if Issuer not in self._by_code:
+            rows = self.session.exec(select(Issuer.code, Issuer.id)).all()
+            self._by_code[Issuer] = {code: row_id for code, row_id in rows}
+        found = self._by_code[Issuer].get(code_or_name)
+        if found is None:
             return self._names(Issuer).get(fold(code_or_name))
-        return row.id
+        return found
 
     def _names(self, model: type) -> dict[str, int]:
         """Folded name → id of a small reference table, read once per run (or after a write)."""

@@ -11,7 +11,11 @@ filter on the code's number that finds every edition. Then, in this layer:
 2. when the query carries diacritics, hits whose original text has the exact accented words
    move ahead of hits that only match once folded (``chè`` tea before ``chế biến``);
 3. the response is cached until the index version (written by the indexer into the
-   ``meta`` index, checked at most every ``version_ttl`` seconds) changes.
+   ``meta`` index, checked at most every ``version_ttl`` seconds) changes, and callers asking
+   the same thing while it is on its way share one request.
+
+Requests go through :class:`search.transport.MeiliTransport` (why it looks as it does is
+written there).
 
 Unreachable Meilisearch raises :class:`search.server.MeiliUnavailable` within about a
 second; any other refusal raises :class:`SearchError`.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import re
 import time
 from collections import OrderedDict
@@ -29,7 +34,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
-import httpx
 import msgspec
 
 from catalog.codes import (
@@ -50,6 +54,7 @@ from search.settings import (
     PRODUCT_FACETS,
     PRODUCT_SHOWN_FACETS,
 )
+from search.transport import MeiliTransport
 
 Scope = Literal["all", "documents", "products"]
 SCOPES = ("all", "documents", "products")
@@ -129,7 +134,9 @@ class SearchService:
     """Searches the ``documents`` and ``products`` indexes for the API.
 
     ``url`` and ``search_key`` point at Meilisearch (the key must be search-only; see
-    :func:`search.indexer.ensure_search_key`); ``prefix`` selects the index names.
+    :func:`search.indexer.ensure_search_key`); ``prefix`` selects the index names;
+    ``max_in_flight`` bounds the requests waiting at Meilisearch (default: twice the cores,
+    as Meilisearch runs one search per core).
     """
 
     def __init__(
@@ -141,30 +148,33 @@ class SearchService:
         timeout: float = 0.8,
         cache_size: int = 10_000,
         version_ttl: float = 0.5,
-        max_connections: int = 64,
+        max_in_flight: int | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.uids = index_uids(prefix)
-        headers = {"Content-Type": "application/json"}
-        if search_key:
-            headers["Authorization"] = f"Bearer {search_key}"
-        self._client = httpx.AsyncClient(
-            base_url=self.url,
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 0.4)),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
+        headers = {"Authorization": f"Bearer {search_key}"} if search_key else {}
+        self._transport = MeiliTransport(
+            self.url,
+            headers,
+            timeout=timeout,
+            connect_timeout=min(timeout, 0.4),
+            max_in_flight=max_in_flight or 2 * (os.cpu_count() or 1),
         )
         self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
         self._cache_size = cache_size
+        self._pending: dict[tuple, asyncio.Future[SearchResponse]] = {}  # searches on their way
         self._version_ttl = version_ttl
         self._version: str | None = None
         self._version_checked = -1e9
         self._version_lock = asyncio.Lock()
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers every request to Meilisearch carries (the search-only key)."""
+        return dict(self._transport.headers)
+
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     async def __aenter__(self) -> SearchService:
         return self
@@ -197,11 +207,39 @@ class SearchService:
         if cached is not None:
             self._cache.move_to_end(key)
             return replace(cached, cached=True)
-        response = await self._search(query, scope, filters, limit, offset)
-        self._cache[key] = response
+        task = self._pending.get(key)
+        shared = task is not None  # the same search is on its way: share its answer
+        if task is None:
+            # A task of its own, so that a caller who goes away does not fail the others.
+            task = asyncio.ensure_future(self._search(query, scope, filters, limit, offset))
+            self._pending[key] = task
+            task.add_done_callback(lambda done: self._settle(key, done))
+        response = await asyncio.shield(task)
+        return replace(response, cached=True) if shared else response
+
+    def _settle(self, key: tuple, task: asyncio.Future[SearchResponse]) -> None:
+        """Keep a finished search's answer (failures are not kept, and retried next time)."""
+        del self._pending[key]
+        if task.cancelled() or task.exception() is not None:
+            return
+        self._cache[key] = task.result()
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
-        return response
+
+    def multi_search_body(
+        self,
+        q: str,
+        *,
+        scope: Scope = "all",
+        filters: Mapping[str, list[str]] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        """The ``/multi-search`` request :meth:`search` sends Meilisearch for these arguments
+        (benchmarks replay it against Meilisearch directly)."""
+        query = clean(q) or ""
+        checked = _check_params(scope, filters, limit, offset)
+        return {"queries": self._queries(query, scope, checked, limit, offset)[0]}
 
     async def resolve_product(self, text: str, limit: int = 5) -> list[ProductCandidate]:
         """Products a free-text name may mean, best first; exact names or aliases first."""
@@ -260,17 +298,15 @@ class SearchService:
 
     # --- one search -----------------------------------------------------------------------
 
-    async def _search(
+    def _queries(
         self, query: str, scope: str, filters: dict[str, tuple[str, ...]], limit: int, offset: int
-    ) -> SearchResponse:
-        accented = _accented_words(query)
+    ) -> tuple[list[dict[str, Any]], list[str], PartialCode | None]:
+        """The multi-search queries for one search, the indexes searched as text, the code."""
         window = offset + limit
-        if accented:
+        if _accented_words(query):
             window = max(window, RERANK_WINDOW)
-        queries: list[dict[str, Any]] = []
         names = _indexes(scope, filters)
-        for name in names:
-            queries.append(self._text_query(name, query, filters, window))
+        queries = [self._text_query(name, query, filters, window) for name in names]
         partial = _code_in(query) if DOCUMENTS in names else None
         if partial is not None:
             number = msgspec.json.encode(number_key(partial.number or "")).decode()
@@ -285,6 +321,13 @@ class SearchService:
                     "attributesToHighlight": [],
                 }
             )
+        return queries, names, partial
+
+    async def _search(
+        self, query: str, scope: str, filters: dict[str, tuple[str, ...]], limit: int, offset: int
+    ) -> SearchResponse:
+        accented = _accented_words(query)
+        queries, names, partial = self._queries(query, scope, filters, limit, offset)
         body = await self._post("/multi-search", {"queries": queries})
         results = body["results"]
         text_results = results[: len(names)]
@@ -337,16 +380,12 @@ class SearchService:
         }
 
     async def _post(self, path: str, body: Any, *, missing_ok: bool = False) -> Any:
-        try:
-            response = await self._client.post(path, content=msgspec.json.encode(body))
-        except httpx.TransportError as exc:
-            raise MeiliUnavailable(self.url, str(exc) or type(exc).__name__) from exc
-        status = response.status_code
+        status, content = await self._transport.post(path, msgspec.json.encode(body))
         if status == 200:
-            return msgspec.json.decode(response.content)
+            return msgspec.json.decode(content)
         if status in (502, 503, 504):
             raise MeiliUnavailable(self.url, f"HTTP {status}")
-        detail = _error_detail(response)
+        detail = _error_detail(content)
         if missing_ok and "index_not_found" in detail:
             return None
         if status in (401, 403):
@@ -511,9 +550,11 @@ def _marked(text: str) -> str:
     return html.escape(text).replace(_PRE, "<mark>").replace(_POST, "</mark>")
 
 
-def _error_detail(response: httpx.Response) -> str:
+def _error_detail(content: bytes) -> str:
     try:
-        body = msgspec.json.decode(response.content)
+        body = msgspec.json.decode(content)
     except msgspec.DecodeError:
-        return response.text[:300]
+        return content[:300].decode("utf-8", "replace")
+    if not isinstance(body, dict):
+        return str(body)[:300]
     return f"{body.get('code', '?')}: {body.get('message', '')}"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import anyio
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import JSONBody, Parameter
+from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
@@ -56,7 +56,7 @@ class ProductController(Controller):
         q: Annotated[
             str | None, Parameter(description="Words of the name or an alias", max_length=200)
         ] = None,
-        kind: ProductKind | None = None,
+        kind: FromQuery[ProductKind | None] = None,
         category: Annotated[
             str | None, Parameter(description="Category slug (with subcategories)", max_length=200)
         ] = None,

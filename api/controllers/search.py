@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Request, get
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from api.problems import Problem, problem_responses
 from search.query import InvalidQuery, SearchError, SearchResponse
@@ -27,7 +27,7 @@ async def search(
     q: Annotated[str, Parameter(description="Words or a code", max_length=200)] = "",
     search_scope: Annotated[
         Literal["all", "documents", "products"],
-        Parameter(query="scope", description="Which index to search"),
+        QueryParameter(name="scope", description="Which index to search"),
     ] = "all",
     limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     offset: Annotated[int, Parameter(ge=0, le=1000)] = 0,

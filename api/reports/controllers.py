@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlmodel import Session, col, select
 
 from api.auth import requires
+from api.deps import AuditLog, DbSession
 from api.problems import Problem, problem_responses
 from api.reports.atom import ATOM_MEDIA_TYPE, atom_feed
 from api.reports.schemas import (
@@ -28,7 +29,6 @@ from api.reports.schemas import (
     WebhookCreate,
     WebhookResponse,
 )
-from api.services.audit import Audit
 from catalog.declarations import (
     DeclarationError,
     DeclarationInput,
@@ -108,7 +108,7 @@ class ReportController(Controller):
     @get("/gaps", summary="Gaps, stale citations and overlaps", sync_to_thread=True)
     def gaps(
         self,
-        db_session: Session,
+        db_session: DbSession,
         as_of: AsOf = None,
         kind: Kinds = None,
         overlap_role: OverlapRoles = None,
@@ -127,7 +127,7 @@ class ReportController(Controller):
         media_type=XLSX,
         sync_to_thread=True,
     )
-    def gaps_xlsx(self, db_session: Session, as_of: AsOf = None) -> Response[bytes]:
+    def gaps_xlsx(self, db_session: DbSession, as_of: AsOf = None) -> Response[bytes]:
         report = gap_report(db_session, as_of)
         heading = [
             "Báo cáo rà soát tiêu chuẩn, quy chuẩn áp dụng cho sản phẩm tỉnh Tuyên Quang",
@@ -143,7 +143,7 @@ class ReportController(Controller):
         responses=problem_responses(404),
     )
     def stored_draft_impact(
-        self, db_session: Session, code: str, as_of: AsOf = None
+        self, db_session: DbSession, code: FromPath[str], as_of: AsOf = None
     ) -> DraftImpactResponse:
         try:
             spec = draft_from_catalog(db_session, code.lstrip("/"))
@@ -159,7 +159,7 @@ class ReportController(Controller):
         responses=problem_responses(400),
     )
     def draft_impact_of(
-        self, db_session: Session, data: DraftImpactRequest, as_of: AsOf = None
+        self, db_session: DbSession, data: JSONBody[DraftImpactRequest], as_of: AsOf = None
     ) -> DraftImpactResponse:
         spec = DraftSpec(
             code=data.code,
@@ -178,7 +178,7 @@ class ReportController(Controller):
         responses=problem_responses(400),
     )
     def draft_impact_xlsx(
-        self, db_session: Session, data: DraftImpactRequest, as_of: AsOf = None
+        self, db_session: DbSession, data: JSONBody[DraftImpactRequest], as_of: AsOf = None
     ) -> Response[bytes]:
         spec = DraftSpec(
             code=data.code,
@@ -191,7 +191,7 @@ class ReportController(Controller):
         return _xlsx(workbook(impact_tables(impact), heading), "draft-impact.xlsx")
 
     @get("/indicators", summary="The provincial plan's indicators and targets", sync_to_thread=True)
-    def plan_indicators(self, db_session: Session, as_of: AsOf = None) -> IndicatorsResponse:
+    def plan_indicators(self, db_session: DbSession, as_of: AsOf = None) -> IndicatorsResponse:
         return IndicatorsResponse(indicators=indicators(db_session, as_of))
 
     @get(
@@ -200,7 +200,7 @@ class ReportController(Controller):
         media_type=XLSX,
         sync_to_thread=True,
     )
-    def plan_indicators_xlsx(self, db_session: Session, as_of: AsOf = None) -> Response[bytes]:
+    def plan_indicators_xlsx(self, db_session: DbSession, as_of: AsOf = None) -> Response[bytes]:
         report = indicators(db_session, as_of)
         heading = [report.plan.title, f"Ngày: {report.as_of.strftime('%d/%m/%Y')}"]
         return _xlsx(workbook(indicator_tables(report), heading), f"indicators-{report.as_of}.xlsx")
@@ -222,7 +222,7 @@ class ChangeController(Controller):
         "/changes", summary="Documents added, updated, superseded or withdrawn", sync_to_thread=True
     )
     def list_changes(
-        self, db_session: Session, since: Since = None, limit: Limit = 200
+        self, db_session: DbSession, since: Since = None, limit: Limit = 200
     ) -> ChangesResponse:
         start = _since(since)
         entries = changes(db_session, start, limit=limit)
@@ -235,7 +235,7 @@ class ChangeController(Controller):
         sync_to_thread=True,
     )
     def atom(
-        self, request: Request, db_session: Session, since: Since = None, limit: Limit = 200
+        self, request: Request, db_session: DbSession, since: Since = None, limit: Limit = 200
     ) -> Response[bytes]:
         entries = changes(db_session, _since(since), limit=limit)
         base = _base_url(request)
@@ -256,7 +256,7 @@ class ChangeController(Controller):
         sync_to_thread=True,
     )
     def xlsx(
-        self, db_session: Session, since: Since = None, limit: Limit = MAX_CHANGES
+        self, db_session: DbSession, since: Since = None, limit: Limit = MAX_CHANGES
     ) -> Response[bytes]:
         start = _since(since)
         entries = changes(db_session, start, limit=limit)
@@ -276,7 +276,11 @@ class WatchListController(Controller):
         responses=problem_responses(400, 401),
     )
     def create(
-        self, request: Request, db_session: Session, audit: Audit, data: WatchListCreate
+        self,
+        request: Request,
+        db_session: DbSession,
+        audit: AuditLog,
+        data: JSONBody[WatchListCreate],
     ) -> WatchListResponse:
         try:
             watch = create_watch_list(
@@ -298,7 +302,7 @@ class WatchListController(Controller):
         sync_to_thread=True,
         responses=problem_responses(404),
     )
-    def read(self, request: Request, db_session: Session, token: Token) -> WatchListResponse:
+    def read(self, request: Request, db_session: DbSession, token: Token) -> WatchListResponse:
         return _watch_response(request, db_session, _watch(db_session, token))
 
     @get(
@@ -308,7 +312,7 @@ class WatchListController(Controller):
         responses=problem_responses(404),
     )
     def watch_changes(
-        self, db_session: Session, token: Token, since: Since = None, limit: Limit = 200
+        self, db_session: DbSession, token: Token, since: Since = None, limit: Limit = 200
     ) -> ChangesResponse:
         start = _since(since)
         entries = watched_changes(db_session, _watch(db_session, token), start, limit=limit)
@@ -324,7 +328,7 @@ class WatchListController(Controller):
     def watch_atom(
         self,
         request: Request,
-        db_session: Session,
+        db_session: DbSession,
         token: Token,
         since: Since = None,
         limit: Limit = 200,
@@ -350,7 +354,7 @@ class WatchListController(Controller):
         responses=problem_responses(400, 401, 404),
     )
     def add_hook(
-        self, db_session: Session, audit: Audit, token: Token, data: WebhookCreate
+        self, db_session: DbSession, audit: AuditLog, token: Token, data: JSONBody[WebhookCreate]
     ) -> WebhookResponse:
         watch = _watch(db_session, token)
         try:
@@ -373,7 +377,7 @@ class WatchListController(Controller):
         sync_to_thread=True,
         responses=problem_responses(404),
     )
-    def deliveries(self, db_session: Session, token: Token) -> list[DeliveryRecord]:
+    def deliveries(self, db_session: DbSession, token: Token) -> list[DeliveryRecord]:
         watch = _watch(db_session, token)
         rows = db_session.exec(
             select(WebhookDelivery)
@@ -431,12 +435,12 @@ class DeclarationController(Controller):
     )
     def list_all(
         self,
-        db_session: Session,
+        db_session: DbSession,
         as_of: AsOf = None,
-        kind: DeclarationKind | None = None,
+        kind: FromQuery[DeclarationKind | None] = None,
         enterprise: Annotated[str | None, Parameter(max_length=200)] = None,
         product: Annotated[str | None, Parameter(max_length=200)] = None,
-        valid_only: bool = False,
+        valid_only: FromQuery[bool] = False,
     ) -> DeclarationsResponse:
         views = list_declarations(
             db_session,
@@ -454,7 +458,7 @@ class DeclarationController(Controller):
         media_type=XLSX,
         sync_to_thread=True,
     )
-    def xlsx(self, db_session: Session, as_of: AsOf = None) -> Response[bytes]:
+    def xlsx(self, db_session: DbSession, as_of: AsOf = None) -> Response[bytes]:
         views = list_declarations(db_session, day=as_of)
         heading = ["Sổ theo dõi công bố hợp chuẩn, hợp quy, tự công bố và chứng nhận"]
         return _xlsx(workbook([declaration_table(views)], heading), "declarations.xlsx")
@@ -467,7 +471,11 @@ class DeclarationController(Controller):
         responses=problem_responses(400, 401, 403),
     )
     def create(
-        self, request: Request, db_session: Session, audit: Audit, data: DeclarationCreate
+        self,
+        request: Request,
+        db_session: DbSession,
+        audit: AuditLog,
+        data: JSONBody[DeclarationCreate],
     ) -> DeclarationsResponse:
         key = getattr(request.state, "api_key", None)
         item = DeclarationInput(

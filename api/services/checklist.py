@@ -7,10 +7,10 @@ import io
 from collections.abc import Iterator
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from catalog.applicability import Applicability, Entry, Standing
+from catalog.text import cell_safe
 
 COLUMNS = (
     "Số hiệu / Document",
@@ -82,7 +82,7 @@ def to_xlsx(answer: Applicability) -> bytes:
     sheet = book.active
     sheet.title = "Checklist"
     for line in heading(answer):
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in line])
+        sheet.append([cell_safe(value) for value in line])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     sheet.append(list(COLUMNS))
@@ -90,7 +90,7 @@ def to_xlsx(answer: Applicability) -> bytes:
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     for standing, row in rows(answer):
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+        sheet.append([cell_safe(value) for value in row])
         if standing != Standing.IN_FORCE:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(italic=True, color="666666")

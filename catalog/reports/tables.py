@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from catalog.text import cell_safe
+
 _MAX_WIDTH = 80
 _INVALID_TITLE = str.maketrans({c: " " for c in "[]:*?/\\"})
 
@@ -29,7 +31,8 @@ class Table:
 
 
 def cell(value: Any) -> Any:
-    """A value as a spreadsheet cell: lists joined by line, enums by value, aware times naive."""
+    """A value as a spreadsheet cell: lists joined by line, enums by value, aware times naive,
+    text without the control characters a cell cannot hold."""
     if value is None:
         return None
     if isinstance(value, list | tuple | set | frozenset):
@@ -38,7 +41,7 @@ def cell(value: Any) -> Any:
         return value.replace(tzinfo=None)
     if isinstance(value, bool | int | float | date):
         return value
-    return str(value)
+    return cell_safe(str(value))
 
 
 def workbook(tables: Sequence[Table], heading: Sequence[str] = ()) -> bytes:
@@ -46,14 +49,14 @@ def workbook(tables: Sequence[Table], heading: Sequence[str] = ()) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for table in tables:
-        sheet = book.create_sheet(table.title.translate(_INVALID_TITLE)[:31])
+        sheet = book.create_sheet(cell_safe(table.title).translate(_INVALID_TITLE)[:31])
         for line in heading:
-            sheet.append([line])
+            sheet.append([cell_safe(line)])
             sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         if heading:
             sheet.append([])
         header_row = sheet.max_row + 1 if heading else 1
-        sheet.append(list(table.headers))
+        sheet.append([cell_safe(header) for header in table.headers])
         for column in range(1, len(table.headers) + 1):
             sheet.cell(row=header_row, column=column).font = Font(bold=True)
         for row in table.rows:

@@ -13,6 +13,7 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -22,6 +23,7 @@ from catalog.text import clean, fold
 from catalog.vocab import Equivalence, Status
 from ingest import cells
 from ingest.fetch import Fetcher, FetchError
+from ingest.parallel import ordered_map
 from ingest.records import DocumentRecord, Parsed, Reject, RejectError
 from ingest.replay import url_key
 from ingest.tables import diagnose
@@ -140,6 +142,12 @@ class CatalogueSource:
     start_paths = ("/tieuchuan/index", "/quychuan/index")
 
     def crawl(self, fetcher: Fetcher) -> Iterator[Parsed]:
+        """Records and rejects in crawl order; record pages are parsed by worker processes
+        when there are many (:func:`ingest.parallel.ordered_map`)."""
+        return ordered_map(parse_fetched, self._pages(fetcher))
+
+    def _pages(self, fetcher: Fetcher) -> Iterator[tuple[str, str] | Reject]:
+        """Fetched record pages as (HTML, URL), and the rejects met on the way."""
         queue = deque(fetcher.url(path) for path in self.start_paths)
         seen = {url_key(url) for url in queue}
         while queue:
@@ -153,10 +161,7 @@ class CatalogueSource:
                 continue
             fetcher.validators.stage(page)
             if is_record_url(url):
-                try:
-                    yield parse_record(page.text or "", url)
-                except RejectError as exc:
-                    yield Reject(url, str(exc), _excerpt(page.text))
+                yield page.text or "", url
                 continue
             listing = parse_listing(page.text or "", url)
             yield from listing.rejects
@@ -165,6 +170,17 @@ class CatalogueSource:
                 if url_key(absolute) not in seen:
                     seen.add(url_key(absolute))
                     queue.append(absolute)
+
+
+def parse_fetched(item: tuple[str, str] | Reject) -> Parsed:
+    """A fetched record page as its record or a reject (a reject passes through)."""
+    if isinstance(item, Reject):
+        return item
+    html, url = item
+    try:
+        return parse_record(html, url)
+    except RejectError as exc:
+        return Reject(url, str(exc), _excerpt(html))
 
 
 def _labelled_rows(soup: BeautifulSoup) -> dict[str, Tag]:
@@ -176,11 +192,17 @@ def _labelled_rows(soup: BeautifulSoup) -> dict[str, Tag]:
             continue
         label_text = "\n".join(c.get_text("\n") for c in row_cells[:-1])
         for line in label_text.splitlines():
-            name = _BY_LABEL.get(fold(line).strip(" :/*"))
+            name = _field_named(line)
             if name and name not in found:
                 found[name] = row_cells[-1]
                 break
     return found
+
+
+@lru_cache(maxsize=4096)
+def _field_named(label: str) -> str | None:
+    """The field a label line names (labels repeat on every page: folded once)."""
+    return _BY_LABEL.get(fold(label).strip(" :/*"))
 
 
 def _text(cell: Tag | None) -> str | None:

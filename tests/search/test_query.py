@@ -168,7 +168,7 @@ def test_queries_never_use_the_master_key(
 
     async def headers_sent(service: SearchService) -> str:
         await service.search("cam")
-        return service._client.headers["Authorization"]
+        return service.headers["Authorization"]
 
     assert run_shared_search(headers_sent) == f"Bearer {key}"
     with httpx.Client() as client:  # and that key cannot write
