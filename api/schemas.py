@@ -17,13 +17,13 @@ from catalog.codes import DocType
 from catalog.vocab import ApiRole, ProductKind, RelationKind, Role, Status, SubjectKind
 
 # Printable text only: control characters break exports (XLSX refuses them) and mean bad input.
-_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=_PRINTABLE)]
-Text = Annotated[str, Meta(max_length=20_000, pattern=_PRINTABLE)]
+PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=PRINTABLE)]
+Text = Annotated[str, Meta(max_length=20_000, pattern=PRINTABLE)]
 HsCode = Annotated[str, Meta(pattern=r"^[0-9]{2,10}$")]
 IcsCode = Annotated[str, Meta(pattern=r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$")]
 Stars = Annotated[int, Meta(ge=1, le=5)]
-Ref = Annotated[str, Meta(min_length=1, max_length=200, pattern=_PRINTABLE)]
+Ref = Annotated[str, Meta(min_length=1, max_length=200, pattern=PRINTABLE)]
 
 
 # --- products ------------------------------------------------------------------------------

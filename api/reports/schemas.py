@@ -8,6 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
+from api.schemas import PRINTABLE, Name, Ref
 from catalog.declarations import DeclarationView
 from catalog.reports.changes import Change
 from catalog.reports.draft_impact import DraftImpact
@@ -16,10 +17,8 @@ from catalog.reports.indicators import Indicators
 from catalog.reports.reach import ProductBrief
 from catalog.vocab import DeclarationKind, Role, SubjectKind
 
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
-Ref = Annotated[str, Meta(min_length=1, max_length=200)]
-Url = Annotated[str, Meta(min_length=8, max_length=1000, pattern=r"^https?://")]
-Secret = Annotated[str, Meta(min_length=16, max_length=200)]
+Url = Annotated[str, Meta(min_length=8, max_length=1000, pattern=r"^https?://[^\x00-\x20\x7f]+$")]
+Secret = Annotated[str, Meta(min_length=16, max_length=200, pattern=PRINTABLE)]
 
 
 class GapReportResponse(Struct, kw_only=True):
@@ -86,7 +85,7 @@ class DraftImpactRequest(Struct, kw_only=True, forbid_unknown_fields=True):
     """A draft not (yet) saved: its intended scope and the documents it would cite."""
 
     code: Ref | None = None
-    title: Annotated[str, Meta(max_length=1000)] | None = None
+    title: Annotated[str, Meta(max_length=1000, pattern=PRINTABLE)] | None = None
     scope: Annotated[list[ScopeItemIn], Meta(min_length=1, max_length=500)]
     citations: Annotated[list[Ref], Meta(max_length=500)] = []
 
@@ -108,7 +107,7 @@ class DeclarationCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     certifying_body: Name | None = None
     valid_until: date | None = None
     program_supported: bool = False
-    note: Annotated[str, Meta(max_length=2000)] | None = None
+    note: Annotated[str, Meta(max_length=2000, pattern=PRINTABLE)] | None = None
 
 
 class DeclarationsResponse(Struct, kw_only=True):
