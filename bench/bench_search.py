@@ -1,48 +1,86 @@
-"""Search speed: Meilisearch directly against our search layer and a search endpoint.
+"""Search speed: Meilisearch directly against our API's search endpoint, same queries.
 
-    .venv/bin/python bench/bench_search.py [--requests 4000] [--synthetic 100000]
+    apt-get install -y wrk        # the load generator, once
+    .venv/bin/python bench/bench_search.py [--seconds 15] [--connections 32]
+                                           [--api-workers 1] [--synthetic 100000]
 
-One run, same machine, same queries, 32 concurrent clients each:
+Both paths are driven by ``wrk`` (C, one thread, ``--connections`` kept-alive connections,
+its own process), so the load generator costs little and the same on both sides:
 
-- ``meili``: Meilisearch's own ``/multi-search`` with the request our layer sends for a
-  query (documents and products, 20 hits, facets), through a pooled httpx client;
-- ``layer``: ``SearchService.search`` called in-process (code-aware, re-ranking, cache);
-- ``sdk``: the same request through meilisearch-python-sdk (the path the issue found slow);
-- ``endpoint``: ``GET /search?q=`` on a minimal Litestar app (uvicorn, one worker) that calls
-  ``SearchService`` — a stand-in for api/'s handler, measured over HTTP like ``meili``.
+- ``meili``: ``POST /multi-search`` on Meilisearch with exactly the request our layer sends
+  for that query (``SearchService.multi_search_body``), with the search-only key;
+- ``api``: ``GET /api/v1/search?q=`` on the real application (``api.app:create_app``) served
+  by uvicorn in its own process(es) (``--api-workers``), on a copy of the bundled data; the
+  rate limit is off (600 a minute per client would refuse a benchmark).
 
-Two query mixes: repeat-heavy (80 % of requests from 40 popular queries, Zipf-like) and
-all-distinct (no query twice). Then the index build time for the bundled data and for
-``--synthetic`` generated documents.
+Everything shares this machine's cores: Meilisearch runs one search per core, the API's
+worker(s) and wrk take the rest. Two query mixes: repeat-heavy (80 % of requests from 40
+popular queries, Zipf-like; results may be cached until the index changes) and all-distinct
+(no query twice). Each measurement follows a short warm-up on other queries, and the API is
+started afresh for each mix (empty cache). CPU seconds used by Meilisearch and by the API
+during each measurement are printed per request. Then the index build time for the bundled
+data and for ``--synthetic`` generated documents.
+
+Why not a Python load generator: httpx (and so meilisearch-python-sdk) asks for gzip, and
+Meilisearch's chunked gzip answer on a kept-alive connection waits ~40 ms for a delayed ACK;
+httpx's pool also spends 2-4 ms of CPU per request at 32 concurrent callers, on the cores
+Meilisearch needs. A generator like that measures itself (see ``search/transport.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
+import json
 import os
 import random
-import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import httpx
 import msgspec
 
+from catalog.text import fold
 from search.documents import DOCUMENTS, PRODUCTS, load_document_records, load_product_records
 from search.indexer import rebuild
 from search.query import SearchService
 from search.server import free_port, wait_healthy
 
-CONCURRENCY = 32
 PREFIX = "bench_"
+WARM_UP_SECONDS = 3
+EXTRA_WORDS = ["tươi", "yêu cầu", "phương pháp", "thực phẩm", "kỹ thuật", "2023", "sản phẩm"]
+WARM_UP_WORD = "mẫu thử"  # only warm-up queries carry it
+
+# wrk script: replays REQUESTS (one request a line: a JSON body to POST to /multi-search,
+# or a path to GET), each once, in order; prints the figures as one JSON line at the end.
+WRK_SCRIPT = r"""
+local lines, i, method, key = {}, 0, os.getenv("METHOD"), os.getenv("KEY")
+function init(args)
+  for line in io.lines(os.getenv("REQUESTS")) do lines[#lines + 1] = line end
+  if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
+  if method == "POST" then wrk.headers["Content-Type"] = "application/json" end
+end
+function request()
+  i = i + 1
+  if i > #lines then wrk.thread:stop() i = 1 end
+  if method == "POST" then return wrk.format("POST", "/multi-search", nil, lines[i]) end
+  return wrk.format("GET", lines[i])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\n{"wrk": 1, "requests": %d, "seconds": %f, "p50": %f, "p99": %f, "errors": %d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(99) / 1e3, e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
 
 
 # --- query mixes ---------------------------------------------------------------------------
@@ -50,8 +88,6 @@ PREFIX = "bench_"
 
 def query_pool(documents: list[dict], products: list[dict]) -> list[str]:
     """Distinct realistic queries: codes as typed, title and name beginnings, folded forms."""
-    from catalog.text import fold
-
     pool: list[str] = []
     for doc in documents:
         pool += doc["code_variants"][:2]
@@ -69,6 +105,7 @@ def query_pool(documents: list[dict], products: list[dict]) -> list[str]:
 
 
 def repeat_heavy(pool: list[str], n: int, rng: random.Random) -> list[str]:
+    """80 % from 40 popular queries (weight 1/rank), 20 % from the whole pool."""
     popular = rng.sample(pool, 40)
     weights = [1 / (rank + 1) for rank in range(len(popular))]
     return [
@@ -78,149 +115,107 @@ def repeat_heavy(pool: list[str], n: int, rng: random.Random) -> list[str]:
 
 
 def all_distinct(pool: list[str], n: int, rng: random.Random) -> list[str]:
-    """n distinct queries: the pool, then pool entries with one more word (still realistic)."""
+    """n distinct queries: the pool, then pool entries with one or two more words."""
+    tails = EXTRA_WORDS + [f"{a} {b}" for a in EXTRA_WORDS for b in EXTRA_WORDS if a != b]
     queries = list(pool)
     rng.shuffle(queries)
-    extra = ["tươi", "yêu cầu", "phương pháp", "thực phẩm", "kỹ thuật", "2023", "sản phẩm"]
-    i = 0
-    while len(queries) < n:
-        queries.append(f"{pool[i % len(pool)]} {extra[(i // len(pool)) % len(extra)]}")
-        i += 1
-    return list(dict.fromkeys(queries))[:n]
+    seen = set(queries)
+    for tail in tails:
+        for q in pool:
+            if len(queries) >= n:
+                return queries
+            if (longer := f"{q} {tail}") not in seen:
+                seen.add(longer)
+                queries.append(longer)
+    return queries
 
 
 # --- load ----------------------------------------------------------------------------------
 
 
-async def drive(call: Callable[[str], Awaitable[object]], queries: list[str]) -> dict[str, float]:
-    """Run ``call`` over ``queries`` with CONCURRENCY workers; rps and latency percentiles."""
-    latencies: list[float] = []
-    # Open every pooled connection first, off the clock (queries not in the mix).
-    await asyncio.gather(*(call(f"warm up {i}") for i in range(2 * CONCURRENCY)))
-    todo = iter(queries)
-
-    async def worker() -> None:
-        for q in todo:
-            started = time.perf_counter()
-            await call(q)
-            latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-    }
+@dataclass(frozen=True)
+class Figures:
+    requests: int
+    rps: float
+    p50: float  # ms
+    p99: float  # ms
+    errors: int
+    cpu: dict[str, float]  # process → CPU ms per request
+    ran_out: bool  # the mix had fewer requests than wrk could send
 
 
-def meili_request(service: SearchService, q: str) -> dict:
-    """Exactly the multi-search our layer sends for a plain (non-code) query."""
-    return {"queries": [service._text_query(name, q, {}, 20) for name in (DOCUMENTS, PRODUCTS)]}
+def wrk(base: str, method: str, lines: list[str], seconds: float, args, key: str = "") -> Figures:
+    """Replay ``lines`` against ``base`` with wrk for ``seconds``."""
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
+        script, requests = Path(tmp) / "replay.lua", Path(tmp) / "requests.txt"
+        script.write_text(WRK_SCRIPT)
+        requests.write_text("\n".join(lines) + "\n")
+        env = os.environ | {"REQUESTS": str(requests), "METHOD": method, "KEY": key}
+        command = [
+            "wrk", "--threads", "1", "--connections", str(args.connections),
+            "--duration", f"{seconds:g}s", "--timeout", "10s", "--script", str(script), base,
+        ]  # fmt: skip
+        before = {name: cpu_seconds(pid) for name, pid in args.watched.items()}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        after = {name: cpu_seconds(pid) for name, pid in args.watched.items()}
+    summary = json.loads(next(line for line in done.stdout.splitlines() if '"wrk"' in line))
+    count = max(summary["requests"], 1)
+    return Figures(
+        requests=summary["requests"],
+        rps=summary["requests"] / summary["seconds"],
+        p50=summary["p50"],
+        p99=summary["p99"],
+        errors=summary["errors"],
+        cpu={name: (after[name] - before[name]) * 1000 / count for name in after},
+        ran_out=summary["requests"] >= len(lines),
+    )
 
 
-async def bench_meili(url: str, key: str, queries: list[str]) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    shape = SearchService(url, key, PREFIX)
-    async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits) as client:
-
-        async def call(q: str) -> None:
-            body = msgspec.json.encode(meili_request(shape, q))
-            (await client.post("/multi-search", content=body)).raise_for_status()
-
-        return await drive(call, queries)
-
-
-async def bench_layer(url: str, key: str, queries: list[str]) -> dict[str, float]:
-    async with SearchService(url, key, PREFIX, timeout=5.0) as service:
-        return await drive(lambda q: service.search(q), queries)
-
-
-async def bench_sdk(url: str, key: str, queries: list[str]) -> dict[str, float]:
-    from meilisearch_python_sdk import AsyncClient
-    from meilisearch_python_sdk.models.search import SearchParams
-
-    shape = SearchService(url, key, PREFIX)
-    async with AsyncClient(url, key) as client:
-
-        def params(name: str, q: str) -> SearchParams:
-            query = shape._text_query(name, q, {}, 20)
-            return SearchParams(
-                index_uid=query["indexUid"],
-                query=q,
-                limit=20,
-                facets=query["facets"],
-                attributes_to_retrieve=query["attributesToRetrieve"],
-                attributes_to_highlight=query["attributesToHighlight"],
-                highlight_pre_tag=query["highlightPreTag"],
-                highlight_post_tag=query["highlightPostTag"],
-                show_ranking_score=True,
-            )
-
-        async def call(q: str) -> None:
-            await client.multi_search([params(DOCUMENTS, q), params(PRODUCTS, q)])
-
-        return await drive(call, queries)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its descendants (Linux /proc)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
 
 
-async def bench_endpoint(base: str, queries: list[str]) -> dict[str, float]:
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:
-
-        async def call(q: str) -> None:
-            (await client.get("/search", params={"q": q})).raise_for_status()
-
-        return await drive(call, queries)
-
-
-# --- the stand-in endpoint -----------------------------------------------------------------
-
-
-def serve(port: int) -> None:
-    """A minimal Litestar app: GET /search → SearchService.search, JSON out."""
-    import uvicorn
-    from litestar import Litestar, get
-
-    state: dict[str, SearchService] = {}
-
-    async def startup() -> None:
-        state["search"] = SearchService(
-            os.environ["BENCH_MEILI_URL"], os.environ["BENCH_SEARCH_KEY"], PREFIX, timeout=5.0
-        )
-
-    async def shutdown() -> None:
-        await state["search"].aclose()
-
-    @get("/search")
-    async def search(q: str) -> dict:
-        response = await state["search"].search(q)
-        return {
-            "total": response.total,
-            "hits": [
-                {"type": h.type, "id": h.id, "slug": h.slug, "code": h.code, "title": h.title}
-                for h in response.hits
-            ],
-            "facets": response.facets,
-        }
-
-    @get("/health")
-    async def health() -> dict:
-        return {"status": "available"}
-
-    app = Litestar([search, health], on_startup=[startup], on_shutdown=[shutdown])
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def start_endpoint(url: str, key: str) -> tuple[subprocess.Popen, str]:
+def start_api(setup, workers: int) -> tuple[subprocess.Popen, str]:
+    """The real application under uvicorn, on the benchmark's database and indexes."""
     port = free_port()
-    env = os.environ | {"BENCH_MEILI_URL": url, "BENCH_SEARCH_KEY": key}
-    process = subprocess.Popen([sys.executable, __file__, "--serve", str(port)], env=env)
+    env = {k: v for k, v in os.environ.items() if k != "MEILI_MASTER_KEY"} | {
+        "DATABASE_URL": setup.database_url,
+        "MEILI_URL": setup.url,
+        "MEILI_SEARCH_KEY": setup.search_key,
+        "MEILI_INDEX_PREFIX": PREFIX,
+        "TIEUCHUAN_RATE_LIMIT": "0",
+    }
+    command = [
+        sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[1])
     base = f"http://127.0.0.1:{port}"
-    wait_healthy(base, timeout=30, process=process)
+    wait_healthy(base, timeout=60, process=process)
     return process, base
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # --- build times ---------------------------------------------------------------------------
@@ -253,35 +248,39 @@ def synthetic_records(documents: list[dict], n: int, rng: random.Random) -> list
 # --- main ----------------------------------------------------------------------------------
 
 
-def table(results: dict[str, dict[str, dict[str, float]]]) -> None:
+def table(results: dict[str, dict[str, Figures]]) -> None:
     print(
-        "\n| mix | path | req/s | p50 ms | p99 ms | req/s vs meili | p99 vs meili |\n"
-        "|---|---|---:|---:|---:|---:|---:|"
+        "\n| mix | path | requests | req/s | p50 ms | p99 ms | req/s vs meili | p99 vs meili "
+        "| CPU ms/req meili | CPU ms/req api |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for mix, by_path in results.items():
         base = by_path["meili"]
         for path, r in by_path.items():
+            cpu = " | ".join(f"{r.cpu[name]:.2f}" if name in r.cpu else "–" for name in WATCHED)
+            note = " (ran out of queries)" if r.ran_out else ""
+            note += f" ({r.errors} errors)" if r.errors else ""
             print(
-                f"| {mix} | {path} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
-                f"{r['rps'] / base['rps']:.2f} | {r['p99'] / base['p99']:.2f} |"
+                f"| {mix} | {path}{note} | {r.requests} | {r.rps:.0f} | {r.p50:.1f} | "
+                f"{r.p99:.1f} | {r.rps / base.rps:.2f} | {r.p99 / base.p99:.2f} | {cpu} |"
             )
+
+
+WATCHED = ("meili", "api")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=4000, help="requests per measurement")
+    parser.add_argument("--seconds", type=float, default=15, help="length of each measurement")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent clients")
+    parser.add_argument("--api-workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--synthetic", type=int, default=100_000, help="synthetic documents")
-    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
-        return
+    if shutil.which("wrk") is None:
+        sys.exit("bench_search: the load generator wrk is missing: apt-get install -y wrk")
 
     from search_fixture import bundled_setup
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("meilisearch_python_sdk").setLevel(logging.WARNING)
-
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rng = random.Random(4)
     with bundled_setup(PREFIX) as setup:
         documents = load_document_records(setup.engine)
@@ -291,28 +290,44 @@ def main() -> None:
             f"indexed in {setup.build_seconds:.2f} s"
         )
         pool = query_pool(documents, products)
+        enough = int(args.seconds * 3000)  # more than either path can serve
         mixes = {
-            "repeat-heavy": repeat_heavy(pool, args.requests, rng),
-            "all-distinct": all_distinct(pool, args.requests, rng),
+            "repeat-heavy": repeat_heavy(pool, enough, rng),
+            "all-distinct": all_distinct(pool, enough, rng),
         }
-        print(f"{len(pool)} distinct base queries; {args.requests} requests per measurement")
-        endpoint, base = start_endpoint(setup.url, setup.search_key)
-        results: dict[str, dict[str, dict[str, float]]] = {}
-        try:
-            for mix, queries in mixes.items():
-                warm = queries[:200]
-                asyncio.run(bench_meili(setup.url, setup.search_key, warm))
+        warm_up = [f"{q} {WARM_UP_WORD}" for q in rng.sample(pool, min(len(pool), 1000))]
+        print(
+            f"{len(pool)} distinct base queries, {len(mixes['all-distinct'])} all-distinct; "
+            f"wrk, {args.connections} connections, {args.seconds:g} s per measurement, "
+            f"API with {args.api_workers} uvicorn worker(s)"
+        )
+        shape = SearchService(setup.url, setup.search_key, PREFIX)
+
+        def bodies(queries: list[str]) -> list[str]:
+            return [msgspec.json.encode(shape.multi_search_body(q)).decode() for q in queries]
+
+        def paths(queries: list[str]) -> list[str]:
+            return [f"/api/v1/search?q={quote(q, safe='')}" for q in queries]
+
+        results: dict[str, dict[str, Figures]] = {}
+        for mix, queries in mixes.items():
+            args.watched = {"meili": setup.meili_pid} if setup.meili_pid else {}
+            key = setup.search_key
+            wrk(setup.url, "POST", bodies(warm_up), WARM_UP_SECONDS, args, key)
+            meili = wrk(setup.url, "POST", bodies(queries), args.seconds, args, key)
+            api, base = start_api(setup, args.api_workers)
+            try:
+                args.watched["api"] = api.pid
+                wrk(base, "GET", paths(warm_up), WARM_UP_SECONDS, args)
                 results[mix] = {
-                    "meili": asyncio.run(bench_meili(setup.url, setup.search_key, queries)),
-                    "layer": asyncio.run(bench_layer(setup.url, setup.search_key, queries)),
-                    "sdk": asyncio.run(bench_sdk(setup.url, setup.search_key, queries)),
-                    "endpoint": asyncio.run(bench_endpoint(base, queries)),
+                    "meili": meili,
+                    "api": wrk(base, "GET", paths(queries), args.seconds, args),
                 }
-                print(f"measured {mix}")
-        finally:
-            endpoint.terminate()
-            endpoint.wait()
+            finally:
+                stop(api)
+            print(f"measured {mix}", flush=True)
         table(results)
+        print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
         if args.synthetic:
             records = {

@@ -31,16 +31,15 @@ class Setup:
     build_seconds: float
     documents: int
     products: int
+    database_url: str
+    meili_pid: int | None  # None when MEILI_URL names a server run elsewhere
 
 
 @contextlib.contextmanager
 def bundled_setup(prefix: str) -> Iterator[Setup]:
     with (
         tempfile.TemporaryDirectory(prefix="tieuchuan-bench-") as tmp,
-        _meili(Path(tmp)) as (
-            url,
-            master_key,
-        ),
+        _meili(Path(tmp)) as (url, master_key, meili_pid),
     ):
         db_url = f"sqlite:///{tmp}/bench.db"
         migrate.upgrade(db_url)
@@ -62,17 +61,19 @@ def bundled_setup(prefix: str) -> Iterator[Setup]:
                 report.seconds,
                 report.documents,
                 report.products,
+                db_url,
+                meili_pid,
             )
         finally:
             engine.dispose()
 
 
 @contextlib.contextmanager
-def _meili(tmp: Path) -> Iterator[tuple[str, str | None]]:
+def _meili(tmp: Path) -> Iterator[tuple[str, str | None, int | None]]:
     if os.environ.get("MEILI_URL"):
-        yield os.environ["MEILI_URL"], os.environ.get("MEILI_MASTER_KEY")
+        yield os.environ["MEILI_URL"], os.environ.get("MEILI_MASTER_KEY"), None
         return
     binary = find_or_install_binary(bin_dir(), log=lambda _m: None)
     with MeiliProcess.start(binary, tmp / "meili") as server:
         print(f"started Meilisearch {server.url} (pid {server.pid}) for the benchmark")
-        yield server.url, server.master_key
+        yield server.url, server.master_key, server.pid

@@ -120,6 +120,7 @@ class Fetcher:
         self._sleep = sleep
         self._last_request = 0.0
         self._robots: urllib.robotparser.RobotFileParser | None = None
+        self._urls: dict[str, str] = {}
         self.client = httpx.Client(
             base_url=self.base_url,
             transport=transport,
@@ -136,7 +137,14 @@ class Fetcher:
         self.client.close()
 
     def url(self, path_or_url: str) -> str:
-        return str(self.client.build_request("GET", path_or_url).url)
+        """The absolute, normalised URL of a path or URL (remembered: crawls ask twice)."""
+        if (known := self._urls.get(path_or_url)) is not None:
+            return known
+        if len(self._urls) > 50_000:
+            self._urls.clear()
+        url = str(self.client.build_request("GET", path_or_url).url)
+        self._urls[path_or_url] = self._urls[url] = url
+        return url
 
     def get(self, path_or_url: str) -> Page:
         """Fetch one page; raises :class:`FetchError` when it cannot be had."""

@@ -32,7 +32,8 @@ def ordered_map(
     """``map(func, items)``, spread over ``workers`` processes once the stream is long.
 
     ``func`` and the items must pickle (``func`` a module-level function). At most
-    ``2 × workers`` chunks are in flight, so memory stays bounded on any stream length.
+    ``8 × workers`` chunks are in flight: enough to hide the latency of the pool's helper
+    threads (they share the GIL with a busy consumer), few enough to bound memory.
     """
     stream = iter(items)
     for item in islice(stream, inline_first):
@@ -46,7 +47,7 @@ def ordered_map(
         pending: deque[Future[list[Out]]] = deque()
         for batch in _batches(stream, chunk):
             pending.append(pool.submit(_apply, func, batch))
-            if len(pending) > 2 * workers:
+            if len(pending) > 8 * workers:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()

@@ -108,6 +108,7 @@ class StoreWriter:
         self._batch: list[DocumentRecord] = []  # documents taken, not yet written
         self._ics_names: dict[str, str | None] | None = None  # ICS code → name, read once
         self._absent: set[str] = set()  # codes looked up in bulk and not in the store
+        self._new_ids: set[int] = set()  # documents created by this run
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -141,15 +142,22 @@ class StoreWriter:
         self._write_documents()
         self._resolve_codes([code for p in self._relations for code in (p.source, p.target)])
         existing = self._existing_relations()
+        replaced: list[tuple[int, int]] = []  # (newer id, older id)
         for number, pending in enumerate(self._relations, 1):
             try:
                 if outcome := self._write_relation(pending, existing):
                     self.counts[outcome] += 1
+                if pending.kind == RelationKind.REPLACES:
+                    replaced.append(
+                        (self._document_ids[pending.source], self._document_ids[pending.target])
+                    )
             except RejectError as exc:
                 self.reject(Reject(pending.location, str(exc)))
             if number % BATCH == 0:
                 self.session.flush()
         self._relations.clear()
+        self.session.flush()
+        self._derive_superseded(replaced)
         for kind, record in self._successions:
             try:
                 self._write_succession(kind, record)
@@ -219,6 +227,7 @@ class StoreWriter:
         self.session.flush()
         for record, document in created:
             self._document_ids[record.code] = document.id
+            self._new_ids.add(document.id)
             self.session.add_all(
                 DocumentIcs(document_id=document.id, ics_code=code) for code in _ics_codes(record)
             )
@@ -399,6 +408,56 @@ class StoreWriter:
         )
         return result.outcome
 
+    def _derive_superseded(self, replaced: list[tuple[int, int]]) -> None:
+        """A document of unknown status that a document in effect replaces is superseded.
+
+        Sources often state a replacement on the newer edition only ("Thay thế cho") and
+        leave the older one's status blank. The replacement is a stated fact, so the
+        older edition is marked superseded — from the newer one's effective date, hence
+        not while the newer one is a draft or not yet in force — with a note saying the
+        status was derived and from what. Recorded in the change feed like any other change
+        (the run's counts stay counts of input records).
+        """
+        today = date.today()
+        ids = sorted({i for pair in replaced for i in pair})
+        rows: dict[int, tuple[str, Status, date | None]] = {}
+        for chunk in _chunks(ids, BATCH):
+            for row_id, code, status, effective_from in self.session.exec(
+                select(Document.id, Document.code, Document.status, Document.effective_from).where(
+                    col(Document.id).in_(chunk)
+                )
+            ):
+                rows[row_id] = (code, Status(status), effective_from)
+        derived: set[int] = set()
+        for newer_id, older_id in replaced:
+            newer_code, newer_status, newer_from = rows[newer_id]
+            older_code, older_status, _ = rows[older_id]
+            if older_status != Status.UNKNOWN or older_id in derived:
+                continue
+            if newer_status in (Status.DRAFT, Status.NOT_YET_IN_FORCE):
+                continue
+            if newer_from is not None and newer_from > today:
+                continue
+            derived.add(older_id)
+            since = f" từ {newer_from:%d-%m-%Y}" if newer_from else ""
+            note = (
+                f"Bị thay thế bởi {newer_code}{since} (suy ra từ quan hệ thay thế đã ghi; "
+                "derived from the recorded replacement)"
+            )
+            older = self.session.get(Document, older_id)
+            assert older is not None
+            values = {"status": Status.SUPERSEDED}
+            if not older.status_note or older.status_note == STUB_NOTE:
+                values["status_note"] = note
+            if older_id in self._new_ids:  # created by this run: part of its creation
+                for name, value in values.items():
+                    setattr(older, name, value)
+            else:
+                for name, value in values.items():
+                    assign(self.session, older, name, value, self.context, older_code)
+                older.updated_at = self.context.at  # in the change feed; not a record of its own
+            self.session.add(older)
+
     def _resolve_codes(self, codes: list[str]) -> None:
         """Look the ids of many documents up at once (unparseable codes are left for later)."""
         slugs: dict[str, str] = {}
@@ -435,6 +494,7 @@ class StoreWriter:
             )
             self.session.add(found)
             self.session.flush()
+            self._new_ids.add(found.id)
             self.stubs += 1
         self._document_ids[code] = found.id
         return found.id
