@@ -20,7 +20,7 @@ from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueCon
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from catalog.codes import DocType
+from catalog.codes import DocType, DocumentCode
 from catalog.vocab import (
     ApiRole,
     CodeScheme,
@@ -185,6 +185,21 @@ class Document(Provenance, table=True):
     pages: int | None = None
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
+
+
+def code_columns(code: DocumentCode) -> dict[str, object]:
+    """The ``Document`` columns that its code determines: keys, type, number, part, year, issuer."""
+    return {
+        "code": code.canonical(),
+        "slug": code.slug(),
+        "compact": code.compact(),
+        "family": code.family_key(),
+        "doc_type": code.doc_type,
+        "number": code.number,
+        "part": code.part,
+        "year": code.year,
+        "issuer_code": code.issuer,
+    }
 
 
 class IcsField(SQLModel, table=True):

@@ -21,6 +21,7 @@ from catalog.models import (
     ProductAlias,
     ProductCategory,
     ProductCode,
+    code_columns,
 )
 from catalog.store import session_scope
 from catalog.text import fold
@@ -38,15 +39,7 @@ from catalog.vocab import (
 def make_document(code: str, **fields) -> Document:
     parsed = parse_code(code)
     return Document(
-        code=parsed.canonical(),
-        slug=parsed.slug(),
-        compact=parsed.compact(),
-        family=parsed.family_key(),
-        doc_type=parsed.doc_type,
-        number=parsed.number,
-        part=parsed.part,
-        year=parsed.year,
-        issuer_code=parsed.issuer,
+        **code_columns(parsed),
         **fields,
     )
 

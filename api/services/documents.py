@@ -20,6 +20,7 @@ from catalog.models import (
     Product,
     ProductCategory,
     ProductCode,
+    code_columns,
     utcnow,
 )
 from catalog.text import clean, slugify
@@ -236,16 +237,8 @@ class DocumentService:
         if exists:
             raise Problem(409, "Document exists", f"{code.canonical()} is already in the catalog")
         doc = Document(
-            code=code.canonical(),
-            slug=code.slug(),
-            compact=code.compact(),
-            family=code.family_key(),
-            doc_type=code.doc_type,
-            number=code.number,
-            part=code.part,
-            year=code.year,
+            **code_columns(code),
             issuer_id=issuer.id,
-            issuer_code=code.issuer,
             title_vi=clean(data.title_vi),
             title_en=clean(data.title_en),
             scope=clean(data.scope),

@@ -19,6 +19,7 @@ from catalog.models import (
     ProductAlias,
     ProductCategory,
     ProductCode,
+    code_columns,
 )
 from catalog.text import clean, fold, slugify
 from catalog.vocab import (
@@ -57,16 +58,8 @@ class CatalogBuilder:
         parsed = parse_code(code)
         return self._add(
             Document(
-                code=parsed.canonical(),
-                slug=parsed.slug(),
-                compact=parsed.compact(),
-                family=parsed.family_key(),
-                doc_type=parsed.doc_type,
-                number=parsed.number,
-                part=parsed.part,
-                year=parsed.year,
+                **code_columns(parsed),
                 issuer_id=issuer.id if issuer else None,
-                issuer_code=parsed.issuer,
                 title_vi=title or f"Tài liệu {parsed.canonical()}",
                 status=status,
                 effective_from=effective_from,

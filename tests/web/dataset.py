@@ -20,6 +20,7 @@ from catalog.models import (
     ProductAlias,
     ProductCategory,
     ProductCode,
+    code_columns,
 )
 from catalog.text import fold, slugify
 from catalog.vocab import (
@@ -91,15 +92,7 @@ CITES_MANDATORY = [("43/2017/NĐ-CP", "TCVN 7087:2013")]
 def document(code: str, title_vi: str, title_en: str | None, status: Status, start: date):
     parsed = parse_code(code)
     return Document(
-        code=parsed.canonical(),
-        slug=parsed.slug(),
-        compact=parsed.compact(),
-        family=parsed.family_key(),
-        doc_type=parsed.doc_type,
-        number=parsed.number,
-        part=parsed.part,
-        year=parsed.year,
-        issuer_code=parsed.issuer,
+        **code_columns(parsed),
         title_vi=title_vi,
         title_en=title_en,
         status=status,
