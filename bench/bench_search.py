@@ -45,13 +45,14 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import httpx
 import msgspec
 
 from catalog.text import fold
 from search.documents import DOCUMENTS, PRODUCTS, load_document_records, load_product_records
 from search.indexer import rebuild
 from search.query import SearchService
-from search.server import free_port, wait_healthy
+from search.server import free_port
 
 PREFIX = "bench_"
 WARM_UP_SECONDS = 3
@@ -205,8 +206,16 @@ def start_api(setup, workers: int) -> tuple[subprocess.Popen, str]:
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parents[1])
     base = f"http://127.0.0.1:{port}"
-    wait_healthy(base, timeout=60, process=process)
-    return process, base
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    stop(process)
+    sys.exit(f"bench_search: the API at {base} did not come up (exit {process.returncode})")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -134,7 +134,8 @@ def test_english_switch_sets_a_cookie_and_keeps_urls(http: httpx.Client) -> None
     assert soup.h1.text == "Hàm Yên king orange"
     assert "Inherited from category Agricultural products" in soup.text
     assert response.cookies.get("lang") == "en"
-    again = page(http.get("/duyet", cookies={"lang": "en"}))
+    with httpx.Client(base_url=http.base_url, cookies={"lang": "en"}) as english:
+        again = page(english.get("/duyet"))
     assert again.h1.text == "Browse products"
     assert again.find("a", class_="lang")["href"] == "/duyet?lang=vi"
 
