@@ -33,6 +33,7 @@ from api.reports import REPORT_HANDLERS
 from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
+from api.web.errors import not_found as web_not_found
 from catalog.store import make_engine
 from search.query import SearchService
 
@@ -103,7 +104,7 @@ def create_app(
     app = Litestar(
         route_handlers=[health, ready, api, web_router],
         dependencies=DEPENDENCIES,
-        exception_handlers=problem_handlers(),
+        exception_handlers=problem_handlers(not_found_page=web_not_found),
         middleware=middleware,
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=500, gzip_compress_level=6

@@ -7,12 +7,13 @@ name the offending field, unknown products and codes carry suggestions.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
 
 PROBLEM_JSON = "application/problem+json"
@@ -117,6 +118,9 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+# Paths answered by programs: their errors are always problem+json.
+API_PATHS = ("/api/", "/health", "/ready")
+
 _DEFAULT_DETAIL = {
     401: "this operation needs an API key in the X-API-Key header",
     404: "no such resource",
@@ -125,10 +129,19 @@ _DEFAULT_DETAIL = {
 }
 
 
-def problem_handlers() -> dict:
+def problem_handlers(not_found_page: Callable[[Request, NotFoundException], Response]) -> dict:
+    """Handlers turning every error into problem+json; a URL outside the API that matches no
+    route gets ``not_found_page`` instead, since a person, not a program, typed it."""
+
+    def not_found(request: Request, exc: NotFoundException) -> Response:
+        if request.url.path.startswith(API_PATHS):
+            return _http(request, exc)
+        return not_found_page(request, exc)
+
     return {
         Problem: _problem,
         ValidationException: _validation,
+        NotFoundException: not_found,
         HTTPException: _http,
         Exception: _unexpected,
     }

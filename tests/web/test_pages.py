@@ -182,3 +182,15 @@ def test_search_down_is_a_friendly_503(site: Site) -> None:
             assert re.search(r"tạm thời không hoạt động", soup.h1.text)
             assert response.headers["retry-after"] == "30"
         assert client.get("/").status_code == 200  # the page itself still works
+
+
+def test_a_url_matching_no_page_is_a_friendly_404_but_api_paths_stay_problem_json(
+    http: httpx.Client,
+) -> None:
+    response = http.get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert page(response).h1.text == "Không tìm thấy trang bạn cần."
+    api = http.get("/api/v1/khong-co")
+    assert api.status_code == 404
+    assert api.headers["content-type"].startswith("application/problem+json")
