@@ -66,9 +66,10 @@ _PRE, _POST = "\x02", "\x03"  # highlight marks, replaced by <mark> after HTML-e
 _WORD = re.compile(r"\w+")
 
 _DOCUMENT_FIELDS = [
-    "id", "code", "slug", "title_vi", "title_en", "status", "status_rank", "superseded",
-    "superseded_by", "year", "doc_type", "applies_to",
+    "id", "code", "slug", "title_vi", "title_en", "status", "status_rank", "superseded", "year",
 ]  # fmt: skip
+# Only the accent re-ranking reads them (and they are long): fetched for accented queries.
+_RERANK_FIELDS = {DOCUMENTS: ["applies_to"], PRODUCTS: []}
 _PRODUCT_FIELDS = [
     "id",
     "slug",
@@ -158,7 +159,7 @@ class SearchService:
             headers,
             timeout=timeout,
             connect_timeout=min(timeout, 0.4),
-            max_in_flight=max_in_flight or 2 * (os.cpu_count() or 1),
+            max_in_flight=max_in_flight or int(os.environ.get("X_INFLIGHT", 0)) or 2 * (os.cpu_count() or 1),
         )
         self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
         self._cache_size = cache_size
@@ -303,10 +304,11 @@ class SearchService:
     ) -> tuple[list[dict[str, Any]], list[str], PartialCode | None]:
         """The multi-search queries for one search, the indexes searched as text, the code."""
         window = offset + limit
-        if _accented_words(query):
+        accented = bool(_accented_words(query))
+        if accented:
             window = max(window, RERANK_WINDOW)
         names = _indexes(scope, filters)
-        queries = [self._text_query(name, query, filters, window) for name in names]
+        queries = [self._text_query(name, query, filters, window, accented) for name in names]
         partial = _code_in(query) if DOCUMENTS in names else None
         if partial is not None:
             number = msgspec.json.encode(number_key(partial.number or "")).decode()
@@ -345,17 +347,15 @@ class SearchService:
             ordered = _prefer_accented(ordered, accented)
         code_hits = _code_order(results[-1]["hits"], partial) if partial is not None else []
         seen = {h["id"] for h in code_hits}
-        final = [_hit(DOCUMENTS, h, True) for h in code_hits]
+        final = [(DOCUMENTS, h, True) for h in code_hits]
         final += [
-            _hit(name, h, False)
-            for name, h in ordered
-            if not (name == DOCUMENTS and h["id"] in seen)
+            (name, h, False) for name, h in ordered if not (name == DOCUMENTS and h["id"] in seen)
         ]
         total += len(seen)
         return SearchResponse(
             query=query,
             scope=scope,
-            hits=tuple(final[offset : offset + limit]),
+            hits=tuple(_hit(*entry) for entry in final[offset : offset + limit]),
             total=max(total, len(final)),
             facets=facets,
             processing_time_ms=sum(r.get("processingTimeMs", 0) for r in results),
@@ -363,8 +363,14 @@ class SearchService:
         )
 
     def _text_query(
-        self, name: str, query: str, filters: dict[str, tuple[str, ...]], window: int
+        self,
+        name: str,
+        query: str,
+        filters: dict[str, tuple[str, ...]],
+        window: int,
+        accented: bool,
     ) -> dict[str, Any]:
+        fields = _DOCUMENT_FIELDS if name == DOCUMENTS else _PRODUCT_FIELDS
         return {
             "indexUid": self.uids[name],
             "q": query,
@@ -372,7 +378,7 @@ class SearchService:
             "limit": window,
             "offset": 0,
             "facets": list(DOCUMENT_SHOWN_FACETS if name == DOCUMENTS else PRODUCT_SHOWN_FACETS),
-            "attributesToRetrieve": _DOCUMENT_FIELDS if name == DOCUMENTS else _PRODUCT_FIELDS,
+            "attributesToRetrieve": fields + _RERANK_FIELDS[name] if accented else fields,
             "attributesToHighlight": _HIGHLIGHT[name],
             "highlightPreTag": _PRE,
             "highlightPostTag": _POST,
@@ -497,12 +503,22 @@ def _prefer_accented(hits: list[tuple[str, dict]], accented: set[str]) -> list[t
     folded = {w: fold(w) for w in accented}
 
     def look_alikes(item: tuple[str, dict]) -> int:
-        name, hit = item
-        words = set(_WORD.findall(" ".join(_texts(name, hit)).lower()))
-        folded_words = {fold(w) for w in words}
-        return sum(1 for w in accented if w not in words and folded[w] in folded_words)
+        sets = [_word_sets(text) for text in _texts(*item)]
+        return sum(
+            1
+            for w in accented
+            if not any(w in words for words, _ in sets)
+            and any(folded[w] in folded_words for _, folded_words in sets)
+        )
 
     return sorted(hits, key=look_alikes)
+
+
+@lru_cache(maxsize=32_768)
+def _word_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The lower-cased words of a text and the same words folded (titles come back often)."""
+    words = frozenset(_WORD.findall(text.lower()))
+    return words, frozenset(fold(w) for w in words)
 
 
 def _texts(name: str, hit: dict) -> list[str]:
