@@ -114,6 +114,13 @@ def compact_keys(doc: Document) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+# Fields of a document record that come from other tables (rules, products, categories,
+# relations, issuers, ICS links): they change without the document's updated_at.
+DERIVED_DOCUMENT_FIELDS = (
+    "applies_to", "mandatory", "superseded", "superseded_by", "issuer", "ics", "ics_names",
+)  # fmt: skip
+
+
 def document_record(doc: Document, context: DocumentContext) -> dict:
     """The ``documents`` index record of one document."""
     superseded = doc.status == Status.SUPERSEDED or context.superseded_by is not None

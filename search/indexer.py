@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 
 from search import settings as index_settings
 from search.documents import (
+    DERIVED_DOCUMENT_FIELDS,
     DOCUMENTS,
     META,
     PRODUCTS,
@@ -150,13 +151,14 @@ class MeiliAdmin:
             return None
         return self.run("POST", f"/indexes/{uid}/documents/delete-batch", ids)["uid"]
 
-    def all_documents(self, uid: str) -> list[dict]:
-        """Every stored record of an index (paged)."""
+    def all_documents(self, uid: str, fields: list[str] | None = None) -> list[dict]:
+        """Every stored record of an index (paged), only ``fields`` of each when given."""
         found: list[dict] = []
         while True:
-            page = self.request(
-                "POST", f"/indexes/{uid}/documents/fetch", {"offset": len(found), "limit": 10_000}
-            )
+            body: dict[str, Any] = {"offset": len(found), "limit": 10_000}
+            if fields is not None:
+                body["fields"] = fields
+            page = self.request("POST", f"/indexes/{uid}/documents/fetch", body)
             found += page["results"]
             if len(found) >= page["total"] or not page["results"]:
                 return found
@@ -311,8 +313,12 @@ def sync(
 ) -> SyncReport:
     """Send the records changed after ``since`` (default: the last build or sync).
 
-    Documents whose products changed are sent too (their ``applies_to`` names);
-    records gone from the database are deleted from the index.
+    "Changed" is read from ``updated_at`` and FieldChange, and also found by comparing with
+    the index what a row's own timestamps do not show: a document's fields that come from
+    other tables (``applies_to`` from rules, products and categories, ``mandatory``,
+    ``superseded_by``, issuer, ICS: DERIVED_DOCUMENT_FIELDS) and whole product records (few,
+    and made of aliases, codes, categories and localities). Ids in the index that are no
+    longer in the database are deleted, however the rows went.
     """
     uids = index_uids(prefix)
     started_at = _now()
@@ -324,26 +330,44 @@ def sync(
                     f"index {uids[META]} has no sync time: run `tieuchuan index rebuild` first"
                 )
             since = datetime.fromisoformat(meta["synced_at"])
-        doc_ids, product_ids = changed_since(engine, since)
-        products = load_product_records(engine, product_ids)
-        if product_ids:
-            names = {p["name"] for p in products}
-            doc_ids |= {
-                d["id"] for d in load_document_records(engine) if names & set(d["applies_to"])
-            }
-        documents = load_document_records(engine, doc_ids)
+        doc_ids, _ = changed_since(engine, since)
+        wanted = {DOCUMENTS: load_document_records(engine), PRODUCTS: load_product_records(engine)}
+        stored = {
+            DOCUMENTS: admin.all_documents(uids[DOCUMENTS], ["id", *DERIVED_DOCUMENT_FIELDS]),
+            PRODUCTS: admin.all_documents(uids[PRODUCTS]),
+        }
+        send = {
+            DOCUMENTS: _differing(wanted[DOCUMENTS], stored[DOCUMENTS], DERIVED_DOCUMENT_FIELDS)
+            | doc_ids,
+            PRODUCTS: _differing(wanted[PRODUCTS], stored[PRODUCTS]),
+        }
         last = None
         deleted = 0
-        for name, ids, found in (
-            (DOCUMENTS, doc_ids, documents),
-            (PRODUCTS, product_ids, products),
-        ):
-            last = admin.add_documents(uids[name], found) or last
-            gone = ids - {r["id"] for r in found}
+        sent = {}
+        for name in (DOCUMENTS, PRODUCTS):
+            records = [r for r in wanted[name] if r["id"] in send[name]]
+            gone = {r["id"] for r in stored[name]} - {r["id"] for r in wanted[name]}
+            last = admin.add_documents(uids[name], records) or last
             last = admin.delete_documents(uids[name], gone) or last
+            sent[name] = len(records)
             deleted += len(gone)
         _write_meta(admin, uids[META], last, synced_at=started_at)
-    return SyncReport(len(documents), len(products), deleted, since.isoformat())
+    return SyncReport(sent[DOCUMENTS], sent[PRODUCTS], deleted, since.isoformat())
+
+
+def _differing(
+    wanted: list[dict], stored: list[dict], fields: tuple[str, ...] | None = None
+) -> set[int]:
+    """Ids of ``wanted`` records missing from ``stored`` or different there in ``fields``
+    (every field when None)."""
+    by_id = {r["id"]: r for r in stored}
+    differing = set()
+    for record in wanted:
+        have = by_id.get(record["id"])
+        as_stored = msgspec.json.decode(msgspec.json.encode(record))  # as JSON gives it back
+        if have is None or any(as_stored.get(f) != have.get(f) for f in fields or as_stored):
+            differing.add(record["id"])
+    return differing
 
 
 @dataclass

@@ -11,7 +11,9 @@ Its shape follows what ``bench/bench_search.py`` measured on this machine (2 cor
 - **A first-come, first-served gate of a few requests in flight.** Meilisearch runs as many
   searches at once as it has cores and hands the next free slot to a *random* waiting
   request, so 32 requests queued there give a long latency tail. Waiting here instead, in
-  arrival order, keeps Meilisearch busy with short queues and our tail short.
+  arrival order, keeps Meilisearch busy with short queues and our tail short. An *urgent*
+  request (the index-version check every other search waits for) skips the gate, on a
+  connection kept for it.
 
 Every failure to get an answer (refused, reset, timed out, including the time spent waiting
 at the gate) raises :class:`search.server.MeiliUnavailable`.
@@ -20,10 +22,13 @@ at the gate) raises :class:`search.server.MeiliUnavailable`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import aiohttp
 
 from search.server import MeiliUnavailable
+
+_NO_GATE = contextlib.nullcontext()
 
 
 class MeiliTransport:
@@ -57,12 +62,12 @@ class MeiliTransport:
         self._gate: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+    async def post(self, path: str, body: bytes, *, urgent: bool = False) -> tuple[int, bytes]:
         """Status and body of ``POST path``; raises MeiliUnavailable when there is no answer
         within ``timeout`` seconds (waiting for a free slot included)."""
         session, gate = self._open()
         try:
-            async with asyncio.timeout(self.timeout), gate:
+            async with asyncio.timeout(self.timeout), _NO_GATE if urgent else gate:
                 try:
                     return await self._exchange(session, path, body)
                 except aiohttp.ServerDisconnectedError:
@@ -76,8 +81,17 @@ class MeiliTransport:
 
     async def aclose(self) -> None:
         session, self._session = self._session, None
-        if session is not None and not session.closed and self._loop is _running_loop():
-            await session.close()
+        if session is not None and not session.closed:
+            if self._loop is _running_loop():
+                await session.close()
+            else:
+                _abandon(session)
+
+    def __del__(self) -> None:
+        # Owners that never call aclose() (a test's throw-away service) get no
+        # "Unclosed client session" error at exit.
+        if self._session is not None and not self._session.closed:
+            _abandon(self._session)
 
     @staticmethod
     async def _exchange(
@@ -89,11 +103,13 @@ class MeiliTransport:
     def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
+            if self._session is not None and not self._session.closed:
+                _abandon(self._session)  # made in an event loop that is gone
             self._session = aiohttp.ClientSession(
                 base_url=self.url,
                 headers=self.headers,
                 timeout=self._client_timeout,
-                connector=aiohttp.TCPConnector(limit=self.max_in_flight),
+                connector=aiohttp.TCPConnector(limit=self.max_in_flight + 1),  # +1: urgent
             )
             self._gate = asyncio.Semaphore(self.max_in_flight)
             self._loop = loop
@@ -106,3 +122,12 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def _abandon(session: aiohttp.ClientSession) -> None:
+    """Close a session's connections without awaiting (its event loop may be gone)."""
+    connector = session.connector
+    session.detach()
+    if connector is not None:
+        with contextlib.suppress(RuntimeError):  # "Event loop is closed"
+            connector.close()

@@ -9,11 +9,18 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlalchemy import Engine, or_
+from sqlmodel import Session, delete, select
 
 from api.cli import main
-from catalog.models import Document, Product
+from catalog.models import (
+    ApplicabilityRule,
+    Document,
+    DocumentRelation,
+    Product,
+    ProductAlias,
+)
+from catalog.vocab import Role, SubjectKind
 from search import indexer
 from search.indexer import IndexTaskFailed, MeiliAdmin, index_uids
 from search.server import MeiliProcess
@@ -118,6 +125,64 @@ def test_sync_sends_only_changed_records(
         qcvn = admin.request("GET", f"/indexes/{index_prefix}documents/documents/{qcvn_id}")
     assert stored["title_vi"] == "Rượu trắng - Yêu cầu kỹ thuật"
     assert "Rượu ngô men lá Na Hang (chỉ dẫn địa lý)" in qcvn["applies_to"]
+
+
+def test_sync_finds_what_timestamps_do_not_show(
+    engine: Engine, small_catalog, meili_server: MeiliProcess, index_prefix: str
+) -> None:
+    """A rule, an alias, a deleted relation and a deleted row leave no updated_at or
+    FieldChange behind."""
+    url, master = meili_server.url, meili_server.master_key
+    indexer.rebuild(engine, url, master, prefix=index_prefix)
+    honey, oranges, old_oranges = (
+        small_catalog.documents["TCVN 12605:2019"],
+        small_catalog.documents["TCVN 1873:2014"],  # replaces TCVN 1873:2007
+        small_catalog.documents["TCVN 1873:2007"],
+    )
+    with Session(engine) as session:
+        session.add(
+            ApplicabilityRule(
+                subject_kind=SubjectKind.PRODUCT,
+                product_id=small_catalog.products["mat-ong-huong-rung"],
+                subject_key="product:mat-ong-huong-rung",
+                document_id=honey,
+                role=Role.MANDATORY_REGULATION,
+            )
+        )
+        session.add(
+            ProductAlias(
+                product_id=small_catalog.products["che-shan-tuyet-na-hang"],
+                alias="Trà Shan tuyết",
+                alias_folded="tra shan tuyet",
+            )
+        )
+        session.execute(
+            delete(DocumentRelation).where(
+                or_(DocumentRelation.source_id == oranges, DocumentRelation.target_id == oranges)
+            )
+        )
+        session.execute(delete(ApplicabilityRule).where(ApplicabilityRule.document_id == oranges))
+        session.execute(delete(Document).where(Document.id == oranges))
+        session.commit()
+    report = indexer.sync(engine, url, master, prefix=index_prefix)
+    # honey (rule), the 2007 oranges (no longer superseded), the tea (alias); oranges gone
+    assert (report.documents, report.products, report.deleted) == (2, 1, 1)
+    uid = f"{index_prefix}documents"
+    with MeiliAdmin(url, master) as admin:
+        stored = admin.request("GET", f"/indexes/{uid}/documents/{honey}")
+        gone = admin.request("GET", f"/indexes/{uid}/documents/{oranges}", allow_404=True)
+        old = admin.request("GET", f"/indexes/{uid}/documents/{old_oranges}")
+        tea = admin.request(
+            "GET",
+            f"/indexes/{index_prefix}products/documents/"
+            f"{small_catalog.products['che-shan-tuyet-na-hang']}",
+        )
+    assert stored["applies_to"] == ["Mật ong Hương rừng"] and stored["mandatory"] is True
+    assert gone is None and old["superseded_by"] is None
+    assert "Trà Shan tuyết" in tea["aliases"]
+    assert all(d.clean for d in indexer.check(engine, url, master, prefix=index_prefix))
+    again = indexer.sync(engine, url, master, prefix=index_prefix)
+    assert (again.documents, again.products, again.deleted) == (0, 0, 0)
 
 
 def test_sync_needs_a_build_first(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -177,3 +178,38 @@ def test_queries_never_use_the_master_key(
             headers={"Authorization": f"Bearer {key}"},
         )
     assert refused.status_code == 403
+
+
+def test_concurrent_callers_share_one_request_and_a_full_gate_does_not_block(
+    shared_index, run_shared_search
+) -> None:
+    async def burst(service: SearchService) -> tuple[list, list]:
+        same = await asyncio.gather(*(service.search("chè đen") for _ in range(6)))
+        # One slot to Meilisearch, version re-read on every search: the version check
+        # (needed by every search) must not queue behind the searches that wait for it.
+        words = ["cam", "bưởi", "mật ong", "chè", "rượu", "gạo", "nấm", "miến"]
+        different = await asyncio.gather(*(service.search(w) for w in words))
+        return same, list(zip(words, different, strict=True))
+
+    same, different = run_shared_search(burst, max_in_flight=1, version_ttl=0)
+    assert [r.cached for r in same].count(False) == 1  # one went to Meilisearch
+    assert all(r.hits == same[0].hits for r in same) and same[0].hits
+    assert all(r.query == word and not r.cached for word, r in different)  # none timed out
+
+
+def test_cached_answers_come_back_whole(shared_index, run_shared_search) -> None:
+    async def twice(service: SearchService) -> tuple:
+        return await service.search("TCVN 5603"), await service.search("TCVN 5603")
+
+    first, again = run_shared_search(twice)
+    assert again.cached and not first.cached
+    assert again == replace(first, cached=True)  # hits, highlights, facets, code: all of it
+
+
+def test_responses_are_not_compressed(shared_index, run_shared_search) -> None:
+    # Meilisearch's gzip answers wait ~40 ms for a delayed ACK on kept-alive connections.
+    assert run_shared_search(lambda s: _headers(s))["Accept-Encoding"] == "identity"
+
+
+async def _headers(service: SearchService) -> dict[str, str]:
+    return service.headers
