@@ -38,6 +38,7 @@ import msgspec
 
 from catalog.codes import (
     CodeError,
+    DocType,
     DocumentCode,
     PartialCode,
     find_codes,
@@ -55,6 +56,7 @@ from search.settings import (
     PRODUCT_SHOWN_FACETS,
 )
 from search.transport import MeiliTransport
+from search.type_words import split_type_words
 
 Scope = Literal["all", "documents", "products"]
 SCOPES = ("all", "documents", "products")
@@ -67,6 +69,7 @@ _WORD = re.compile(r"\w+")
 
 _DOCUMENT_FIELDS = [
     "id", "code", "slug", "title_vi", "title_en", "status", "status_rank", "superseded", "year",
+    "doc_type",
 ]  # fmt: skip
 # Only the accent re-ranking reads them (and they are long): fetched for accented queries.
 _RERANK_FIELDS = {DOCUMENTS: ["applies_to"], PRODUCTS: []}
@@ -308,15 +311,17 @@ class SearchService:
 
     def _queries(
         self, query: str, scope: str, filters: dict[str, tuple[str, ...]], limit: int, offset: int
-    ) -> tuple[list[dict[str, Any]], list[str], PartialCode | None]:
-        """The multi-search queries for one search, the indexes searched as text, the code."""
+    ) -> tuple[list[dict[str, Any]], list[str], PartialCode | None, DocType | None]:
+        """The multi-search queries for one search, the indexes searched as text, the code
+        and the document type the query names."""
         window = offset + limit
         accented = bool(_accented_words(query))
-        if accented:
-            window = max(window, RERANK_WINDOW)
         names = _indexes(scope, filters)
-        queries = [self._text_query(name, query, filters, window, accented) for name in names]
         partial = _code_in(query) if DOCUMENTS in names else None
+        text, preferred = (query, None) if partial is not None else split_type_words(query)
+        if accented or preferred is not None:
+            window = max(window, RERANK_WINDOW)
+        queries = [self._text_query(name, text, filters, window, accented) for name in names]
         if partial is not None:
             number = msgspec.json.encode(number_key(partial.number or "")).decode()
             code_filter = [f"number_key = {number}", *_filter_clauses(filters, DOCUMENTS)]
@@ -330,13 +335,14 @@ class SearchService:
                     "attributesToHighlight": [],
                 }
             )
-        return queries, names, partial
+        return queries, names, partial, preferred
 
     async def _search(
         self, query: str, scope: str, filters: dict[str, tuple[str, ...]], limit: int, offset: int
     ) -> SearchResponse:
         accented = _accented_words(query)
-        queries, names, partial = self._queries(query, scope, filters, limit, offset)
+        queries, names, partial, preferred = self._queries(query, scope, filters, limit, offset)
+        text = queries[0]["q"] if names else query
         body = await self._post("/multi-search", {"queries": queries})
         results = body["results"]
         text_results = results[: len(names)]
@@ -350,8 +356,13 @@ class SearchService:
         if len(names) > 1:
             hits.sort(key=lambda item: -item[0])
         ordered = [(name, h) for _, name, h in hits]
+        if len(names) > 1:  # scores of two indexes compare roughly: an exact name settles it
+            wanted = fold(text)
+            ordered.sort(key=lambda item: not _named_exactly(*item, wanted))
         if accented:
             ordered = _prefer_accented(ordered, accented)
+        if preferred is not None:  # stable: the named type's documents first
+            ordered.sort(key=lambda item: item[1].get("doc_type") != preferred)
         code_hits = _code_order(results[-1]["hits"], partial) if partial is not None else []
         seen = {h["id"] for h in code_hits}
         final = [(DOCUMENTS, h, True) for h in code_hits]
@@ -528,6 +539,20 @@ def _word_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The lower-cased words of a text and the same words folded (titles come back often)."""
     words = frozenset(_WORD.findall(text.lower()))
     return words, frozenset(fold(w) for w in words)
+
+
+def _named_exactly(name: str, hit: dict, folded_query: str) -> bool:
+    """The hit's title or name (Vietnamese or English, or an alias) is the query itself."""
+    if name == DOCUMENTS:
+        names = [hit.get("title_vi"), hit.get("title_en")]
+    else:
+        names = [hit.get("name"), hit.get("name_en"), *(hit.get("aliases") or [])]
+    return any(n and _folded(n) == folded_query for n in names)
+
+
+@lru_cache(maxsize=32_768)
+def _folded(text: str) -> str:
+    return fold(text)
 
 
 def _texts(name: str, hit: dict) -> list[str]:

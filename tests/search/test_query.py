@@ -213,3 +213,18 @@ def test_responses_are_not_compressed(shared_index, run_shared_search) -> None:
 
 async def _headers(service: SearchService) -> dict[str, str]:
     return service.headers
+
+
+def test_document_type_words_become_a_preference(shared_index, run_shared_search) -> None:
+    typed = run_shared_search(lambda s: s.search("quy chuẩn thực phẩm", limit=10))
+    plain = run_shared_search(lambda s: s.search("thực phẩm", limit=10))
+    assert set(codes(typed)[:2]) == {"QCVN 8-2:2011/BYT", "QCVN 8-3:2012/BYT"}
+    assert not codes(plain)[0].startswith("QCVN")  # the words made the difference
+    assert set(codes(typed)) - {c for c in codes(typed) if c.startswith("QCVN")}  # not a filter
+
+
+def test_an_exact_title_or_name_wins_across_indexes(shared_index, run_shared_search) -> None:
+    oranges = run_shared_search(lambda s: s.search("oranges", limit=5))
+    assert oranges.hits[0].code == "TCVN 1873:2014"  # its English title is "Oranges"
+    product = run_shared_search(lambda s: s.search("cam sành hàm yên", limit=5))
+    assert product.hits[0].slug == "cam-sanh-ham-yen"
