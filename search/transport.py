@@ -128,6 +128,8 @@ def _abandon(session: aiohttp.ClientSession) -> None:
     """Close a session's connections without awaiting (its event loop may be gone)."""
     connector = session.connector
     session.detach()
-    if connector is not None:
+    if connector is not None and not connector.closed:
+        # close() would schedule a task on that dead loop; _close() is its synchronous part,
+        # which shuts the transports (aiohttp is pinned in constraints.txt).
         with contextlib.suppress(RuntimeError):  # "Event loop is closed"
-            connector.close()
+            connector._close()
