@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint format clean schema chromium
+.PHONY: install run test lint format clean schema chromium bench-tools
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ format: install
 # Headless Chromium for the browser tests (tests/web): Debian's package, installed when missing.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+# wrk, the load generator of bench/bench_api.py and bench/bench_search.py: Debian's package,
+# installed when missing.
+bench-tools:
+	@test -x /usr/bin/wrk || (apt-get update && apt-get install -y wrk)
 
 # The suite on SQLite, then again on PostgreSQL (required when CI=true).
 test: install lint chromium

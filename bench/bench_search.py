@@ -1,6 +1,6 @@
 """Search speed: Meilisearch directly against our API's search endpoint, same queries.
 
-    apt-get install -y wrk        # the load generator, once
+    make bench-tools              # the load generator wrk, once
     .venv/bin/python bench/bench_search.py [--seconds 15] [--connections 32]
                                            [--api-workers 1] [--synthetic 100000]
 
@@ -30,15 +30,11 @@ Meilisearch needs. A generator like that measures itself (see ``search/transport
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -47,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 import msgspec
+from wrk import Figures, require_wrk, run_wrk
 
 from catalog.text import fold
 from search.documents import DOCUMENTS, PRODUCTS, load_document_records, load_product_records
@@ -58,31 +55,6 @@ PREFIX = "bench_"
 WARM_UP_SECONDS = 3
 EXTRA_WORDS = ["tươi", "yêu cầu", "phương pháp", "thực phẩm", "kỹ thuật", "2023", "sản phẩm"]
 WARM_UP_WORD = "mẫu thử"  # only warm-up queries carry it
-
-# wrk script: replays REQUESTS (one request a line: a JSON body to POST to /multi-search,
-# or a path to GET), each once, in order; prints the figures as one JSON line at the end.
-WRK_SCRIPT = r"""
-local lines, i, method, key = {}, 0, os.getenv("METHOD"), os.getenv("KEY")
-function init(args)
-  for line in io.lines(os.getenv("REQUESTS")) do lines[#lines + 1] = line end
-  if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
-  if method == "POST" then wrk.headers["Content-Type"] = "application/json" end
-end
-function request()
-  i = i + 1
-  if i > #lines then wrk.thread:stop() i = 1 end
-  if method == "POST" then return wrk.format("POST", "/multi-search", nil, lines[i]) end
-  return wrk.format("GET", lines[i])
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '\n{"wrk": 1, "requests": %d, "seconds": %f, "p50": %f, "p99": %f, "errors": %d}\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(99) / 1e3, e.connect + e.read + e.write + e.status + e.timeout))
-end
-"""
-
 
 # --- query mixes ---------------------------------------------------------------------------
 
@@ -132,61 +104,6 @@ def all_distinct(pool: list[str], n: int, rng: random.Random) -> list[str]:
 
 
 # --- load ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Figures:
-    requests: int
-    rps: float
-    p50: float  # ms
-    p99: float  # ms
-    errors: int
-    cpu: dict[str, float]  # process → CPU ms per request
-    ran_out: bool  # the mix had fewer requests than wrk could send
-
-
-def wrk(base: str, method: str, lines: list[str], seconds: float, args, key: str = "") -> Figures:
-    """Replay ``lines`` against ``base`` with wrk for ``seconds``."""
-    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
-        script, requests = Path(tmp) / "replay.lua", Path(tmp) / "requests.txt"
-        script.write_text(WRK_SCRIPT)
-        requests.write_text("\n".join(lines) + "\n")
-        env = os.environ | {"REQUESTS": str(requests), "METHOD": method, "KEY": key}
-        command = [
-            "wrk", "--threads", "1", "--connections", str(args.connections),
-            "--duration", f"{seconds:g}s", "--timeout", "10s", "--script", str(script), base,
-        ]  # fmt: skip
-        before = {name: cpu_seconds(pid) for name, pid in args.watched.items()}
-        done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-        after = {name: cpu_seconds(pid) for name, pid in args.watched.items()}
-    summary = json.loads(next(line for line in done.stdout.splitlines() if '"wrk"' in line))
-    count = max(summary["requests"], 1)
-    return Figures(
-        requests=summary["requests"],
-        rps=summary["requests"] / summary["seconds"],
-        p50=summary["p50"],
-        p99=summary["p99"],
-        errors=summary["errors"],
-        cpu={name: (after[name] - before[name]) * 1000 / count for name in after},
-        ran_out=summary["requests"] >= len(lines),
-    )
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and all its descendants (Linux /proc)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total
 
 
 def start_api(setup, workers: int) -> tuple[subprocess.Popen, str]:
@@ -284,8 +201,7 @@ def main() -> None:
     parser.add_argument("--api-workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--synthetic", type=int, default=100_000, help="synthetic documents")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("bench_search: the load generator wrk is missing: apt-get install -y wrk")
+    require_wrk("bench_search")
 
     from search_fixture import bundled_setup
 
@@ -323,16 +239,20 @@ def main() -> None:
         for mix, queries in mixes.items():
             args.watched = {"meili": setup.meili_pid} if setup.meili_pid else {}
             key = setup.search_key
-            wrk(setup.url, "POST", bodies(warm_up), WARM_UP_SECONDS, args, key)
-            meili = wrk(setup.url, "POST", bodies(queries[:meili_enough]), args.seconds, args, key)
+            post = dict(method="POST", key=key, watched=args.watched)
+            run_wrk(setup.url, bodies(warm_up), WARM_UP_SECONDS, args.connections, **post)
+            meili = run_wrk(
+                setup.url, bodies(queries[:meili_enough]), args.seconds, args.connections, **post
+            )
             api, base = start_api(setup, args.api_workers)
             try:
                 args.watched["api"] = api.pid
-                wrk(base, "GET", paths(warm_up), WARM_UP_SECONDS, args)
-                results[mix] = {
-                    "meili": meili,
-                    "api": wrk(base, "GET", paths(queries), args.seconds, args),
-                }
+                watched = args.watched
+                run_wrk(base, paths(warm_up), WARM_UP_SECONDS, args.connections, watched=watched)
+                api_figures = run_wrk(
+                    base, paths(queries), args.seconds, args.connections, watched=watched
+                )
+                results[mix] = {"meili": meili, "api": api_figures}
             finally:
                 stop(api)
             print(f"measured {mix}", flush=True)
