@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
 from catalog.text import clean, fold
-from ingest.records import Reject
+from ingest.records import Parsed, Reject, RejectError
 from ingest.sheets import header_key
 
 
@@ -23,6 +24,26 @@ class TableRow:
             if (cell := self.cells.get(name)) is not None and (value := clean(cell.get_text(" "))):
                 return value
         return None
+
+
+def parse_table(
+    html: str,
+    url: str,
+    required_header: str,
+    parse_row: Callable[[TableRow, date], Parsed],
+    today: date | None = None,
+) -> Iterator[Parsed]:
+    """Every row of a listing table as ``parse_row`` reads it, or a reject saying where and why."""
+    for row in table_rows(html, url, required_header):
+        if isinstance(row, Reject):
+            yield row
+            continue
+        try:
+            yield parse_row(row, today or date.today())
+        except RejectError as exc:
+            yield Reject(
+                row.location, str(exc), " | ".join(c.get_text(" ") for c in row.cells.values())
+            )
 
 
 def table_rows(html: str, url: str, required_header: str) -> Iterator[TableRow | Reject]:

@@ -16,24 +16,15 @@ from catalog.vocab import Status
 from ingest import cells
 from ingest.crawl import paginate
 from ingest.fetch import Fetcher
-from ingest.records import DocumentRecord, Parsed, Reject, RejectError
-from ingest.tables import TableRow, table_rows
+from ingest.records import DocumentRecord, Parsed, RejectError
+from ingest.tables import TableRow, parse_table
 
 CODE = "so hieu"
 
 
 def parse_register(html: str, url: str, today: date | None = None) -> Iterator[Parsed]:
     """Every row of a register page, as a record or a reject."""
-    for row in table_rows(html, url, CODE):
-        if isinstance(row, Reject):
-            yield row
-            continue
-        try:
-            yield parse_row(row, today or date.today())
-        except RejectError as exc:
-            yield Reject(
-                row.location, str(exc), " | ".join(c.get_text(" ") for c in row.cells.values())
-            )
+    return parse_table(html, url, CODE, parse_row, today)
 
 
 def parse_row(row: TableRow, today: date) -> DocumentRecord:

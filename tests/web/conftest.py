@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -19,9 +18,8 @@ from search import indexer
 from search.server import MeiliProcess
 
 from . import dataset
+from .browsing import chromium
 from .serving import Server, Site
-
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 
 
 def _empty(engine) -> None:
@@ -64,3 +62,10 @@ def site(database_url: str, meili_server: MeiliProcess) -> Iterator[Site]:
 def http(site: Site) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=site.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Headless Chromium, one per test module."""
+    with chromium() as launched:
+        yield launched

@@ -4,43 +4,16 @@ switch to English; screenshots go to tests/screenshots/."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from .conftest import SCREENSHOTS
+from .browsing import needs_chromium, shot
 from .serving import Site
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-pytestmark = [
-    pytest.mark.meili,
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None, reason="Debian's chromium is missing: run `make chromium`"
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = [pytest.mark.meili, needs_chromium]
 
 
 @pytest.fixture
@@ -52,13 +25,6 @@ def page(browser, site: Site) -> Iterator:
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def shot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def voluntary_codes(page) -> list[str]:

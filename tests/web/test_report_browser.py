@@ -3,35 +3,22 @@ charts and the gap report, on a desktop, a phone and paper; screenshots to tests
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from .browsing import needs_chromium, shot
 from .report_data import ReportSite, serve
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, shot
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason="Debian's chromium is missing: run `make chromium`"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def site(database_url: str) -> Iterator[ReportSite]:
     with serve(database_url) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
