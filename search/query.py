@@ -106,7 +106,7 @@ class SearchHit:
     slug: str
     code: str | None  # documents only
     title: str
-    subtitle: str | None  # English title, or the product's category
+    subtitle: str | None  # the English title or name
     status: str | None  # documents: Status value
     superseded: bool
     code_match: bool  # found as the code typed in the query
@@ -581,14 +581,13 @@ def _hit(name: str, hit: dict, code_match: bool) -> SearchHit:
             code_match=code_match,
             highlights=highlights,
         )
-    path = hit.get("category_path") or []
     return SearchHit(
         type="product",
         id=hit["id"],
         slug=hit["slug"],
         code=None,
         title=hit["name"],
-        subtitle=hit.get("kind") if not path else path[-1],
+        subtitle=hit.get("name_en"),
         status=None,
         superseded=False,
         code_match=False,

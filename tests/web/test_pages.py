@@ -47,6 +47,18 @@ def test_search_without_javascript_finds_products_without_diacritics(http: httpx
     assert links[0] == "/san-pham/cam-sanh-ham-yen"
 
 
+def test_product_hits_show_the_name_in_the_reader_language(http: httpx.Client) -> None:
+    def first_product(lang: str):
+        soup = page(http.get("/tim-kiem", params={"q": "cam sanh", "lang": lang}))
+        return soup.find("li", class_="product")
+
+    vietnamese, english = first_product("vi"), first_product("en")
+    assert vietnamese.a.get_text() == "Cam sành Hàm Yên"
+    assert vietnamese.find(class_="sub").get_text() == "Hàm Yên king orange"
+    assert english.a.get_text() == "Hàm Yên king orange"
+    assert english.find(class_="sub").get_text() == "Cam sành Hàm Yên"
+
+
 def test_search_fragment_puts_the_typed_code_first(http: httpx.Client) -> None:
     soup = page(http.get("/tim-kiem", params={"q": "tcvn 1873:2007"}))
     assert soup.find("html") is None  # a fragment, not a page
