@@ -51,16 +51,25 @@ def describe_reason(
 
 
 def entry_notes(entry: Entry, lang: str, format_date) -> list[str]:
-    """Notes on an entry: the engine's own in English, rebuilt from its standing in Vietnamese."""
-    if lang != "vi":
-        return list(entry.notes)
+    """Notes on an entry, rebuilt from its standing in the reader's language (the edition
+    a rule cited is already said by its reason, see :func:`describe_reason`)."""
+    vi = lang == "vi"
     doc = entry.document
     if entry.standing == Standing.UPCOMING:
         if doc.effective_from:
-            return [f"Có hiệu lực từ {format_date(doc.effective_from)}"]
-        return ["Chưa có hiệu lực (chưa rõ ngày)"]
+            day = format_date(doc.effective_from)
+            return [f"Có hiệu lực từ {day}" if vi else f"In force from {day}"]
+        return ["Chưa có hiệu lực (chưa rõ ngày)" if vi else "Not yet in force (date unknown)"]
     if entry.standing == Standing.WITHDRAWN:
-        return ["Đã hết hiệu lực, chưa ghi nhận văn bản thay thế"]
+        return [
+            "Đã hết hiệu lực, chưa ghi nhận văn bản thay thế"
+            if vi
+            else "Withdrawn, with no replacement on record"
+        ]
     if entry.standing == Standing.OUT_OF_SCOPE:
-        return ["Quy chuẩn địa phương của tỉnh khác, không áp dụng cho sản phẩm này"]
+        return [
+            "Quy chuẩn địa phương của tỉnh khác, không áp dụng cho sản phẩm này"
+            if vi
+            else "A local regulation of another province: it does not apply to this product"
+        ]
     return []

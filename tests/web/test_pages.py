@@ -206,3 +206,12 @@ def test_a_url_matching_no_page_is_a_friendly_404_but_api_paths_stay_problem_jso
     api = http.get("/api/v1/khong-co")
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_english_page_says_each_reason_once(http: httpx.Client) -> None:
+    soup = page(http.get("/san-pham/cam-sanh-ham-yen", params={"lang": "en"}))
+    row = soup.find("tr", attrs={"data-code": "TCVN 1873:2014"})
+    lines = [li.get_text(" ", strip=True) for li in row.select("ul.reasons li")]
+    assert any("the rule cites TCVN 1873:2007" in line for line in lines)
+    assert len(lines) == len(set(lines))
+    assert not any("1873:2007" in line for line in lines if "the rule cites" not in line)
