@@ -55,7 +55,9 @@ class HttpCachingMiddleware:
 
     @staticmethod
     async def _finish(scope: Scope, start: Message, body: bytes, send: Send) -> None:
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        # SHA-1 (hardware-accelerated) hashes bodies at twice BLAKE2b's speed; a tag needs no
+        # resistance to attack, only to chance collisions between versions of one resource.
+        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
         headers = MutableScopeHeaders(start)
         headers["ETag"] = etag
         wanted = _if_none_match(scope)

@@ -33,9 +33,10 @@ API keeps a shared one (:class:`~catalog.readmodel.SharedCatalogGraph`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
@@ -112,7 +113,7 @@ class ProductRef:
     locality: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentRef:
     id: int
     code: str
@@ -352,9 +353,9 @@ def edition_in_force(
     cited = graph.documents[document_id]
     final, state, notes = resolver.edition_in_force(cited)
     return EditionInForce(
-        cited=_row_ref(cited),
+        cited=resolver.ref(cited),
         cited_standing=resolver.state(cited).standing,
-        edition=_row_ref(final),
+        edition=resolver.ref(final),
         standing=state.standing,
         notes=tuple(notes),
         status_note=state.note,
@@ -370,6 +371,10 @@ class _Draft:
     reasons: list[Reason] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cited_mandatory: bool = False
+
+
+# The days a document's standing may change (the first is date.min), and its standing from each.
+_Timeline = tuple[tuple[date, ...], tuple["_State", ...]]
 
 
 @dataclass(frozen=True)
@@ -390,28 +395,17 @@ class _Resolver:
         self.day = day
         self.drafts: dict[tuple[Standing, int], _Draft] = {}
         self._states: dict[int, _State] = {}
+        self._timelines: dict[int, _Timeline] = graph.derived.setdefault(
+            "applicability.timelines", {}
+        )
+        self._refs: dict[int, DocumentRef] = graph.derived.setdefault("applicability.refs", {})
 
-    # -- what reaches the product --
-
-    def _categories(self) -> list[CategoryRow]:
-        """The product's category and its ancestors, nearest first."""
-        chain: list[CategoryRow] = []
-        current = self.graph.categories.get(self.product.category_id)
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = self.graph.categories.get(current.parent_id)
-        return chain
-
-    def _rules(self, categories: list[CategoryRow]) -> list[RuleRow]:
-        graph, product = self.graph, self.product
-        found = list(graph.rules_by_product.get(product.id, ()))
-        for category in categories:
-            found += graph.rules_by_category.get(category.id, ())
-        for prefix in sorted({p for code in product.hs_codes for p in hs_prefixes(code)}):
-            found += graph.rules_by_hs.get(prefix, ())
-        for prefix in sorted({p for code in product.ics_codes for p in ics_prefixes(code)}):
-            found += graph.rules_by_ics.get(prefix, ())
-        return [r for r in found if _within(self.day, r.valid_from, r.valid_to)]
+    def ref(self, doc: DocumentRow) -> DocumentRef:
+        """The reference of ``doc``, made once per graph and shared between answers."""
+        found = self._refs.get(doc.id)
+        if found is None:
+            found = self._refs[doc.id] = document_ref(doc)
+        return found
 
     # -- dates --
 
@@ -419,22 +413,36 @@ class _Resolver:
         """Where ``doc`` stands on the day (memoised: the day and the graph are fixed)."""
         found = self._states.get(doc.id)
         if found is None:
-            found = self._states[doc.id] = self._state(doc)
+            days, states = self._timelines.get(doc.id) or self.timeline(doc)
+            found = self._states[doc.id] = states[bisect_right(days, self.day) - 1]
         return found
 
-    def _state(self, doc: DocumentRow) -> _State:
+    def timeline(self, doc: DocumentRow) -> _Timeline:
+        """Where ``doc`` stands on every day, as the days its standing may change and the
+        standing from each (:meth:`_state` compares the day only with these); made once."""
+        changes = {doc.start}
+        switches = self.graph.switches.get(doc.id)
+        if switches:
+            changes.add(switches[0][3])
+        if doc.effective_to is not None and doc.effective_to < date.max:
+            changes.add(doc.effective_to + timedelta(days=1))
+        days = (date.min, *sorted(d for d in changes if d is not None and d > date.min))
+        timeline = self._timelines[doc.id] = (days, tuple(self._state(doc, day) for day in days))
+        return timeline
+
+    def _state(self, doc: DocumentRow, day: date) -> _State:
         start = doc.start
         if doc.status == Status.DRAFT:
             return _State(Standing.UPCOMING, note="draft, not yet issued")
-        if start is not None and self.day < start:
+        if start is not None and day < start:
             return _State(Standing.UPCOMING, since=start)
         switches = self.graph.switches.get(doc.id)
         if switches:  # soonest first: the first has taken over by the day, or none has
             _, _, source_id, when = switches[0]
-            if when is None or when <= self.day:
+            if when is None or when <= day:
                 return _State(Standing.WITHDRAWN, successor_id=source_id, since=when)
         replaced_later = bool(switches)
-        if doc.effective_to is not None and self.day > doc.effective_to:
+        if doc.effective_to is not None and day > doc.effective_to:
             return _State(Standing.WITHDRAWN, since=doc.effective_to, note="withdrawn")
         # A status of superseded or withdrawn without an end date says how things stand now;
         # when a recorded successor takes over later, this edition is in force until then.
@@ -492,7 +500,7 @@ class _Resolver:
         """Record ``reason`` for ``doc``'s edition on the day."""
         final, state, notes = self.edition_in_force(doc)
         if final is not doc:
-            reason = replace(reason, cited_edition=doc.code)
+            reason = _citing(reason, doc.code)
         standing = state.standing
         if standing == Standing.WITHDRAWN and state.successor_id is None:
             when = f" on {state.since.isoformat()}" if state.since else ""
@@ -501,7 +509,9 @@ class _Resolver:
             notes.append(
                 f"in force from {state.since.isoformat()}" if state.since else state.note or ""
             )
-        draft = self.drafts.setdefault((standing, final.id), _Draft(final, standing))
+        draft = self.drafts.get((standing, final.id))
+        if draft is None:
+            draft = self.drafts[(standing, final.id)] = _Draft(final, standing)
         if reason not in draft.reasons:
             draft.reasons.append(reason)
         for note in notes:
@@ -514,55 +524,20 @@ class _Resolver:
                 (Standing.UPCOMING, doc.id), _Draft(doc, Standing.UPCOMING)
             )
             if reason not in later.reasons:
-                later.reasons.append(replace(reason, cited_edition=None))
+                later.reasons.append(_citing(reason, None))
             start = document_start(doc)
             if start and not later.notes:
                 later.notes.append(f"in force from {start.isoformat()}")
 
     def run(self) -> Applicability:
-        categories = self._categories()
-        rules = self._rules(categories)
-        depth = {c.id: i for i, c in enumerate(categories)}
-        names = {c.id: c for c in categories}
-        ordered = sorted(
-            rules,
-            key=lambda r: (_SUBJECT_ORDER[r.subject_kind], depth.get(r.category_id, 0), r.id),
-        )
-        for rule in ordered:
-            self.add(self.documents[rule.document_id], self._rule_reason(rule, names))
+        plan = product_plan(self.graph, self.product)
+        day, documents = self.day, self.documents
+        for rule, reason in plan.rules:
+            if _within(day, rule.valid_from, rule.valid_to):
+                self.add(documents[rule.document_id], reason)
         self._follow_citations()
         self._apply_local_scope()
-        return self._answer()
-
-    def _rule_reason(self, rule: RuleRow, categories: dict[int, CategoryRow]) -> Reason:
-        if rule.subject_kind == "product":
-            kind, text = ReasonKind.PRODUCT, "rule on the product itself"
-        elif rule.subject_kind == "category":
-            category = categories[rule.category_id]
-            kind, text = (
-                ReasonKind.CATEGORY,
-                (
-                    f"rule on its category {category.name_vi}"
-                    if category.id == self.product.category_id
-                    else f"inherited from category {category.name_vi}"
-                ),
-            )
-        elif rule.subject_kind == "hs_prefix":
-            kind, text = ReasonKind.HS_PREFIX, f"HS {rule.subject_code} prefix"
-        else:
-            kind, text = ReasonKind.ICS, f"ICS {rule.subject_code}"
-        basis = rule.legal_basis
-        if basis is None and rule.legal_basis_document_id in self.documents:
-            basis = self.documents[rule.legal_basis_document_id].code
-        return Reason(
-            kind=kind,
-            text=text,
-            role=rule.role,
-            rule_id=rule.id,
-            subject=rule.subject_key,
-            condition=rule.condition,
-            legal_basis=basis,
-        )
+        return self._answer(plan.ref)
 
     def _follow_citations(self) -> None:
         """Make mandatory what in-force mandatory entries cite as mandatory (transitively)."""
@@ -601,12 +576,11 @@ class _Resolver:
 
     def _apply_local_scope(self) -> None:
         """Move local documents of other provinces to ``OUT_OF_SCOPE``."""
-        issuers = self.graph.issuers
+        issuers, local_ids = self.graph.issuers, _local_documents(self.graph)
         local = [
             d
             for d in self.drafts.values()
-            if d.standing != Standing.OUT_OF_SCOPE
-            and _is_local(d.document, issuers.get(d.document.issuer_id))
+            if d.document.id in local_ids and d.standing != Standing.OUT_OF_SCOPE
         ]
         if not local:
             return
@@ -629,7 +603,7 @@ class _Resolver:
             draft.notes.append(why)
             self.drafts[(Standing.OUT_OF_SCOPE, draft.document.id)] = draft
 
-    def _answer(self) -> Applicability:
+    def _answer(self, product: ProductRef) -> Applicability:
         by_standing: dict[Standing, list[Entry]] = {s: [] for s in Standing}
         in_force_ids = {i for (s, i) in self.drafts if s == Standing.IN_FORCE}
         for (standing, doc_id), draft in self.drafts.items():
@@ -637,7 +611,7 @@ class _Resolver:
                 continue
             by_standing[standing].append(self._entry(draft))
         return Applicability(
-            product=self._product_ref(),
+            product=product,
             as_of=self.day,
             entries=tuple(sorted(by_standing[Standing.IN_FORCE], key=entry_order)),
             upcoming=tuple(
@@ -650,26 +624,16 @@ class _Resolver:
             out_of_scope=tuple(sorted(by_standing[Standing.OUT_OF_SCOPE], key=entry_order)),
         )
 
-    def _product_ref(self) -> ProductRef:
-        product = self.product
-        category = self.graph.categories.get(product.category_id)
-        locality = self.graph.localities.get(product.locality_id)
-        return ProductRef(
-            id=product.id,
-            slug=product.slug,
-            name_vi=product.name_vi,
-            name_en=product.name_en,
-            kind=str(product.kind),
-            category=category.name_vi if category else None,
-            locality=locality.name_vi if locality else product.locality_text,
-        )
-
     def _entry(self, draft: _Draft) -> Entry:
         doc = draft.document
-        roles = tuple(sorted({r.role for r in draft.reasons}, key=ROLE_ORDER.__getitem__))
-        reasons = tuple(sorted(draft.reasons, key=_reason_order))
+        if len(draft.reasons) == 1:  # most entries
+            reasons = tuple(draft.reasons)
+            roles = (reasons[0].role,)
+        else:
+            roles = tuple(sorted({r.role for r in draft.reasons}, key=ROLE_ORDER.__getitem__))
+            reasons = tuple(sorted(draft.reasons, key=_reason_order))
         return Entry(
-            document=_row_ref(doc),
+            document=self.ref(doc),
             standing=draft.standing,
             mandatory=doc.doc_type.mandatory or draft.cited_mandatory,
             role=roles[0],
@@ -679,8 +643,131 @@ class _Resolver:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ProductPlan:
+    """What reaches a product whatever the day: its reference, and the rules on it, its
+    categories, HS and ICS prefixes in answer order, each with its reason."""
+
+    ref: ProductRef
+    rules: tuple[tuple[RuleRow, Reason], ...]
+
+
+def prepare_graph(graph: CatalogGraph) -> None:
+    """Make every product's plan at once (for a server: else the first request for each
+    product would make it)."""
+    for product in graph.products.values():
+        product_plan(graph, product)
+    _local_documents(graph)
+
+
+def product_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
+    """The :class:`ProductPlan` of ``product``, made once per graph."""
+    plans = graph.derived.setdefault("applicability.plans", {})
+    plan = plans.get(product.id)
+    if plan is None:
+        plan = plans[product.id] = _make_plan(graph, product)
+    return plan
+
+
+def _make_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
+    categories: list[CategoryRow] = []  # the product's category and its ancestors, nearest first
+    current = graph.categories.get(product.category_id)
+    while current is not None and current not in categories:
+        categories.append(current)
+        current = graph.categories.get(current.parent_id)
+    rules = list(graph.rules_by_product.get(product.id, ()))
+    for category in categories:
+        rules += graph.rules_by_category.get(category.id, ())
+    for prefix in sorted({p for code in product.hs_codes for p in hs_prefixes(code)}):
+        rules += graph.rules_by_hs.get(prefix, ())
+    for prefix in sorted({p for code in product.ics_codes for p in ics_prefixes(code)}):
+        rules += graph.rules_by_ics.get(prefix, ())
+    depth = {c.id: i for i, c in enumerate(categories)}
+    names = {c.id: c for c in categories}
+    rules.sort(key=lambda r: (_SUBJECT_ORDER[r.subject_kind], depth.get(r.category_id, 0), r.id))
+    category = graph.categories.get(product.category_id)
+    locality = graph.localities.get(product.locality_id)
+    ref = ProductRef(
+        id=product.id,
+        slug=product.slug,
+        name_vi=product.name_vi,
+        name_en=product.name_en,
+        kind=str(product.kind),
+        category=category.name_vi if category else None,
+        locality=locality.name_vi if locality else product.locality_text,
+    )
+    reasons = graph.derived.setdefault("applicability.reasons", {})
+    planned = []
+    for rule in rules:
+        # A rule's reason depends on the product only through its category (for category rules).
+        key = (rule.id, product.category_id if rule.subject_kind == "category" else None)
+        reason = reasons.get(key)
+        if reason is None:
+            reason = reasons[key] = _rule_reason(graph, product, rule, names)
+        planned.append((rule, reason))
+    return ProductPlan(ref, tuple(planned))
+
+
+def _rule_reason(
+    graph: CatalogGraph, product: ProductRow, rule: RuleRow, categories: dict[int, CategoryRow]
+) -> Reason:
+    if rule.subject_kind == "product":
+        kind, text = ReasonKind.PRODUCT, "rule on the product itself"
+    elif rule.subject_kind == "category":
+        category = categories[rule.category_id]
+        kind, text = (
+            ReasonKind.CATEGORY,
+            (
+                f"rule on its category {category.name_vi}"
+                if category.id == product.category_id
+                else f"inherited from category {category.name_vi}"
+            ),
+        )
+    elif rule.subject_kind == "hs_prefix":
+        kind, text = ReasonKind.HS_PREFIX, f"HS {rule.subject_code} prefix"
+    else:
+        kind, text = ReasonKind.ICS, f"ICS {rule.subject_code}"
+    basis = rule.legal_basis
+    if basis is None and rule.legal_basis_document_id in graph.documents:
+        basis = graph.documents[rule.legal_basis_document_id].code
+    return Reason(
+        kind=kind,
+        text=text,
+        role=rule.role,
+        rule_id=rule.id,
+        subject=rule.subject_key,
+        condition=rule.condition,
+        legal_basis=basis,
+    )
+
+
+def _local_documents(graph: CatalogGraph) -> frozenset[int]:
+    """Ids of the graph's local documents (QCĐP, or issued by a province), found once."""
+    found = graph.derived.get("applicability.local")
+    if found is None:
+        issuers = graph.issuers
+        found = graph.derived["applicability.local"] = frozenset(
+            doc.id for doc in graph.documents.values() if _is_local(doc, issuers.get(doc.issuer_id))
+        )
+    return found
+
+
 _SUBJECT_ORDER = {"product": 0, "category": 1, "hs_prefix": 2, "ics": 3}
 _REASON_ORDER = {kind: i for i, kind in enumerate(ReasonKind)}
+
+
+def _citing(reason: Reason, edition: str | None) -> Reason:
+    """``reason`` naming ``edition`` as the one cited (``dataclasses.replace``, faster)."""
+    return Reason(
+        reason.kind,
+        reason.text,
+        reason.role,
+        reason.rule_id,
+        reason.subject,
+        reason.condition,
+        reason.legal_basis,
+        edition,
+    )
 
 
 def _reason_order(reason: Reason) -> tuple:
@@ -736,10 +823,6 @@ def document_ref(doc: Document | DocumentRow) -> DocumentRef:
         effective_to=doc.effective_to,
         issuer_code=doc.issuer_code,
     )
-
-
-# Rows are immutable values: their references are built once and shared between answers.
-_row_ref = lru_cache(maxsize=1 << 16)(document_ref)
 
 
 def _product_ref(session: Session, product: Product) -> ProductRef:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -196,6 +197,9 @@ class CatalogGraph:
     locality_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
     issuers: dict[int, IssuerRow] = field(default_factory=dict)
     issuer_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
+    # What readers derive from the graph once and reuse (the graph is not changed after
+    # loading, so what they derive stays true): keyed by the reader, e.g. per-product plans.
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, session: Session, version: CatalogVersion | None = None) -> CatalogGraph:
@@ -334,9 +338,16 @@ class SharedCatalogGraph:
     older than the last check is served.
     """
 
-    def __init__(self, engine: Engine, *, check_every: float = 2.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        check_every: float = 2.0,
+        prepare: Callable[[CatalogGraph], None] | None = None,
+    ) -> None:
         self.engine = engine
         self.check_every = check_every
+        self.prepare = prepare  # run on each new graph before it is served (fills .derived)
         self._graph: CatalogGraph | None = None
         self._checked = 0.0
         self._wanted = 0  # bumped by invalidate()
@@ -361,6 +372,8 @@ class SharedCatalogGraph:
                     version = catalog_version(session)
                     if stale or version != graph.version:
                         graph = CatalogGraph.load(session, version)
+                        if self.prepare is not None:
+                            self.prepare(graph)
                         self.loads += 1
                 self._graph, self._built_for, self._checked = graph, wanted, time.monotonic()
             return graph

@@ -19,6 +19,7 @@ from catalog.applicability import (
     ProductNotFound,
     applicable_in,
     find_product,
+    prepare_graph,
     resolve_product,
 )
 from catalog.readmodel import CatalogGraph, SharedCatalogGraph
@@ -30,7 +31,7 @@ AnswerKey = tuple[str, date, Role | None, bool]
 class AnswerService:
     def __init__(self, engine: Engine, *, check_every: float = 2.0) -> None:
         self.engine = engine
-        self.graph = SharedCatalogGraph(engine, check_every=check_every)
+        self.graph = SharedCatalogGraph(engine, check_every=check_every, prepare=prepare_graph)
 
     def answer_now(self, key: AnswerKey) -> Applicability | None:
         """The answer when it needs no database access (safe on the event loop), else None:
