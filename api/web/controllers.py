@@ -20,6 +20,7 @@ from api.services.answers import AnswerService
 from api.services.documents import DocumentService
 from api.web import views
 from api.web.errors import BadInput, PageNotFound, SearchUnavailable
+from api.web.params import day_param
 from api.web.templating import render, url_with
 from catalog.applicability import ProductNotFound, Standing, resolve_product
 from catalog.codes import DocType
@@ -34,21 +35,6 @@ FILTERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tinh-trang": ("status", tuple(s.value for s in Status)),
     "loai-san-pham": ("kind", tuple(k.value for k in ProductKind)),
 }
-
-
-def parse_day(value: str | None) -> date:
-    """The ``ngay`` parameter: a date YYYY-MM-DD, today when absent."""
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(
-            "ngay",
-            value,
-            f"Ngày «{value}» không hợp lệ: hãy nhập theo dạng năm-tháng-ngày, ví dụ 2015-01-01.",
-            f"The date {value!r} is not valid: use year-month-day, e.g. 2015-01-01.",
-        ) from None
 
 
 def search_filters(request: Request[Any, Any, Any]) -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -124,7 +110,7 @@ class WebController(Controller):
         slug: FromPath[str],
     ) -> Response[Any]:
         """What the product is and which documents apply to it on the chosen day."""
-        day = parse_day(request.query_params.get("ngay"))
+        day = day_param(request, "ngay", date.today(), earliest=date.min, latest=date.max)
         found = views.product_by_slug(db_session, slug)
         if found is None:
             try:  # a name or alias typed into the URL leads to the product's own address

@@ -21,6 +21,7 @@ from api.reports.controllers import DEFAULT_WINDOW, XLSX
 from api.web import report_views, views
 from api.web.errors import BadInput, PageNotFound
 from api.web.i18n import Labels, request_lang
+from api.web.params import day_param
 from api.web.templating import render
 from catalog.declarations import declaration_table, list_declarations
 from catalog.reports.changes import Change, changes
@@ -32,41 +33,9 @@ from catalog.reports.tables import workbook
 from catalog.reports.watch import describe, find_watch_list, watched_changes
 from catalog.vocab import DeclarationKind, Status
 
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2100, 12, 31)
 MAX_FILTER = 200
 CHANGES_SHOWN = 200
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-def day_param(
-    request: Request[Any, Any, Any],
-    name: str,
-    default: date,
-    earliest: date = EARLIEST,
-    latest: date = LATEST,
-) -> date:
-    """A date parameter (YYYY-MM-DD) within [earliest, latest]; ``default`` when absent."""
-    value = request.query_params.get(name) or ""
-    if not value:
-        return default
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise BadInput(
-            name,
-            value,
-            f"Ngày «{value}» không hợp lệ: hãy nhập theo dạng năm-tháng-ngày, ví dụ 2025-01-01.",
-            f"The date {value!r} is not valid: use year-month-day, e.g. 2025-01-01.",
-        ) from None
-    if not earliest <= day <= latest:
-        raise BadInput(
-            name,
-            value,
-            f"Ngày «{value}» nằm ngoài khoảng {earliest:%d/%m/%Y} – {latest:%d/%m/%Y}.",
-            f"The date {value} is outside {earliest} – {latest}.",
-        )
-    return day
 
 
 def text_param(request: Request[Any, Any, Any], name: str) -> str:
