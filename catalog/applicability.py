@@ -196,6 +196,17 @@ class Applicability:
         )
 
 
+@dataclass(frozen=True)
+class DaySpan:
+    """Consecutive days, both ends included."""
+
+    first: date
+    last: date
+
+    def __contains__(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
 # --- finding the product ---------------------------------------------------------------------
 
 
@@ -306,10 +317,25 @@ def applicable_in(
     mandatory_only: bool = False,
 ) -> Applicability:
     """:func:`applicable` for a product of ``graph`` (no database access)."""
-    answer = _Resolver(graph, graph.products[product_id], as_of or date.today()).run()
+    answer, _ = applicable_over(graph, product_id, as_of, role=role, mandatory_only=mandatory_only)
+    return answer
+
+
+def applicable_over(
+    graph: CatalogGraph,
+    product_id: int,
+    as_of: date | None = None,
+    *,
+    role: Role | None = None,
+    mandatory_only: bool = False,
+) -> tuple[Applicability, DaySpan]:
+    """:func:`applicable_in`, and the days around ``as_of`` on which the answer is the same
+    but for its ``as_of`` (so an answer may be reused for any day of that span)."""
+    resolver = _Resolver(graph, graph.products[product_id], as_of or date.today())
+    answer = resolver.run()
     if role is not None or mandatory_only:
         answer = answer.filtered(role=role, mandatory_only=mandatory_only)
-    return answer
+    return answer, resolver.clock.span()
 
 
 def find_product(graph: CatalogGraph, reference: int | str) -> ProductRow | None:
@@ -385,6 +411,61 @@ class _State:
     note: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Where a rule or citation naming a document leads on a day: the edition in force (or
+    where the walk of REPLACES ends), its standing, the notes saying so, and whether the named
+    edition is itself coming (then it is listed as upcoming too)."""
+
+    final: DocumentRow
+    standing: Standing
+    notes: tuple[str, ...]
+    named_upcoming: bool
+
+
+class _Clock:
+    """The day asked about, and the span of days around it on which every comparison made
+    with it so far comes out the same. An answer that looks at the day only through a clock
+    is, but for its ``as_of``, the answer for every day of :meth:`span`."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+        self.first = date.min
+        self.end: date | None = None  # the first day after the span; None: no end
+
+    def reached(self, when: date) -> bool:
+        """Whether ``when`` is on or before the day."""
+        if when <= self.day:
+            self.first = max(self.first, when)
+            return True
+        self.end = when if self.end is None else min(self.end, when)
+        return False
+
+    def within(self, start: date | None, end: date | None) -> bool:
+        """Whether the day is from ``start`` to ``end`` inclusive (None: open)."""
+        if start is not None and not self.reached(start):
+            return False
+        return end is None or end == date.max or not self.reached(end + timedelta(days=1))
+
+    def place(self, days: tuple[date, ...]) -> int:
+        """The index of the last of ``days`` (sorted, the first date.min) on or before the day."""
+        index = bisect_right(days, self.day) - 1
+        self.first = max(self.first, days[index])
+        if index + 1 < len(days):
+            self.reached(days[index + 1])
+        return index
+
+    def narrow(self, first: date, end: date | None) -> None:
+        """Keep only the days from ``first`` to before ``end`` (None: no end) in the span."""
+        self.first = max(self.first, first)
+        if end is not None:
+            self.reached(end)
+
+    def span(self) -> DaySpan:
+        last = date.max if self.end is None else self.end - timedelta(days=1)
+        return DaySpan(self.first, last)
+
+
 class _Resolver:
     """Applies the rules of the module docstring to one product and day, over the graph."""
 
@@ -393,8 +474,11 @@ class _Resolver:
         self.documents = graph.documents
         self.product = product
         self.day = day
+        self.clock = _Clock(day)
         self.drafts: dict[tuple[Standing, int], _Draft] = {}
-        self._states: dict[int, _State] = {}
+        self._reaches: dict[int, list[tuple[date, date | None, _Reach]]] = graph.derived.setdefault(
+            "applicability.reaches", {}
+        )
         self._timelines: dict[int, _Timeline] = graph.derived.setdefault(
             "applicability.timelines", {}
         )
@@ -410,12 +494,9 @@ class _Resolver:
     # -- dates --
 
     def state(self, doc: DocumentRow) -> _State:
-        """Where ``doc`` stands on the day (memoised: the day and the graph are fixed)."""
-        found = self._states.get(doc.id)
-        if found is None:
-            days, states = self._timelines.get(doc.id) or self.timeline(doc)
-            found = self._states[doc.id] = states[bisect_right(days, self.day) - 1]
-        return found
+        """Where ``doc`` stands on the day."""
+        days, states = self._timelines.get(doc.id) or self.timeline(doc)
+        return states[self.clock.place(days)]
 
     def timeline(self, doc: DocumentRow) -> _Timeline:
         """Where ``doc`` stands on every day, as the days its standing may change and the
@@ -465,8 +546,7 @@ class _Resolver:
             earlier = self._earlier_in_force(doc)
             if earlier is not None:
                 notes.append(
-                    f"cites {doc.code}{_from(document_start(doc))}; "
-                    f"in force on {self.day.isoformat()} is {earlier.code}"
+                    f"cites {doc.code}{_from(document_start(doc))}; in force is {earlier.code}"
                 )
                 return earlier, self.state(earlier), notes
             return doc, state, notes
@@ -478,7 +558,7 @@ class _Resolver:
             notes.append(f"{current.code} was replaced by {newer.code}{since}")
             current, state = newer, self.state(newer)
         if current is not doc and state.standing == Standing.IN_FORCE:
-            notes.append(f"cites {doc.code}; in force on {self.day.isoformat()} is {current.code}")
+            notes.append(f"cites {doc.code}; in force is {current.code}")
         return current, state, notes
 
     def _earlier_in_force(self, doc: DocumentRow) -> DocumentRow | None:
@@ -496,11 +576,22 @@ class _Resolver:
 
     # -- assembling --
 
-    def add(self, doc: DocumentRow, reason: Reason, *, cited_mandatory: bool = False) -> None:
-        """Record ``reason`` for ``doc``'s edition on the day."""
-        final, state, notes = self.edition_in_force(doc)
-        if final is not doc:
-            reason = _citing(reason, doc.code)
+    def reach(self, doc: DocumentRow) -> _Reach:
+        """Where naming ``doc`` leads on the day, worked out once per span of days and graph."""
+        spans = self._reaches.get(doc.id)
+        day = self.clock.day
+        for first, end, found in spans or ():
+            if first <= day and (end is None or day < end):
+                self.clock.narrow(first, end)
+                return found
+        outer = self.clock
+        self.clock = _Clock(day)  # to learn this walk's own span
+        try:
+            final, state, notes = self.edition_in_force(doc)
+            named_upcoming = final is not doc and self.state(doc).standing == Standing.UPCOMING
+            span = self.clock
+        finally:
+            self.clock = outer
         standing = state.standing
         if standing == Standing.WITHDRAWN and state.successor_id is None:
             when = f" on {state.since.isoformat()}" if state.since else ""
@@ -509,16 +600,27 @@ class _Resolver:
             notes.append(
                 f"in force from {state.since.isoformat()}" if state.since else state.note or ""
             )
-        draft = self.drafts.get((standing, final.id))
+        found = _Reach(final, standing, tuple(note for note in notes if note), named_upcoming)
+        self._reaches.setdefault(doc.id, []).append((span.first, span.end, found))
+        outer.narrow(span.first, span.end)
+        return found
+
+    def add(self, doc: DocumentRow, reason: Reason, *, cited_mandatory: bool = False) -> None:
+        """Record ``reason`` for ``doc``'s edition on the day."""
+        reach = self.reach(doc)
+        final = reach.final
+        if final is not doc:
+            reason = _citing(reason, doc.code)
+        draft = self.drafts.get((reach.standing, final.id))
         if draft is None:
-            draft = self.drafts[(standing, final.id)] = _Draft(final, standing)
+            draft = self.drafts[(reach.standing, final.id)] = _Draft(final, reach.standing)
         if reason not in draft.reasons:
             draft.reasons.append(reason)
-        for note in notes:
-            if note and note not in draft.notes:
+        for note in reach.notes:
+            if note not in draft.notes:
                 draft.notes.append(note)
         draft.cited_mandatory |= cited_mandatory
-        if final is not doc and self.state(doc).standing == Standing.UPCOMING:
+        if reach.named_upcoming:
             # The cited edition is itself coming: list it as upcoming too.
             later = self.drafts.setdefault(
                 (Standing.UPCOMING, doc.id), _Draft(doc, Standing.UPCOMING)
@@ -531,9 +633,9 @@ class _Resolver:
 
     def run(self) -> Applicability:
         plan = product_plan(self.graph, self.product)
-        day, documents = self.day, self.documents
+        documents = self.documents
         for rule, reason in plan.rules:
-            if _within(day, rule.valid_from, rule.valid_to):
+            if self.clock.within(rule.valid_from, rule.valid_to):
                 self.add(documents[rule.document_id], reason)
         self._follow_citations()
         self._apply_local_scope()
@@ -557,7 +659,7 @@ class _Resolver:
                 (source_id, target_id)
                 for source_id in sorted(sources)
                 for target_id, effective_on in self.graph.citations.get(source_id, ())
-                if effective_on is None or effective_on <= self.day
+                if effective_on is None or self.clock.reached(effective_on)
             ]
             for source_id, target_id in citations:
                 source = sources[source_id]
@@ -584,7 +686,7 @@ class _Resolver:
         ]
         if not local:
             return
-        places = _Places(self.graph, self.day)
+        places = _Places(self.graph, self.clock)
         product_places = places.around(self.product.locality_id)
         for draft in local:
             issuer = issuers.get(draft.document.issuer_id)
@@ -839,10 +941,6 @@ def _product_ref(session: Session, product: Product) -> ProductRef:
     )
 
 
-def _within(day: date, start: date | None, end: date | None) -> bool:
-    return (start is None or start <= day) and (end is None or day <= end)
-
-
 def _from(day: date | None) -> str:
     return f" (in force from {day.isoformat()})" if day else ""
 
@@ -860,9 +958,9 @@ def _is_local(doc: DocumentRow, issuer: IssuerRow | None) -> bool:
 class _Places:
     """Localities and issuers of the graph, and what they became by one day."""
 
-    def __init__(self, graph: CatalogGraph, day: date) -> None:
+    def __init__(self, graph: CatalogGraph, clock: _Clock) -> None:
         self.graph = graph
-        self.day = day
+        self.clock = clock
 
     def around(self, locality_id: int | None) -> set[int]:
         """The locality, the places containing it, and what they became by the day."""
@@ -883,7 +981,7 @@ class _Places:
                 starts.add(self._province(current.locality_id))
             for successor_id, on in self.graph.issuer_successors.get(current.id, ()):
                 successor = self.graph.issuers.get(successor_id)
-                if on <= self.day and successor is not None:
+                if successor is not None and self.clock.reached(on):
                     queue.append(successor)
         return self._closure(starts, with_parents=False)
 
@@ -910,7 +1008,7 @@ class _Places:
                 step.update(
                     successor
                     for successor, on in self.graph.locality_successors.get(place, ())
-                    if on <= self.day
+                    if self.clock.reached(on)
                 )
             frontier = step - found
         return found

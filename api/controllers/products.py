@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 import anyio
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, MediaType, Request, Response, get, patch, post
 from litestar.params import FromQuery, JSONBody, Parameter
 
 from api.auth import requires
@@ -28,6 +28,16 @@ AsOf = Annotated[
 ]
 RoleFilter = Annotated[Role | None, Parameter(description="Only entries with this role")]
 MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
+
+
+async def answer_json(
+    request: Request, reference: str, as_of: date | None, role: Role | None, mandatory_only: bool
+) -> Response[Applicability]:
+    """:func:`answer_for` as its JSON, which the service keeps for the days it holds."""
+    answers: AnswerService = request.app.state.answers
+    key = (reference, as_of or date.today(), role, mandatory_only)
+    body = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
+    return Response(body, media_type=MediaType.JSON)
 
 
 async def answer_for(
@@ -95,8 +105,8 @@ class ProductController(Controller):
         as_of: AsOf = None,
         role: RoleFilter = None,
         mandatory_only: MandatoryOnly = False,
-    ) -> Applicability:
-        return await answer_for(request, ref, as_of, role, mandatory_only)
+    ) -> Response[Applicability]:
+        return await answer_json(request, ref, as_of, role, mandatory_only)
 
     @get(
         "/{ref:str}/checklist.csv",

@@ -1,0 +1,82 @@
+"""Answers held as JSON per span of days: byte for byte the engine's answer for each day."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from litestar.serialization import encode_json
+from sqlmodel import Session, select
+
+from api.services.answers import AnswerService
+from catalog.applicability import applicable_in
+from catalog.models import ApplicabilityRule, Document
+from catalog.vocab import Role, SubjectKind
+from ingest.jobs import ingest_bundled
+
+FILTERS = [(None, False), (None, True), (Role.TEST_METHOD, False)]
+
+
+def sample_days(count: int, seed: int = 3) -> list[date]:
+    rng = random.Random(seed)
+    return [date.today(), date(2015, 1, 1)] + [
+        date(1990, 1, 1) + timedelta(days=rng.randrange(40 * 365)) for _ in range(count)
+    ]
+
+
+def test_held_answers_are_the_engine_answers_for_every_day(engine):
+    ingest_bundled(engine)
+    service = AnswerService(engine, check_every=3600)
+    graph = service.graph.current()
+    for product_id in sorted(graph.products):
+        for day in sample_days(10):
+            for role, mandatory_only in FILTERS:
+                expected = applicable_in(
+                    graph, product_id, day, role=role, mandatory_only=mandatory_only
+                )
+                key = (str(product_id), day, role, mandatory_only)
+                assert service.json(key) == encode_json(expected), (product_id, day, role)
+    stats = service.stats()
+    assert stats["served_held"] > 0 and stats["computed"] == stats["held"]
+    assert stats["served_held"] + stats["computed"] == len(graph.products) * 12 * len(FILTERS)
+
+
+def test_few_answers_are_held_when_the_limit_is_low_and_none_when_it_is_zero(engine):
+    ingest_bundled(engine)
+    for held in (0, 3):
+        service = AnswerService(engine, check_every=3600, held=held)
+        graph = service.graph.current()
+        for product_id in sorted(graph.products)[:10]:
+            for day in sample_days(3):
+                expected = encode_json(applicable_in(graph, product_id, day))
+                assert service.json((str(product_id), day, None, False)) == expected
+                assert service.stats()["held"] <= max(held, 5)
+        assert (service.stats()["computed"] == 0) == (held == 0)
+
+
+def test_a_change_to_the_catalog_is_answered_at_once_after_invalidate(engine):
+    ingest_bundled(engine)
+    service = AnswerService(engine, check_every=3600)
+    graph = service.graph.current()
+    product_id = min(graph.products)
+    key = (str(product_id), date.today(), None, False)
+    before = service.json(key)
+    with Session(engine) as session:
+        document = session.exec(select(Document).where(Document.code == "TCVN 9999:2013")).first()
+        document = document or session.exec(select(Document)).first()
+        session.add(
+            ApplicabilityRule(
+                subject_kind=SubjectKind.PRODUCT,
+                subject_key=f"test:{product_id}",
+                product_id=product_id,
+                document_id=document.id,
+                role=Role.TRACEABILITY,
+            )
+        )
+        session.commit()
+        code = document.code
+    assert service.json(key) == before  # the graph is not checked again within the hour
+    service.invalidate()
+    after = service.json(key)
+    assert after != before and code.encode() in after
+    assert after == encode_json(applicable_in(service.graph.current(), product_id, key[1]))
