@@ -144,5 +144,7 @@ def create_app(
     app.state.engine = engine
     app.state.search = search
     app.state.reindex = reindex
-    app.state.answers = AnswerService(engine, check_every=settings.catalog_check_seconds)
+    app.state.answers = AnswerService(
+        engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
+    )
     return app

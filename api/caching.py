@@ -11,7 +11,9 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 class HttpCachingMiddleware:
     """Buffers GET/HEAD 200 responses, tags them with a hash of the body, answers 304 on match.
 
-    The hash covers the body as sent (after compression), so each encoding has its own tag.
+    The hash covers the body as sent (after compression), so each encoding has its own tag. A
+    handler that knows its body's identity may set the ETag itself (sparing the hash); a
+    compressed body then gets that tag with its encoding added.
     Successful GETs may be cached ``max_age`` seconds (except ``no_store`` paths); anything
     else is ``no-store``. A handler's own Cache-Control wins.
     """
@@ -55,10 +57,14 @@ class HttpCachingMiddleware:
 
     @staticmethod
     async def _finish(scope: Scope, start: Message, body: bytes, send: Send) -> None:
-        # SHA-1 (hardware-accelerated) hashes bodies at twice BLAKE2b's speed; a tag needs no
-        # resistance to attack, only to chance collisions between versions of one resource.
-        etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
         headers = MutableScopeHeaders(start)
+        etag = headers.get("etag")
+        if etag is None:
+            # SHA-1 (hardware-accelerated) hashes bodies at twice BLAKE2b's speed; a tag needs
+            # no resistance to attack, only to chance collisions between versions of a resource.
+            etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
+        elif "content-encoding" in headers:
+            etag = f'{etag[:-1]}-{headers["content-encoding"]}"'
         headers["ETag"] = etag
         wanted = _if_none_match(scope)
         if etag in wanted or "*" in wanted:

@@ -289,7 +289,17 @@ class Health(Struct, kw_only=True):
     status: str
 
 
+class AnswerStats(Struct, kw_only=True):
+    """Applicability answers of the current catalog graph held as JSON, and how they served."""
+
+    held: int
+    served_held: int
+    computed: int
+    every_day: bool  # every product's answers for all days are held
+
+
 class Readiness(Struct, kw_only=True):
     status: Literal["ready", "not ready"]
     database: str
     search: str
+    answers: AnswerStats

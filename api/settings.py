@@ -23,13 +23,16 @@ class ApiSettings:
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
     # How often the in-memory catalog graph checks for writes made outside the API, seconds.
     catalog_check_seconds: float = 2.0
+    # Applicability answers held as JSON (each a few hundred bytes); 0: compute every answer.
+    answers_held: int = 100_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
         0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
-        checks for catalog changes made by other processes)."""
+        checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
+        held as JSON, 0 = none)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -43,6 +46,7 @@ class ApiSettings:
             rate_limit_per_minute=rate or None,
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
+            answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),
         )
         values.update(overrides)
         return cls(**values)

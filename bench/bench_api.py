@@ -3,10 +3,14 @@
 One run prints, for each catalog (the bundled data, then a synthetic catalog of 100,000
 documents and 10,000 products), requests per second and p50/p99 latency at 32 concurrent
 clients for ``/health`` (the framework's floor) and for ``/api/v1/products/{id}/applicable``,
-the server's CPU per request, and the ratios. Answers are not cached by the server; requests
-are spread like real traffic (:func:`request_mix`): a product drawn uniformly from the whole
-catalog, half of them for today and half for a day drawn uniformly since 2000-01-01, so
-almost no two are alike.
+the server's CPU per request, and the ratios. Requests are spread like real traffic
+(:func:`request_mix`): a product drawn uniformly from the whole catalog, half of them for
+today and half for a day drawn uniformly since 2000-01-01, so almost no two are alike.
+
+The server holds every product's answers for all days as JSON once it has worked them out
+(api/services/answers.py): the bench waits for that and says how long it took and how much
+memory the server then uses. A second server started with ``TIEUCHUAN_ANSWERS_HELD=0``
+computes every answer when asked: its row shows the engine's own cost.
 
     make bench-tools              # the load generator wrk, once
     .venv/bin/python bench/bench_api.py [--seconds 10] [--clients 32] [--skip-bundled]
@@ -37,7 +41,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from wrk import Figures, require_wrk, run_wrk  # noqa: E402
+from wrk import require_wrk, run_wrk  # noqa: E402
 
 from catalog import migrate  # noqa: E402
 from catalog.models import (  # noqa: E402
@@ -150,9 +154,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, answers_held: int | None = None) -> None:
         self.port = free_port()
         env = dict(os.environ, DATABASE_URL=database_url, TIEUCHUAN_RATE_LIMIT="0")
+        if answers_held is not None:
+            env["TIEUCHUAN_ANSWERS_HELD"] = str(answers_held)
         env.pop("MEILI_URL", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
@@ -168,6 +174,17 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.2)
         raise RuntimeError("server did not start")
+
+    def answers(self) -> dict:
+        """What the server says about the answers it holds (``/ready``)."""
+        return httpx.get(f"{self.base}/ready", timeout=10).json()["answers"]
+
+    def rss_mb(self) -> float:
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -202,40 +219,58 @@ WARM_UP_SECONDS = 2
 
 def bench(label: str, database_url: str, product_ids: list[int], args) -> None:
     paths, mix = request_mix(product_ids)
-    warm_up, _ = request_mix(product_ids, size=1000, seed=12)  # loads the catalog graph
-    before = load_average()
-    server = Server(database_url)
-    try:
-        watched = {"server": server.process.pid}
-
-        def measure(lines: list[str], seconds: float) -> Figures:
-            return run_wrk(server.base, lines, seconds, args.clients, cycle=True, watched=watched)
-
-        # The first answer loads and prepares the catalog graph; keep that out of the figures.
-        started = time.perf_counter()
-        httpx.get(server.base + warm_up[0], timeout=300).raise_for_status()
-        graph_load = time.perf_counter() - started
-        measure(["/health"], WARM_UP_SECONDS)
-        measure(warm_up, WARM_UP_SECONDS)
-        floor = measure(["/health"], args.seconds)
-        answer = measure(paths, args.seconds)
-    finally:
-        server.stop()
+    warm_up, _ = request_mix(product_ids, size=1000, seed=12)
     print(f"\n== {label}, {len(product_ids)} products, {args.clients} clients (wrk)")
     print(f"  mix: {mix}")
-    print(f"  first answer (loads the catalog graph): {graph_load:.2f} s")
-    if answer.requests > len(paths):
-        print(f"  (wrk went through the mix {answer.requests / len(paths):.1f} times)")
-    print(f"  load average before/after: {before} / {load_average()}")
-    for name, r in (("/health (floor)", floor), ("applicable", answer)):
+    rows = []
+    for answers_held, name in ((None, "applicable"), (0, "  computed")):
+        before = load_average()
+        server = Server(database_url, answers_held)
+        try:
+            watched = {"server": server.process.pid}
+
+            def measure(lines: list[str], seconds: float, server=server, watched=watched):
+                return run_wrk(
+                    server.base, lines, seconds, args.clients, cycle=True, watched=watched
+                )
+
+            # The first answer loads and prepares the catalog graph: keep it out of the figures.
+            started = time.perf_counter()
+            httpx.get(server.base + warm_up[0], timeout=300).raise_for_status()
+            first = time.perf_counter() - started
+            if answers_held is None:
+                print(f"  first answer (loads the graph, holds today's answers): {first:.2f} s")
+                while not server.answers()["every_day"]:
+                    time.sleep(0.2)
+                held = server.answers()
+                print(
+                    f"  every day of every product held after {time.perf_counter() - started:.1f}"
+                    f" s: {held['held']} answers; server RSS {server.rss_mb():.0f} MB"
+                )
+            else:
+                print(f"  first answer (loads the graph; nothing held): {first:.2f} s")
+            measure(["/health"], WARM_UP_SECONDS)
+            measure(warm_up, WARM_UP_SECONDS)
+            floor = measure(["/health"], args.seconds)
+            answer = measure(paths, args.seconds)
+            rows.append((name, floor, answer, server.answers(), before, load_average()))
+        finally:
+            server.stop()
+    for name, floor, answer, held, before, after in rows:
+        print(f"  -- {name.strip()}: load average before/after {before} / {after}")
+        for what, r in (("/health (floor)", floor), (name, answer)):
+            print(
+                f"  {what:<16} {r.rps:8.0f} req/s  p50 {r.p50:6.1f} ms  p99 {r.p99:6.1f} ms  "
+                f"server CPU {r.cpu['server']:.2f} ms/req  ({r.requests} requests, "
+                f"{r.errors} errors)"
+            )
+        if answer.requests > len(paths):
+            print(f"  (wrk went through the mix {answer.requests / len(paths):.1f} times)")
         print(
-            f"  {name:<16} {r.rps:8.0f} req/s  p50 {r.p50:6.1f} ms  p99 {r.p99:6.1f} ms  "
-            f"server CPU {r.cpu['server']:.2f} ms/req  ({r.requests} requests, {r.errors} errors)"
+            f"  answers served held {held['served_held']}, computed {held['computed']}; "
+            f"ratio: throughput {answer.rps / floor.rps:.2f} of the floor (target ≥ 0.5), "
+            f"p99 {answer.p99 / floor.p99:.2f}× the floor's (target < 2)"
         )
-    print(
-        f"  ratio: throughput {answer.rps / floor.rps:.2f} of the floor (target ≥ 0.5), "
-        f"p99 {answer.p99 / floor.p99:.2f}× the floor's (target < 2)"
-    )
 
 
 def load_average() -> str:

@@ -483,6 +483,7 @@ class _Resolver:
             "applicability.timelines", {}
         )
         self._refs: dict[int, DocumentRef] = graph.derived.setdefault("applicability.refs", {})
+        self._memo = _Memo.of(graph)
 
     def ref(self, doc: DocumentRow) -> DocumentRef:
         """The reference of ``doc``, made once per graph and shared between answers."""
@@ -610,7 +611,7 @@ class _Resolver:
         reach = self.reach(doc)
         final = reach.final
         if final is not doc:
-            reason = _citing(reason, doc.code)
+            reason = self._memo.citing(reason, doc.code)
         draft = self.drafts.get((reach.standing, final.id))
         if draft is None:
             draft = self.drafts[(reach.standing, final.id)] = _Draft(final, reach.standing)
@@ -626,7 +627,7 @@ class _Resolver:
                 (Standing.UPCOMING, doc.id), _Draft(doc, Standing.UPCOMING)
             )
             if reason not in later.reasons:
-                later.reasons.append(_citing(reason, None))
+                later.reasons.append(self._memo.citing(reason, None))
             start = document_start(doc)
             if start and not later.notes:
                 later.notes.append(f"in force from {start.isoformat()}")
@@ -666,13 +667,7 @@ class _Resolver:
                 role = min((r.role for r in source.reasons), key=ROLE_ORDER.__getitem__)
                 self.add(
                     self.documents[target_id],
-                    Reason(
-                        kind=ReasonKind.CITATION,
-                        text=f"cited as mandatory by {source.document.code}",
-                        role=role,
-                        subject=source.document.code,
-                        legal_basis=source.document.code,
-                    ),
+                    self._memo.citation(source.document.code, role),
                     cited_mandatory=True,
                 )
 
@@ -706,43 +701,103 @@ class _Resolver:
             self.drafts[(Standing.OUT_OF_SCOPE, draft.document.id)] = draft
 
     def _answer(self, product: ProductRef) -> Applicability:
-        by_standing: dict[Standing, list[Entry]] = {s: [] for s in Standing}
+        by_standing: dict[Standing, list[tuple[tuple, Entry]]] = {s: [] for s in Standing}
         in_force_ids = {i for (s, i) in self.drafts if s == Standing.IN_FORCE}
         for (standing, doc_id), draft in self.drafts.items():
             if standing != Standing.IN_FORCE and doc_id in in_force_ids:
                 continue
-            by_standing[standing].append(self._entry(draft))
+            by_standing[standing].append(self._memo.entry(draft, self.ref(draft.document)))
+        for ordered in by_standing.values():
+            ordered.sort(key=_first)
         return Applicability(
             product=product,
             as_of=self.day,
-            entries=tuple(sorted(by_standing[Standing.IN_FORCE], key=entry_order)),
-            upcoming=tuple(
-                sorted(
-                    by_standing[Standing.UPCOMING],
-                    key=lambda e: (e.document.effective_from or date.max, *entry_order(e)),
-                )
-            ),
-            withdrawn=tuple(sorted(by_standing[Standing.WITHDRAWN], key=entry_order)),
-            out_of_scope=tuple(sorted(by_standing[Standing.OUT_OF_SCOPE], key=entry_order)),
+            entries=tuple(e for _, e in by_standing[Standing.IN_FORCE]),
+            upcoming=tuple(e for _, e in by_standing[Standing.UPCOMING]),
+            withdrawn=tuple(e for _, e in by_standing[Standing.WITHDRAWN]),
+            out_of_scope=tuple(e for _, e in by_standing[Standing.OUT_OF_SCOPE]),
         )
 
-    def _entry(self, draft: _Draft) -> Entry:
+
+def _first(pair: tuple) -> tuple:
+    return pair[0]
+
+
+class _Memo:
+    """Reasons and entries made once per graph and shared between answers: the same value is
+    then the same object, which spares making it again, and lets callers keep what they derive
+    from an entry (its JSON) by identity. Emptied past ``limit`` objects to bound memory."""
+
+    limit = 200_000
+
+    def __init__(self) -> None:
+        self._citations: dict[tuple[str, Role], Reason] = {}
+        self._citing: dict[tuple[int, str | None], tuple[Reason, Reason]] = {}
+        self._entries: dict[tuple, tuple[tuple, Entry]] = {}
+
+    @classmethod
+    def of(cls, graph: CatalogGraph) -> _Memo:
+        found = graph.derived.get("applicability.memo")
+        if found is None:
+            found = graph.derived.setdefault("applicability.memo", cls())
+        return found
+
+    def citation(self, code: str, role: Role) -> Reason:
+        """The reason "cited as mandatory by ``code``", for a citing entry of ``role``."""
+        found = self._citations.get((code, role))
+        if found is None:
+            found = Reason(
+                kind=ReasonKind.CITATION,
+                text=f"cited as mandatory by {code}",
+                role=role,
+                subject=code,
+                legal_basis=code,
+            )
+            self._citations[(code, role)] = found
+        return found
+
+    def citing(self, reason: Reason, edition: str | None) -> Reason:
+        """``reason`` naming ``edition`` as the one cited."""
+        found = self._citing.get((id(reason), edition))
+        if found is None:  # the pair keeps ``reason`` alive, so its id stays its own
+            if len(self._citing) >= self.limit:
+                self._citing = {}
+            found = self._citing[(id(reason), edition)] = (
+                reason,
+                replace(reason, cited_edition=edition),
+            )
+        return found[1]
+
+    def entry(self, draft: _Draft, document: DocumentRef) -> tuple[tuple, Entry]:
+        """The entry a draft makes, with its place in answer order."""
         doc = draft.document
+        mandatory = doc.doc_type.mandatory or draft.cited_mandatory
+        key = (draft.standing, doc.id, mandatory, *map(id, draft.reasons), *draft.notes)
+        found = self._entries.get(key)
+        if found is not None:
+            return found
         if len(draft.reasons) == 1:  # most entries
             reasons = tuple(draft.reasons)
             roles = (reasons[0].role,)
         else:
             roles = tuple(sorted({r.role for r in draft.reasons}, key=ROLE_ORDER.__getitem__))
             reasons = tuple(sorted(draft.reasons, key=_reason_order))
-        return Entry(
-            document=self.ref(doc),
+        entry = Entry(
+            document=document,
             standing=draft.standing,
-            mandatory=doc.doc_type.mandatory or draft.cited_mandatory,
+            mandatory=mandatory,
             role=roles[0],
             roles=roles,
             reasons=reasons,
             notes=tuple(draft.notes),
         )
+        order = entry_order(entry)
+        if draft.standing == Standing.UPCOMING:
+            order = (document.effective_from or date.max, *order)
+        if len(self._entries) >= self.limit:
+            self._entries = {}
+        found = self._entries[key] = (order, entry)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -856,20 +911,6 @@ def _local_documents(graph: CatalogGraph) -> frozenset[int]:
 
 _SUBJECT_ORDER = {"product": 0, "category": 1, "hs_prefix": 2, "ics": 3}
 _REASON_ORDER = {kind: i for i, kind in enumerate(ReasonKind)}
-
-
-def _citing(reason: Reason, edition: str | None) -> Reason:
-    """``reason`` naming ``edition`` as the one cited (``dataclasses.replace``, faster)."""
-    return Reason(
-        reason.kind,
-        reason.text,
-        reason.role,
-        reason.rule_id,
-        reason.subject,
-        reason.condition,
-        reason.legal_basis,
-        edition,
-    )
 
 
 def _reason_order(reason: Reason) -> tuple:

@@ -344,10 +344,12 @@ class SharedCatalogGraph:
         *,
         check_every: float = 2.0,
         prepare: Callable[[CatalogGraph], None] | None = None,
+        serving: Callable[[CatalogGraph], None] | None = None,
     ) -> None:
         self.engine = engine
         self.check_every = check_every
         self.prepare = prepare  # run on each new graph before it is served (fills .derived)
+        self.serving = serving  # run on each new graph once it is served
         self._graph: CatalogGraph | None = None
         self._checked = 0.0
         self._wanted = 0  # bumped by invalidate()
@@ -362,6 +364,11 @@ class SharedCatalogGraph:
             return None
         return graph
 
+    @property
+    def last(self) -> CatalogGraph | None:
+        """The graph last built, whether or not a check is due (None before the first)."""
+        return self._graph
+
     def current(self) -> CatalogGraph:
         """The graph, after checking the catalog's version if a check is due (blocking)."""
         with self._lock:
@@ -370,12 +377,15 @@ class SharedCatalogGraph:
             if stale or time.monotonic() - self._checked > self.check_every:
                 with Session(self.engine) as session:
                     version = catalog_version(session)
-                    if stale or version != graph.version:
+                    new = stale or version != graph.version
+                    if new:
                         graph = CatalogGraph.load(session, version)
                         if self.prepare is not None:
                             self.prepare(graph)
                         self.loads += 1
                 self._graph, self._built_for, self._checked = graph, wanted, time.monotonic()
+                if new and self.serving is not None:
+                    self.serving(graph)
             return graph
 
     def invalidate(self) -> None:

@@ -36,8 +36,9 @@ async def answer_json(
     """:func:`answer_for` as its JSON, which the service keeps for the days it holds."""
     answers: AnswerService = request.app.state.answers
     key = (reference, as_of or date.today(), role, mandatory_only)
-    body = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
-    return Response(body, media_type=MediaType.JSON)
+    found = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
+    headers = {"ETag": found.etag} if found.etag else None
+    return Response(found.body, media_type=MediaType.JSON, headers=headers)
 
 
 async def answer_for(

@@ -7,7 +7,7 @@ from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
-from api.schemas import Health, Readiness
+from api.schemas import AnswerStats, Health, Readiness
 from search.server import MeiliError
 
 
@@ -45,6 +45,11 @@ async def ready(request: Request) -> Response[Readiness]:
             search = f"unreachable: {exc}"
     ok = database == "ok" and search == "ok"
     return Response(
-        Readiness(status="ready" if ok else "not ready", database=database, search=search),
+        Readiness(
+            status="ready" if ok else "not ready",
+            database=database,
+            search=search,
+            answers=AnswerStats(**state.answers.stats()),
+        ),
         status_code=200 if ok else 503,
     )

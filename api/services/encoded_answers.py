@@ -3,8 +3,8 @@
 An answer is the same on every day of its :class:`~catalog.applicability.DaySpan` but for its
 ``as_of``, so the JSON of one answer serves all of them: it is kept as the bytes before the
 ``as_of`` value and the pieces after it, and a request splices its own day in. Entries are
-encoded one by one and shared between answers (a category's regulations appear in the answer
-of every product in it), which keeps a held answer to a few hundred bytes of references.
+encoded once and shared between answers (a category's regulations appear in the answer of
+every product in it), which keeps a held answer to a few hundred bytes of references.
 
 One :class:`EncodedAnswers` lives in a catalog graph's ``derived`` memo, so it is dropped with
 the graph when the catalog changes and never serves an answer from an older catalog.
@@ -12,9 +12,10 @@ the graph when the catalog changes and never serves an answer from an older cata
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections import OrderedDict
 from datetime import date
+from typing import NamedTuple
 
 from litestar.serialization import encode_json
 
@@ -26,21 +27,27 @@ _SECTIONS = ("entries", "upcoming", "withdrawn", "out_of_scope")
 
 # (product id, role filter, mandatory only)
 AnswerKind = tuple[int, Role | None, bool]
-# the span, the JSON up to the as_of value, and the pieces after it
-Held = tuple[DaySpan, bytes, tuple[bytes, ...]]
+# the span, the JSON up to the as_of value, the pieces after it, and a digest of both
+Held = tuple[DaySpan, bytes, tuple[bytes, ...], str]
+
+
+class EncodedAnswer(NamedTuple):
+    body: bytes
+    etag: str | None  # a strong entity tag, quoted (None: tagged by hashing the body)
 
 
 class EncodedAnswers:
-    """Encoded answers of one catalog graph, the least recently used dropped past ``limit``."""
+    """Encoded answers of one catalog graph, the first held dropped first past ``limit``."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit  # answers held, over all products and spans
         self.held = 0
         self.hits = 0
         self.misses = 0
-        self._answers: OrderedDict[AnswerKind, list[Held]] = OrderedDict()
+        self.every_day = False  # every product's answers for all days are held
+        self._answers: dict[AnswerKind, list[Held]] = {}
         self._heads: dict[int, bytes] = {}  # per product: '{"product":{…},"as_of":"'
-        self._pieces: dict[bytes, bytes] = {}  # one copy of each encoded entry
+        self._pieces: dict[int, tuple[Entry, bytes]] = {}  # each entry's JSON, by its id
         self._lock = threading.Lock()
 
     @classmethod
@@ -51,21 +58,24 @@ class EncodedAnswers:
             found = graph.derived.setdefault("api.encoded_answers", cls(limit))
         return found
 
-    def get(self, kind: AnswerKind, day: date) -> bytes | None:
-        """The JSON of the answer for ``day``, if an answer held covers it."""
-        spans = self._answers.get(kind)
-        if spans is not None:
-            for span, head, tail in spans:
-                if span.first <= day <= span.last:
-                    self.hits += 1
-                    with self._lock:
-                        if kind in self._answers:
-                            self._answers.move_to_end(kind)
-                    return b"".join((head, day.isoformat().encode(), *tail))
+    def get(self, kind: AnswerKind, day: date) -> EncodedAnswer | None:
+        """The answer for ``day``, if an answer held covers it."""
+        for span, head, tail, digest in self._answers.get(kind, ()):
+            if span.first <= day <= span.last:
+                self.hits += 1
+                iso = day.isoformat()
+                return EncodedAnswer(b"".join((head, iso.encode(), *tail)), f'"{digest}-{iso}"')
         return None
 
-    def put(self, kind: AnswerKind, answer: Applicability, span: DaySpan) -> bytes:
-        """Hold ``answer`` for every day of ``span``; its JSON for its own day."""
+    def span_at(self, kind: AnswerKind, day: date) -> DaySpan | None:
+        """The span of the answer held for ``day``, if one is."""
+        for span, *_ in self._answers.get(kind, ()):
+            if span.first <= day <= span.last:
+                return span
+        return None
+
+    def put(self, kind: AnswerKind, answer: Applicability, span: DaySpan) -> EncodedAnswer:
+        """Hold ``answer`` for every day of ``span``; the answer for its own day."""
         self.misses += 1
         head = self._heads.get(kind[0])
         if head is None:
@@ -80,18 +90,25 @@ class EncodedAnswers:
                 tail.append(self._piece(entry))
             tail.append(b"]")
         tail.append(b"}")
-        held = (span, head, tuple(tail))
+        digest = hashlib.sha1(head, usedforsecurity=False)
+        for piece in tail:
+            digest.update(piece)
+        held = (span, head, tuple(tail), digest.hexdigest()[:20])
         with self._lock:
             self._answers.setdefault(kind, []).append(held)
-            self._answers.move_to_end(kind)
             self.held += 1
             while self.held > self.limit and len(self._answers) > 1:
-                _, dropped = self._answers.popitem(last=False)
+                dropped = self._answers.pop(next(iter(self._answers)))
                 self.held -= len(dropped)
-        return b"".join((head, answer.as_of.isoformat().encode(), *held[2]))
+        iso = answer.as_of.isoformat()
+        return EncodedAnswer(b"".join((head, iso.encode(), *held[2])), f'"{held[3]}-{iso}"')
 
     def _piece(self, entry: Entry) -> bytes:
-        encoded = encode_json(entry)
-        if len(self._pieces) >= self.limit:  # held answers keep theirs; new ones start afresh
-            self._pieces = {}
-        return self._pieces.setdefault(encoded, encoded)
+        # The engine makes each entry once per graph (equal entries are one object), so an
+        # entry's JSON is found by its identity; the pair keeps the entry, and so its id, alive.
+        found = self._pieces.get(id(entry))
+        if found is None:
+            if len(self._pieces) >= self.limit:  # held answers keep theirs; new ones start afresh
+                self._pieces = {}
+            found = self._pieces[id(entry)] = (entry, encode_json(entry))
+        return found[1]

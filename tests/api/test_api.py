@@ -34,6 +34,7 @@ def test_ready_checks_database_and_meilisearch(search_client, engine, search_set
         "status": "ready",
         "database": "ok",
         "search": "ok",
+        "answers": {"held": 0, "served_held": 0, "computed": 0, "every_day": False},
     }
     dead = SearchService("http://127.0.0.1:9", None, search_settings.index_prefix)
     with TestClient(create_app(search_settings, engine=engine, search=dead)) as other:
@@ -109,6 +110,11 @@ def test_get_responses_carry_etag_cache_control_and_gzip(client, catalog):
     raw = client.get(url, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in raw.headers
     assert raw.json() == first.json()
+    assert raw.headers["etag"] != etag  # each encoding has its own tag
+    plain = {"Accept-Encoding": "identity", "If-None-Match": raw.headers["etag"]}
+    assert client.get(url, headers=plain).status_code == 304
+    next_day = client.get(url.replace("2024-01-01", "2024-01-02"), headers=plain)
+    assert next_day.status_code == 200 and next_day.headers["etag"] != raw.headers["etag"]
     preflight = client.options(
         url,
         headers={"Origin": "https://tuyenquang.example", "Access-Control-Request-Method": "GET"},

@@ -113,9 +113,7 @@ def test_superseded_edition_is_answered_with_the_edition_in_force(session, cat):
     after = applicable(session, tea, date(2024, 1, 1))
     assert codes(after.entries) == ["TCVN 5603:2023"]
     assert after.entries[0].reasons[0].cited_edition == "TCVN 5603:2008"
-    assert "cites TCVN 5603:2008; in force is TCVN 5603:2023" in (
-        after.entries[0].notes
-    )
+    assert "cites TCVN 5603:2008; in force is TCVN 5603:2023" in (after.entries[0].notes)
     before = applicable(session, tea, date(2015, 1, 1))
     assert codes(before.entries) == ["TCVN 5603:2008"]
     assert before.entries[0].notes == ()
