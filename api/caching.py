@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+# Headers are handled as the raw ASGI list of (lower-case name, value) byte pairs: this runs on
+# every response, and Litestar's MutableScopeHeaders cost a tenth of a cached answer's time.
+Headers = list[tuple[bytes, bytes]]
 
 
 class HttpCachingMiddleware:
@@ -57,21 +60,23 @@ class HttpCachingMiddleware:
 
     @staticmethod
     async def _finish(scope: Scope, start: Message, body: bytes, send: Send) -> None:
-        headers = MutableScopeHeaders(start)
-        etag = headers.get("etag")
+        headers = _headers(start)
+        etag = _get(headers, b"etag")
+        encoding = _get(headers, b"content-encoding")
         if etag is None:
             # SHA-1 (hardware-accelerated) hashes bodies at twice BLAKE2b's speed; a tag needs
             # no resistance to attack, only to chance collisions between versions of a resource.
-            etag = '"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24] + '"'
-        elif "content-encoding" in headers:
-            etag = f'{etag[:-1]}-{headers["content-encoding"]}"'
-        headers["ETag"] = etag
+            etag = b'"' + hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24].encode() + b'"'
+        elif encoding is not None:
+            etag = etag[:-1] + b"-" + encoding + b'"'
+        _set(headers, b"etag", etag)
         wanted = _if_none_match(scope)
-        if etag in wanted or "*" in wanted:
-            headers = MutableScopeHeaders(start)
-            for name in ("content-length", "content-type", "content-encoding"):
-                if name in headers:
-                    del headers[name]
+        if etag.decode("latin-1") in wanted or "*" in wanted:
+            start["headers"] = [
+                (name, value)
+                for name, value in headers
+                if name not in (b"content-length", b"content-type", b"content-encoding")
+            ]
             start["status"] = 304
             await send(start)
             await send({"type": "http.response.body", "body": b""})
@@ -87,10 +92,30 @@ def _if_none_match(scope: Scope) -> set[str]:
     return set()
 
 
+def _headers(start: Message) -> Headers:
+    """The response's header list, made a mutable list of pairs in place."""
+    headers = start.get("headers")
+    if not isinstance(headers, list):
+        headers = start["headers"] = [tuple(pair) for pair in headers or ()]
+    return headers
+
+
+def _get(headers: Headers, name: bytes) -> bytes | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _set(headers: Headers, name: bytes, value: bytes) -> None:
+    headers[:] = [(key, old) for key, old in headers if key.lower() != name]
+    headers.append((name, value))
+
+
 def _set_default(start: Message, cache_control: str) -> None:
-    headers = MutableScopeHeaders(start)
-    if "cache-control" not in headers:
-        headers["Cache-Control"] = cache_control
+    headers = _headers(start)
+    if _get(headers, b"cache-control") is None:
+        headers.append((b"cache-control", cache_control.encode("latin-1")))
 
 
 def _with_cache_control(send: Send, cache_control: str) -> Send:

@@ -340,6 +340,10 @@ def applicable_over(
 
 def find_product(graph: CatalogGraph, reference: int | str) -> ProductRow | None:
     """The product of ``graph`` with this id, slug or alias (as :func:`resolve_product`)."""
+    if isinstance(reference, str) and reference.isdigit():  # an id, as the API mostly asks
+        found = graph.products.get(int(reference))
+        if found is not None:
+            return found
     text = clean(str(reference)) or ""
     if isinstance(reference, int) or text.isdigit():
         found = graph.products.get(int(text)) if text else None
