@@ -14,6 +14,7 @@ other processes (ingest) are seen too; writes made in-process call
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -42,6 +43,8 @@ from catalog.models import (
     ProductCode,
 )
 from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
+
+logger = logging.getLogger(__name__)
 
 # What a change to the graph's tables moves: row counts and highest ids catch inserts and
 # deletes; the field-change and audit logs catch updates in place (ingest and the API write
@@ -334,8 +337,8 @@ class SharedCatalogGraph:
     """One :class:`CatalogGraph` for a process, rebuilt when :func:`catalog_version` moves.
 
     :meth:`fresh` never touches the database (safe on an event loop); :meth:`current` may
-    (run it in a worker thread). Callers wait on the lock while a new graph loads, so nothing
-    older than the last check is served.
+    (run it in a worker thread). After :meth:`invalidate` (a write in this process), callers
+    wait on the lock while the new graph loads, so they read their own writes.
     """
 
     def __init__(
@@ -355,14 +358,29 @@ class SharedCatalogGraph:
         self._wanted = 0  # bumped by invalidate()
         self._built_for = -1  # the value of _wanted the graph was built after
         self._lock = threading.Lock()
+        self._checking = False  # a background version check is running
         self.loads = 0
 
     def fresh(self) -> CatalogGraph | None:
-        """The graph if its version was checked within ``check_every`` seconds, else None."""
+        """The graph, without touching the database; None when it must be (re)built first
+        (call :meth:`current`). When a version check is due, one starts in the background and
+        the graph serves meanwhile: a change by another process is seen ``check_every``
+        seconds after it, plus the time of a check."""
         graph = self._graph
-        if self._built_for != self._wanted or time.monotonic() - self._checked > self.check_every:
+        if graph is None or self._built_for != self._wanted:
             return None
+        if time.monotonic() - self._checked > self.check_every and not self._checking:
+            self._checking = True
+            threading.Thread(target=self._check, name="catalog-check", daemon=True).start()
         return graph
+
+    def _check(self) -> None:
+        try:
+            self.current()
+        except Exception:  # the database is away: the next check tries again
+            logger.warning("catalog version check failed", exc_info=True)
+        finally:
+            self._checking = False
 
     @property
     def last(self) -> CatalogGraph | None:
