@@ -6,8 +6,10 @@ from datetime import date
 from typing import Annotated
 
 import anyio
-from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, JSONBody, Parameter
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
@@ -32,13 +34,26 @@ MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
 
 async def answer_json(
     request: Request, reference: str, as_of: date | None, role: Role | None, mandatory_only: bool
-) -> Response[Applicability]:
-    """:func:`answer_for` as its JSON, which the service keeps for the days it holds."""
+) -> ASGIApp:
+    """:func:`answer_for` as its JSON, which the service holds for the days it covers."""
     answers: AnswerService = request.app.state.answers
     key = (reference, as_of or date.today(), role, mandatory_only)
     found = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
-    headers = {"ETag": found.etag} if found.etag else None
-    return Response(found.body, media_type=MediaType.JSON, headers=headers)
+    return json_response(found.body, found.etag)
+
+
+def json_response(body: bytes, etag: str | None) -> ASGIApp:
+    """A 200 response of JSON ``body``, sent as it is. The answer is the API's most asked and
+    its JSON is ready: Litestar's Response would cost a fifth of the time it takes to serve."""
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    if etag:
+        headers.append((b"etag", etag.encode("latin-1")))
+
+    async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return respond
 
 
 async def answer_for(
@@ -97,7 +112,10 @@ class ProductController(Controller):
     @get(
         "/{ref:str}/applicable",
         summary="What applies to the product on a day, and why",
-        responses=problem_responses(404),
+        responses={
+            200: ResponseSpec(data_container=Applicability, description="The answer"),
+            **problem_responses(404),
+        },
     )
     async def applicable(
         self,
@@ -106,7 +124,7 @@ class ProductController(Controller):
         as_of: AsOf = None,
         role: RoleFilter = None,
         mandatory_only: MandatoryOnly = False,
-    ) -> Response[Applicability]:
+    ) -> ASGIApp:
         return await answer_json(request, ref, as_of, role, mandatory_only)
 
     @get(
