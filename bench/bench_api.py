@@ -209,7 +209,7 @@ def request_mix(
     words = (
         f"{size} requests over {len(set(paths))} distinct (product, day) pairs: products "
         f"uniform over all {len(product_ids)}, half for today, half for a uniform day "
-        f"{MIX_SINCE}..{today}; no answer cache"
+        f"{MIX_SINCE}..{today}"
     )
     return paths, words
 
@@ -239,7 +239,7 @@ def bench(label: str, database_url: str, product_ids: list[int], args) -> None:
             httpx.get(server.base + warm_up[0], timeout=300).raise_for_status()
             first = time.perf_counter() - started
             if answers_held is None:
-                print(f"  first answer (loads the graph, holds today's answers): {first:.2f} s")
+                print(f"  first answer (loads the catalog graph): {first:.2f} s")
                 while not server.answers()["every_day"]:
                     time.sleep(0.2)
                 held = server.answers()
@@ -253,11 +253,16 @@ def bench(label: str, database_url: str, product_ids: list[int], args) -> None:
             measure(warm_up, WARM_UP_SECONDS)
             floor = measure(["/health"], args.seconds)
             answer = measure(paths, args.seconds)
-            rows.append((name, floor, answer, server.answers(), before, load_average()))
+            rows.append(
+                (name, floor, answer, server.answers(), before, load_average(), server.rss_mb())
+            )
         finally:
             server.stop()
-    for name, floor, answer, held, before, after in rows:
-        print(f"  -- {name.strip()}: load average before/after {before} / {after}")
+    for name, floor, answer, held, before, after, rss in rows:
+        print(
+            f"  -- {name.strip()}: load average before/after {before} / {after}; "
+            f"server RSS at the end {rss:.0f} MB"
+        )
         for what, r in (("/health (floor)", floor), (name, answer)):
             print(
                 f"  {what:<16} {r.rps:8.0f} req/s  p50 {r.p50:6.1f} ms  p99 {r.p99:6.1f} ms  "
