@@ -95,7 +95,11 @@ class EncodedAnswers:
             digest.update(piece)
         held = (span, head, tuple(tail), digest.hexdigest()[:20])
         with self._lock:
-            self._answers.setdefault(kind, []).append(held)
+            spans = self._answers.setdefault(kind, [])
+            if any(answer.as_of in other[0] for other in spans):
+                # Another thread (the background one, say) held it meanwhile.
+                return self.get(kind, answer.as_of)
+            spans.append(held)
             self.held += 1
             while self.held > self.limit and len(self._answers) > 1:
                 dropped = self._answers.pop(next(iter(self._answers)))
