@@ -27,7 +27,10 @@ over later: then the edition is in force until that successor's date.
 
 Answers are computed over a :class:`~catalog.readmodel.CatalogGraph`, the catalog loaded in
 memory by a few bulk queries; :func:`applicable` loads one when it is not given one, and the
-API keeps a shared one (:class:`~catalog.readmodel.SharedCatalogGraph`).
+API keeps a shared one (:class:`~catalog.readmodel.SharedCatalogGraph`). The resolver looks at
+the day only through a :class:`_Clock`, which records the span of days on which every date
+comparison made comes out the same: :func:`applicable_over` returns that span with the answer,
+and the answer is the same (but for its ``as_of``) on each of its days.
 """
 
 from __future__ import annotations
