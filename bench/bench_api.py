@@ -215,6 +215,7 @@ def request_mix(
 
 
 WARM_UP_SECONDS = 2
+HOLD_TIMEOUT = 600  # seconds to wait for the server to hold every day of every product
 
 
 def bench(label: str, database_url: str, product_ids: list[int], args) -> None:
@@ -241,6 +242,11 @@ def bench(label: str, database_url: str, product_ids: list[int], args) -> None:
             if answers_held is None:
                 print(f"  first answer (loads the catalog graph): {first:.2f} s")
                 while not server.answers()["every_day"]:
+                    if time.perf_counter() - started > HOLD_TIMEOUT:
+                        sys.exit(
+                            f"the server held not every day in {HOLD_TIMEOUT} s: "
+                            f"{server.answers()} (is TIEUCHUAN_ANSWERS_HELD too low?)"
+                        )
                     time.sleep(0.2)
                 held = server.answers()
                 print(

@@ -480,8 +480,7 @@ class _Resolver:
         self.graph = graph
         self.documents = graph.documents
         self.product = product
-        self.day = day
-        self.clock = _Clock(day)
+        self.clock = _Clock(day)  # the only way the resolver looks at the day
         self.drafts: dict[tuple[Standing, int], _Draft] = {}
         self._reaches: dict[int, list[tuple[date, date | None, _Reach]]] = graph.derived.setdefault(
             "applicability.reaches", {}
@@ -718,7 +717,7 @@ class _Resolver:
             ordered.sort(key=_first)
         return Applicability(
             product=product,
-            as_of=self.day,
+            as_of=self.clock.day,
             entries=tuple(e for _, e in by_standing[Standing.IN_FORCE]),
             upcoming=tuple(e for _, e in by_standing[Standing.UPCOMING]),
             withdrawn=tuple(e for _, e in by_standing[Standing.WITHDRAWN]),

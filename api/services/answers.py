@@ -26,6 +26,7 @@ from api.services.encoded_answers import EncodedAnswer, EncodedAnswers
 from api.services.products import product_not_found
 from catalog.applicability import (
     Applicability,
+    DaySpan,
     ProductNotFound,
     applicable_in,
     applicable_over,
@@ -49,42 +50,30 @@ class AnswerService:
 
     def answer_now(self, key: AnswerKey) -> Applicability | None:
         """The answer when it needs no database access (safe on the event loop), else None:
-        a version check of the catalog is due, or the product is not in the graph."""
-        graph = self.graph.fresh()
-        return self._answer(graph, key) if graph is not None else None
+        the graph must be rebuilt first, or the product is not in it."""
+        found = self._product_now(key[0])
+        return self._answer(*found, key) if found is not None else None
 
     def answer(self, key: AnswerKey) -> Applicability:
         """The answer, checking the catalog's version first if due (blocking: run it in a
         worker thread). An unknown product raises a 404 problem with suggestions."""
-        graph, product = self._product(key[0])
-        return self._answer(graph, key, product)
+        return self._answer(*self._product(key[0]), key)
 
     def json_now(self, key: AnswerKey) -> EncodedAnswer | None:
         """The answer's JSON when it needs no database access, else None (as :meth:`answer_now`)."""
-        graph = self.graph.fresh()
-        if graph is None:
-            return None
-        product = find_product(graph, key[0])
-        return self._json(graph, key, product) if product is not None else None
+        found = self._product_now(key[0])
+        return self._json(*found, key) if found is not None else None
 
     def json(self, key: AnswerKey) -> EncodedAnswer:
         """The answer's JSON (blocking, as :meth:`answer`)."""
-        graph, product = self._product(key[0])
-        return self._json(graph, key, product)
+        return self._json(*self._product(key[0]), key)
 
     def stats(self) -> dict[str, int | bool]:
         """How many answers the current graph holds encoded, how often they served, and
         whether every day of every product is held."""
         graph = self.graph.last
-        held = graph.derived.get("api.encoded_answers") if graph is not None else None
-        if held is None:
-            return {"held": 0, "served_held": 0, "computed": 0, "every_day": False}
-        return {
-            "held": held.held,
-            "served_held": held.hits,
-            "computed": held.misses,
-            "every_day": held.every_day,
-        }
+        held = EncodedAnswers.in_graph(graph) if graph is not None else None
+        return (held or EncodedAnswers(self.held)).stats()
 
     def invalidate(self) -> None:
         self.graph.invalidate()
@@ -108,21 +97,40 @@ class AnswerService:
         held = EncodedAnswers.of(graph, self.held)
         products = list(graph.products.values())
         today = date.today()
-        for start in (today, date.min):
-            for product in products:
-                kind, day = (product.id, None, False), start
-                while True:
-                    if self.graph.last is not graph or held.held >= held.limit:
-                        return
-                    span = held.span_at(kind, day)
-                    if span is None:
-                        answer, span = applicable_over(graph, product.id, day)
-                        held.put(kind, answer, span)
-                    if start == today or span.last == date.max:
-                        break
-                    day = span.last + timedelta(days=1)
+        for product in products:
+            if self._hold(graph, held, product, today) is None:
+                return
+        for product in products:
+            day = date.min
+            while (span := self._hold(graph, held, product, day)) is not None:
+                if span.last == date.max:
+                    break
+                day = span.last + timedelta(days=1)
+            if span is None:
+                return
         held.every_day = True
         gc.freeze()  # the answers held are long-lived too
+
+    def _hold(
+        self, graph: CatalogGraph, held: EncodedAnswers, product: ProductRow, day: date
+    ) -> DaySpan | None:
+        """The span of the product's unfiltered answer held for ``day``, held now if it was
+        not; None when holding must stop (a newer graph serves, or the limit is reached)."""
+        if self.graph.last is not graph or held.held >= held.limit:
+            return None
+        kind = (product.id, None, False)
+        span = held.span_at(kind, day)
+        if span is None:
+            answer, span = applicable_over(graph, product.id, day)
+            held.put(kind, answer, span)
+        return span
+
+    def _product_now(self, reference: str) -> tuple[CatalogGraph, ProductRow] | None:
+        """The served graph and the product ``reference`` names in it, without touching the
+        database; None when the graph must be rebuilt first or the product is not in it."""
+        graph = self.graph.fresh()
+        product = find_product(graph, reference) if graph is not None else None
+        return (graph, product) if product is not None else None
 
     def _product(self, reference: str) -> tuple[CatalogGraph, ProductRow]:
         """The current graph and the product ``reference`` names in it, or a 404 problem."""
@@ -143,19 +151,14 @@ class AnswerService:
         return graph, found
 
     @staticmethod
-    def _answer(
-        graph: CatalogGraph, key: AnswerKey, product: ProductRow | None = None
-    ) -> Applicability | None:
-        reference, day, role, mandatory_only = key
-        product = product or find_product(graph, reference)
-        if product is None:
-            return None
+    def _answer(graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> Applicability:
+        _, day, role, mandatory_only = key
         return applicable_in(graph, product.id, day, role=role, mandatory_only=mandatory_only)
 
-    def _json(self, graph: CatalogGraph, key: AnswerKey, product: ProductRow) -> EncodedAnswer:
+    def _json(self, graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> EncodedAnswer:
         _, day, role, mandatory_only = key
         if not self.held:
-            return EncodedAnswer(encode_json(self._answer(graph, key, product)), None)
+            return EncodedAnswer(encode_json(self._answer(graph, product, key)), None)
         held = EncodedAnswers.of(graph, self.held)
         kind = (product.id, role, mandatory_only)
         found = held.get(kind, day)
