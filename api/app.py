@@ -7,6 +7,9 @@ is at ``/api/v1/schema/openapi.json`` with interactive docs at ``/api/v1/schema`
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
@@ -30,6 +33,7 @@ from api.deps import DEPENDENCIES
 from api.problems import problem_handlers
 from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
+from api.response_cache import HeldResponses, ResponseCacheMiddleware
 from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
@@ -53,7 +57,7 @@ def create_app(
     the settings, and search is off when no Meilisearch URL is configured.
     """
     settings = settings or ApiSettings.from_env()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, settings.pool_limits())
     reindex = (
         Reindexer(engine, settings.meili_url, settings.meili_master_key, settings.index_prefix)
         if settings.meili_url and settings.meili_master_key
@@ -61,6 +65,12 @@ def create_app(
     )
 
     owns_search = search is None and settings.meili_url is not None
+
+    def size_thread_pool(_app: Litestar) -> None:
+        """The synchronous handlers' threads: as many as the pool has connections for them."""
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="handler")
+        )
 
     def open_search(app: Litestar) -> None:
         """A search client per run of the app (it holds a connection pool)."""
@@ -89,9 +99,12 @@ def create_app(
             *REPORT_HANDLERS,
         ],
     )
+    held_responses = HeldResponses(settings.responses_held_mb * 2**20)
     middleware = [
         DefineMiddleware(HttpCachingMiddleware, max_age=settings.cache_max_age, no_store=_NO_STORE)
     ]
+    if held_responses.max_bytes:
+        middleware.append(DefineMiddleware(ResponseCacheMiddleware, held=held_responses))
     if settings.rate_limit_per_minute:
         middleware.insert(
             0,
@@ -136,7 +149,7 @@ def create_app(
                 }
             ),
         ),
-        on_startup=[open_search],
+        on_startup=[size_thread_pool, open_search],
         on_shutdown=[close_search],
         debug=False,
     )
@@ -144,6 +157,7 @@ def create_app(
     app.state.engine = engine
     app.state.search = search
     app.state.reindex = reindex
+    app.state.held_responses = held_responses
     app.state.answers = AnswerService(
         engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator
 
 from litestar import Request
 from litestar.datastructures import State
@@ -15,10 +15,21 @@ DbSession = NamedDependency[Session]
 AuditLog = NamedDependency[Audit]
 
 
-def provide_session(state: State) -> Generator[Session, None, None]:
-    """One session per request, closed after the response (writes commit explicitly)."""
-    with Session(state.engine, expire_on_commit=False) as session:
+async def provide_session(state: State) -> AsyncGenerator[Session, None]:
+    """One session per request, closed after the response (writes commit explicitly).
+
+    An async generator on purpose: its cleanup runs on the event loop. A sync generator is
+    closed through the same thread pool as the handlers, so under load a connection came
+    back only after the handlers queued in front of its cleanup, and those were waiting for a
+    connection: the pool deadlocked until its timeout. Opening a session touches no
+    connection, and closing one returns its connection to the pool (a rollback, which does
+    not wait on locks).
+    """
+    session = Session(state.engine, expire_on_commit=False)
+    try:
         yield session
+    finally:
+        session.close()
 
 
 def provide_audit(request: Request, db_session: DbSession) -> Audit:

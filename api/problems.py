@@ -15,6 +15,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
+from sqlalchemy import exc as sa_exc
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("tieuchuan.api")
@@ -118,6 +119,35 @@ def _unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+# SQLSTATEs of a statement stopped by lock_timeout (55P03) or statement_timeout (57014).
+_POSTGRES_BUSY = {"55P03", "57014"}
+_BUSY_RETRY_SECONDS = "5"
+
+
+def _database_busy(exc: sa_exc.SQLAlchemyError) -> bool:
+    """A wait that ran out (pool, lock or statement), rather than a fault in the request."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return True
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _POSTGRES_BUSY:
+        return True
+    return "database is locked" in str(orig)
+
+
+def _database(request: Request, exc: sa_exc.SQLAlchemyError) -> Response:
+    if not _database_busy(exc):
+        return _unexpected(request, exc)
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    response = problem_response(
+        503,
+        "Catalog busy",
+        "the catalog is being updated or is under heavy load; nothing was changed, retry shortly",
+        request.url.path,
+    )
+    response.headers["Retry-After"] = _BUSY_RETRY_SECONDS
+    return response
+
+
 # Paths answered by programs: their errors are always problem+json.
 API_PATHS = ("/api/", "/health", "/ready")
 
@@ -143,6 +173,8 @@ def problem_handlers(not_found_page: Callable[[Request, NotFoundException], Resp
         ValidationException: _validation,
         NotFoundException: not_found,
         HTTPException: _http,
+        sa_exc.OperationalError: _database,
+        sa_exc.TimeoutError: _database,
         Exception: _unexpected,
     }
 

@@ -298,8 +298,17 @@ class AnswerStats(Struct, kw_only=True):
     every_day: bool  # every product's answers for all days are held
 
 
+class ResponseStats(Struct, kw_only=True):
+    """Finished public responses held for the current catalog version (api/response_cache.py)."""
+
+    held: int
+    bytes: int
+    hits: int
+
+
 class Readiness(Struct, kw_only=True):
     status: Literal["ready", "not ready"]
     database: str
     search: str
     answers: AnswerStats
+    responses: ResponseStats

@@ -6,7 +6,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from catalog.store import database_url
+from catalog.store import PoolLimits, database_url
+
+# Connections beyond the handler threads: the catalog graph's loader and the re-indexer.
+_BACKGROUND_CONNECTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,25 @@ class ApiSettings:
     catalog_check_seconds: float = 2.0
     # Applicability answers held as JSON (1–9 KB each, as measured); 0: compute every answer.
     answers_held: int = 100_000
+    # Threads running the synchronous (database) handlers; the pool holds one connection per
+    # thread plus a few for the background loaders, so a handler never waits for a connection.
+    threads: int = 16
+    # Megabytes of finished public responses held for the catalog version (0: none).
+    responses_held_mb: int = 64
+    # Seconds a request's statement waits for a lock held by another writer (an ingest run,
+    # say) before it answers 503 with Retry-After; a statement's total limit on PostgreSQL.
+    lock_timeout: float = 5.0
+    statement_timeout: float = 30.0
+
+    def pool_limits(self) -> PoolLimits:
+        """The request engine's limits: a connection per handler thread, failing fast."""
+        return PoolLimits(
+            size=self.threads + _BACKGROUND_CONNECTIONS,
+            overflow=0,
+            checkout_timeout=self.lock_timeout,
+            lock_timeout=self.lock_timeout,
+            statement_timeout=self.statement_timeout,
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
@@ -32,7 +54,9 @@ class ApiSettings:
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
         0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
         checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
-        held as JSON, 0 = none)."""
+        held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads), TIEUCHUAN_RESPONSES_HELD_MB,
+        TIEUCHUAN_LOCK_TIMEOUT
+        and TIEUCHUAN_STATEMENT_TIMEOUT (seconds)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -47,6 +71,10 @@ class ApiSettings:
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
             answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),
+            threads=max(1, int(env.get("TIEUCHUAN_THREADS") or 16)),
+            responses_held_mb=int(env.get("TIEUCHUAN_RESPONSES_HELD_MB") or 64),
+            lock_timeout=float(env.get("TIEUCHUAN_LOCK_TIMEOUT") or 5.0),
+            statement_timeout=float(env.get("TIEUCHUAN_STATEMENT_TIMEOUT") or 30.0),
         )
         values.update(overrides)
         return cls(**values)

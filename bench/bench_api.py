@@ -154,9 +154,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, database_url: str, answers_held: int | None = None) -> None:
+    def __init__(
+        self, database_url: str, answers_held: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
-        env = dict(os.environ, DATABASE_URL=database_url, TIEUCHUAN_RATE_LIMIT="0")
+        env = dict(os.environ, DATABASE_URL=database_url, TIEUCHUAN_RATE_LIMIT="0", **(env or {}))
         if answers_held is not None:
             env["TIEUCHUAN_ANSWERS_HELD"] = str(answers_held)
         env.pop("MEILI_URL", None)

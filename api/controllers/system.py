@@ -7,7 +7,7 @@ from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
-from api.schemas import AnswerStats, Health, Readiness
+from api.schemas import AnswerStats, Health, Readiness, ResponseStats
 from search.server import MeiliError
 
 
@@ -50,6 +50,7 @@ async def ready(request: Request) -> Response[Readiness]:
             database=database,
             search=search,
             answers=AnswerStats(**state.answers.stats()),
+            responses=ResponseStats(**state.held_responses.stats()),
         ),
         status_code=200 if ok else 503,
     )

@@ -108,6 +108,7 @@ class ReportController(Controller):
     @get("/gaps", summary="Gaps, stale citations and overlaps", sync_to_thread=True)
     def gaps(
         self,
+        request: Request,
         db_session: DbSession,
         as_of: AsOf = None,
         kind: Kinds = None,
@@ -118,6 +119,7 @@ class ReportController(Controller):
             as_of,
             kinds=tuple(kind) if kind else tuple(ProductKind),
             overlap_roles=tuple(overlap_role) if overlap_role else DEFAULT_OVERLAP_ROLES,
+            graph=request.app.state.answers.graph.current(),
         )
         return GapReportResponse(headline=report.headline, report=report)
 
@@ -127,8 +129,10 @@ class ReportController(Controller):
         media_type=XLSX,
         sync_to_thread=True,
     )
-    def gaps_xlsx(self, db_session: DbSession, as_of: AsOf = None) -> Response[bytes]:
-        report = gap_report(db_session, as_of)
+    def gaps_xlsx(
+        self, request: Request, db_session: DbSession, as_of: AsOf = None
+    ) -> Response[bytes]:
+        report = gap_report(db_session, as_of, graph=request.app.state.answers.graph.current())
         heading = [
             "Báo cáo rà soát tiêu chuẩn, quy chuẩn áp dụng cho sản phẩm tỉnh Tuyên Quang",
             f"Ngày: {report.as_of.strftime('%d/%m/%Y')}",

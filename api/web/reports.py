@@ -106,7 +106,7 @@ class ReportPages(Controller):
     ) -> Response[str]:
         """Gaps, stale citations and overlaps on the chosen day."""
         day = day_param(request, "ngay", date.today())
-        report = gap_report(db_session, day)
+        report = gap_report(db_session, day, graph=request.app.state.answers.graph.current())
         return render(
             request,
             "reports/gaps.html",

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
@@ -134,8 +135,12 @@ def gap_report(
     *,
     kinds: tuple[ProductKind, ...] = tuple(ProductKind),
     overlap_roles: tuple[Role, ...] = DEFAULT_OVERLAP_ROLES,
+    graph: CatalogGraph | None = None,
 ) -> GapReport:
-    """The gap, stale-citation and overlap report over the products of ``kinds``."""
+    """The gap, stale-citation and overlap report over the products of ``kinds``.
+
+    ``graph`` is the catalog graph to answer from when the caller holds a current one (the
+    API does); otherwise it is loaded from ``session``."""
     day = as_of or date.today()
     index = ProductIndex(session)
     products = session.exec(
@@ -143,7 +148,7 @@ def gap_report(
         .where(col(Product.kind).in_([k.value for k in kinds]))
         .order_by(col(Product.name_vi), col(Product.id))
     ).all()
-    graph = CatalogGraph.load(session)
+    graph = graph or CatalogGraph.load(session)
     answers = [(index.products[p.id], applicable(session, p, day, graph=graph)) for p in products]
     return GapReport(
         as_of=day,
@@ -284,6 +289,7 @@ def _specific(entry, role: Role, product: ProductBrief) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
 def _family(code: str) -> str:
     try:
         return parse_code(code).family_key()

@@ -1,0 +1,185 @@
+"""Finished public responses held for the catalog version and the day they were made for.
+
+The category tree, product and document reads, the browse, product and document pages and
+the gap report are worked out from the relational store on every request: 4 to 100 ms of
+CPU each, where the framework's floor is a quarter of a millisecond. Their answer depends
+only on the catalog, the day, the query and the reader's language, so the finished response
+is held under those and served again until the catalog moves. The catalog's version is the
+one the applicability answers already track (:class:`catalog.readmodel.SharedCatalogGraph`):
+a write through this process is seen at once, a write by another process (ingest) within its
+check interval, as for the answers.
+
+Only anonymous GETs of the paths in :data:`CACHEABLE` are held, only 200s without
+``Set-Cookie`` or ``no-store``, and at most ``max_bytes`` of bodies (least recently used go first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.web.i18n import COOKIE
+from catalog.readmodel import SharedCatalogGraph
+
+log = logging.getLogger(__name__)
+
+# Paths whose answer is a function of the catalog, the day, the query and the language.
+CACHEABLE = (
+    "/api/v1/categories",
+    "/api/v1/issuers",
+    "/api/v1/products",
+    "/api/v1/documents/",
+    "/api/v1/reports/gaps",
+    "/duyet",
+    "/san-pham/",
+    "/van-ban/",
+    "/bao-cao/khoang-trong",
+)
+LANGUAGE_COOKIE = COOKIE.encode()
+# Request headers that make an answer private: it is never held.
+_PRIVATE = (b"x-api-key", b"authorization")
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    start: Message
+    body: bytes
+
+
+class HeldResponses:
+    """The responses held, for one catalog version at a time, at most ``max_bytes`` of bodies."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.version: object = None
+        self.entries: OrderedDict[tuple, _Held] = OrderedDict()
+        self.bytes = 0
+        self.hits = 0
+        self._loading: asyncio.Future | None = None
+
+    def get(self, key: tuple) -> _Held | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.entries.move_to_end(key)
+            self.hits += 1
+        return found
+
+    def put(self, version: object, key: tuple, start: Message, body: bytes) -> None:
+        if version != self.version:  # the catalog moved: what is held describes the old one
+            self.version, self.bytes = version, 0
+            self.entries.clear()
+        if len(body) > self.max_bytes // 16:
+            return
+        previous = self.entries.pop(key, None)
+        if previous is not None:
+            self.bytes -= len(previous.body)
+        self.entries[key] = _Held(start, body)
+        self.bytes += len(body)
+        while self.bytes > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.bytes -= len(dropped.body)
+
+    def stats(self) -> dict[str, int]:
+        return {"held": len(self.entries), "bytes": self.bytes, "hits": self.hits}
+
+    def load_in_background(self, graph: SharedCatalogGraph) -> None:
+        """Build the catalog graph in a worker thread if nothing is building it: until it
+        serves, the catalog's version is unknown and nothing is held (requests are answered
+        meanwhile)."""
+        if self._loading is None or self._loading.done():
+            self._loading = asyncio.get_running_loop().run_in_executor(None, graph.current)
+            self._loading.add_done_callback(_log_failure)
+
+
+class ResponseCacheMiddleware:
+    """Serves held responses; holds the answers of cacheable requests it lets through.
+
+    Litestar builds one instance per route, so the store (:class:`HeldResponses`) is shared.
+    """
+
+    def __init__(self, app: ASGIApp, *, held: HeldResponses) -> None:
+        self.app = app
+        self.held = held
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        version = self._version(scope) if scope["type"] == "http" else None
+        if version is None:
+            await self.app(scope, receive, send)
+            return
+        key = _key(version, scope)
+        found = self.held.get(key)
+        if found is not None:
+            await send({**found.start, "headers": list(found.start["headers"])})
+            await send({"type": "http.response.body", "body": found.body})
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = {**message, "headers": list(message.get("headers", ()))}
+            elif start is not None and _holdable(start):
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    self.held.put(version, key, start, b"".join(chunks))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+
+    def _version(self, scope: Scope) -> object | None:
+        """The catalog version a held answer to this request would belong to; None when the
+        request is not one to hold, or the version is not known yet."""
+        if scope["method"] != "GET" or not scope["path"].startswith(CACHEABLE):
+            return None
+        if any(name in _PRIVATE for name, _ in scope["headers"]):
+            return None
+        graph = scope["app"].state.answers.graph
+        current = graph.fresh()
+        if current is None:
+            self.held.load_in_background(graph)
+            return None
+        return current.version
+
+
+def _key(version: object, scope: Scope) -> tuple:
+    """What the answer depends on besides the catalog: the day, the URL, whether the body is
+    gzipped (the only encoding sent), and the language cookie of the pages."""
+    gzip, language = False, None
+    for name, value in scope["headers"]:
+        if name == b"accept-encoding":
+            gzip = b"gzip" in value
+        elif name == b"cookie":
+            language = _cookie(value, LANGUAGE_COOKIE)
+    return (version, date.today(), scope["path"], scope["query_string"], gzip, language)
+
+
+def _cookie(header: bytes, name: bytes) -> bytes | None:
+    for pair in header.split(b";"):
+        key, _, value = pair.strip().partition(b"=")
+        if key == name:
+            return value
+    return None
+
+
+def _log_failure(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("building the catalog graph failed", exc_info=future.exception())
+
+
+def _holdable(start: Message) -> bool:
+    if start["status"] != 200:
+        return False
+    for name, value in start["headers"]:
+        if name == b"set-cookie":
+            return False
+        # "private" pages vary on the language cookie, which is part of the key; "no-store"
+        # answers must never be kept.
+        if name == b"cache-control" and b"no-store" in value:
+            return False
+    return True
