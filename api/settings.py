@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from catalog.address_policy import AddressPolicy
 from catalog.store import database_url
 
 
@@ -25,6 +26,8 @@ class ApiSettings:
     catalog_check_seconds: float = 2.0
     # Applicability answers held as JSON (1–9 KB each, as measured); 0: compute every answer.
     answers_held: int = 100_000
+    # Where webhooks may point: public addresses on ports 80 and 443 unless widened.
+    webhook_addresses: AddressPolicy = field(default_factory=AddressPolicy)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
@@ -32,7 +35,8 @@ class ApiSettings:
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
         0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
         checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
-        held as JSON, 0 = none)."""
+        held as JSON, 0 = none), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and
+        TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`catalog.address_policy`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -47,6 +51,7 @@ class ApiSettings:
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
             answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),
+            webhook_addresses=AddressPolicy.from_env(env),
         )
         values.update(overrides)
         return cls(**values)
