@@ -40,6 +40,28 @@ DELIVERY_HEADER = "X-Tieuchuan-Delivery"
 EVENT_HEADER = "X-Tieuchuan-Event"
 USER_AGENT = "tieuchuan-webhooks/1"
 
+# The failures the delivery log may show, besides "HTTP <status>".
+TIMEOUT = "timeout"
+REFUSED = "connection refused"
+CONNECTION_FAILED = "connection failed"
+TLS_FAILED = "TLS error"
+PROTOCOL_ERROR = "protocol error"
+UNRESOLVED = "DNS lookup failed"
+BLOCKED = "blocked address"
+URL_REFUSED = "URL refused"
+FAILURES = frozenset(
+    {
+        TIMEOUT,
+        REFUSED,
+        CONNECTION_FAILED,
+        TLS_FAILED,
+        PROTOCOL_ERROR,
+        UNRESOLVED,
+        BLOCKED,
+        URL_REFUSED,
+    }
+)
+
 
 def sign(secret: str, body: bytes) -> str:
     """The signature header value: ``sha256=<hex HMAC-SHA256 of body with secret>``."""
@@ -200,29 +222,6 @@ def _deliver(
             sleep(policy.delay(attempt))
     summary.failed += 1
     summary.failures.append(f"{hook.url}: {error}")
-
-
-# The failures the delivery log may show, besides "HTTP <status>".
-TIMEOUT = "timeout"
-REFUSED = "connection refused"
-CONNECTION_FAILED = "connection failed"
-TLS_FAILED = "TLS error"
-PROTOCOL_ERROR = "protocol error"
-UNRESOLVED = "DNS lookup failed"
-BLOCKED = "blocked address"
-URL_REFUSED = "URL refused"
-FAILURES = frozenset(
-    {
-        TIMEOUT,
-        REFUSED,
-        CONNECTION_FAILED,
-        TLS_FAILED,
-        PROTOCOL_ERROR,
-        UNRESOLVED,
-        BLOCKED,
-        URL_REFUSED,
-    }
-)
 
 
 def _attempt(

@@ -399,3 +399,18 @@ def test_rows_logged_with_reply_text_show_only_their_class():
     )
     assert public_error(None, "blocked address") == "blocked address"
     assert public_error(200, None) is None
+
+
+def test_silent_receiver_is_logged_as_a_timeout(session, watched):
+    cat, history, watch = watched
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
+        port = silent.getsockname()[1]
+        addresses = AddressPolicy(LOOPBACK, WEB_PORTS | {port})
+        hook = add_webhook(session, watch, f"http://127.0.0.1:{port}/hook", SECRET, addresses)
+        hook.created_at = LONG_AGO
+        session.commit()
+        record_history(session, cat, history)
+        quick = RetryPolicy(attempts=2, first_delay=0.0, timeout=0.3)
+        summary = dispatch(session, policy=quick, addresses=addresses, sleep=lambda _: None)
+    assert (summary.failed, summary.attempts) == (1, 2)
+    assert session.exec(select(WebhookDelivery.error)).all() == ["timeout", "timeout"]
