@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from catalog.address_policy import AddressPolicy
 from catalog.store import PoolLimits, database_url
 
 # Connections beyond the handler threads: the catalog graph's loader and the re-indexer.
@@ -37,6 +38,8 @@ class ApiSettings:
     # say) before it answers 503 with Retry-After; a statement's total limit on PostgreSQL.
     lock_timeout: float = 5.0
     statement_timeout: float = 30.0
+    # Where webhooks may point: public addresses on ports 80 and 443 unless widened.
+    webhook_addresses: AddressPolicy = field(default_factory=AddressPolicy)
 
     def pool_limits(self) -> PoolLimits:
         """The request engine's limits: a connection per handler thread, failing fast."""
@@ -54,9 +57,10 @@ class ApiSettings:
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
         0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
         checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
-        held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads), TIEUCHUAN_RESPONSES_HELD_MB,
-        TIEUCHUAN_LOCK_TIMEOUT
-        and TIEUCHUAN_STATEMENT_TIMEOUT (seconds)."""
+        held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads),
+        TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and TIEUCHUAN_STATEMENT_TIMEOUT
+        (seconds), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see
+        :mod:`catalog.address_policy`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -75,6 +79,7 @@ class ApiSettings:
             responses_held_mb=int(env.get("TIEUCHUAN_RESPONSES_HELD_MB") or 64),
             lock_timeout=float(env.get("TIEUCHUAN_LOCK_TIMEOUT") or 5.0),
             statement_timeout=float(env.get("TIEUCHUAN_STATEMENT_TIMEOUT") or 30.0),
+            webhook_addresses=AddressPolicy.from_env(env),
         )
         values.update(overrides)
         return cls(**values)

@@ -58,7 +58,7 @@ from catalog.reports.watch import (
 )
 from catalog.upsert import ChangeContext
 from catalog.vocab import ApiRole, DeclarationKind, ProductKind, Role
-from catalog.webhooks import SIGNATURE_HEADER, WebhookError, add_webhook
+from catalog.webhooks import SIGNATURE_HEADER, WebhookError, add_webhook, public_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_WINDOW = timedelta(days=30)
@@ -358,11 +358,17 @@ class WatchListController(Controller):
         responses=problem_responses(400, 401, 404),
     )
     def add_hook(
-        self, db_session: DbSession, audit: AuditLog, token: Token, data: JSONBody[WebhookCreate]
+        self,
+        request: Request,
+        db_session: DbSession,
+        audit: AuditLog,
+        token: Token,
+        data: JSONBody[WebhookCreate],
     ) -> WebhookResponse:
         watch = _watch(db_session, token)
+        addresses = request.app.state.settings.webhook_addresses
         try:
-            hook = add_webhook(db_session, watch, data.url, data.secret)
+            hook = add_webhook(db_session, watch, data.url, data.secret, addresses)
         except WebhookError as exc:
             raise Problem(400, "Invalid webhook", str(exc)) from exc
         audit.record("create", "webhook", hook.id, None, {"url": hook.url, "watch": watch.id})
@@ -398,7 +404,7 @@ class WatchListController(Controller):
                 entries=r.entries,
                 status_code=r.status_code,
                 succeeded=r.succeeded,
-                error=r.error,
+                error=public_error(r.status_code, r.error),
                 duration_ms=r.duration_ms,
             )
             for r in rows

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from catalog.applicability import Applicability, Entry, Standing
-from catalog.text import cell_safe
+from catalog.cells import append_row, csv_row
 
 COLUMNS = (
     "Số hiệu / Document",
@@ -69,11 +69,11 @@ def to_csv(answer: Applicability) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs show the diacritics."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows(heading(answer))
+    writer.writerows(csv_row(line) for line in heading(answer))
     writer.writerow([])
     writer.writerow(COLUMNS)
     for _standing, row in rows(answer):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -82,17 +82,16 @@ def to_xlsx(answer: Applicability) -> bytes:
     sheet = book.active
     sheet.title = "Checklist"
     for line in heading(answer):
-        sheet.append([cell_safe(value) for value in line])
+        append_row(sheet, line)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
-    sheet.append(list(COLUMNS))
-    header_row = sheet.max_row
-    for cell in sheet[header_row]:
+    for cell in append_row(sheet, COLUMNS):
         cell.font = Font(bold=True)
+    header_row = sheet.max_row
     for standing, row in rows(answer):
-        sheet.append([cell_safe(value) for value in row])
+        cells = append_row(sheet, row)
         if standing != Standing.IN_FORCE:
-            for cell in sheet[sheet.max_row]:
+            for cell in cells:
                 cell.font = Font(italic=True, color="666666")
     for letter, width in zip("ABCDEFGHIJ", (22, 50, 28, 12, 45, 25, 25, 30, 14, 50), strict=True):
         sheet.column_dimensions[letter].width = width

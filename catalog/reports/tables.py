@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from catalog.cells import append_row
 from catalog.text import cell_safe
 
 _MAX_WIDTH = 80
@@ -32,7 +33,8 @@ class Table:
 
 def cell(value: Any) -> Any:
     """A value as a spreadsheet cell: lists joined by line, enums by value, aware times naive,
-    text without the control characters a cell cannot hold."""
+    text without the control characters a cell cannot hold (stored as text by
+    :func:`catalog.cells.append_row`, never as a formula)."""
     if value is None:
         return None
     if isinstance(value, list | tuple | set | frozenset):
@@ -51,16 +53,15 @@ def workbook(tables: Sequence[Table], heading: Sequence[str] = ()) -> bytes:
     for table in tables:
         sheet = book.create_sheet(cell_safe(table.title).translate(_INVALID_TITLE)[:31])
         for line in heading:
-            sheet.append([cell_safe(line)])
-            sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+            (title,) = append_row(sheet, [line])
+            title.font = Font(bold=True)
         if heading:
             sheet.append([])
         header_row = sheet.max_row + 1 if heading else 1
-        sheet.append([cell_safe(header) for header in table.headers])
-        for column in range(1, len(table.headers) + 1):
-            sheet.cell(row=header_row, column=column).font = Font(bold=True)
+        for header in append_row(sheet, table.headers):
+            header.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([cell(v) for v in row])
+            append_row(sheet, [cell(v) for v in row])
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
         last = get_column_letter(max(len(table.headers), 1))
         sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row)}"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from catalog.address_policy import system_resolve
 from catalog.models import Document, Product
 from catalog.upsert import ChangeContext, upsert
 from catalog.vocab import Role, Status
@@ -81,3 +82,15 @@ def record_history(session: Session, cat: CatalogBuilder, history: History) -> N
         record_key="TCVN 9999:2000",
     )
     session.commit()
+
+
+def fake_dns(names: dict[str, list[str]]):
+    """A resolver for :class:`~catalog.address_policy.AddressPolicy` answering from ``names``
+    (no DNS is reachable in tests); IP literals resolve to themselves."""
+
+    def resolve(host: str, port: int) -> list[str]:
+        if host in names:
+            return names[host]
+        return system_resolve(host, port)  # literals and localhost need no DNS server
+
+    return resolve

@@ -14,9 +14,11 @@ from openpyxl import load_workbook
 from api.app import create_app
 from api.auth import issue_key
 from api.settings import ApiSettings
+from catalog.address_policy import AddressPolicy
+from catalog.models import WebhookDelivery
 from catalog.vocab import ApiRole
 
-from .feeds import T1, T3, build_catalog, record_history
+from .feeds import T1, T3, build_catalog, fake_dns, record_history
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -27,7 +29,11 @@ SINCE = "2026-01-01T00:00:00Z"
 def client(session, engine):
     cat, history = build_catalog(session)
     record_history(session, cat, history)
-    settings = ApiSettings(database_url=str(engine.url), rate_limit_per_minute=None)
+    settings = ApiSettings(
+        database_url=str(engine.url),
+        rate_limit_per_minute=None,
+        webhook_addresses=AddressPolicy(resolve=fake_dns({"hooks.example.org": ["93.184.215.14"]})),
+    )
     with TestClient(create_app(settings, engine=engine)) as client:
         client.keys = {r.value: issue_key(session, f"t {r}", r).key for r in ApiRole}
         yield client
@@ -128,6 +134,21 @@ def test_watch_list_feed_and_webhook(client):
     assert hook.json()["signature_header"] == "X-Tieuchuan-Signature"
     assert len(hook.json()["secret"]) == 64
     assert client.get(f"/api/v1/watchlists/{token}/deliveries").json() == []
+    for url, why in [
+        ("http://127.0.0.1:8399/leak", "port 8399 is not allowed"),
+        ("http://2130706433/x", "resolves to 127.0.0.1, which is a loopback address"),
+        ("http://[::ffff:127.0.0.1]/x", "embedded as IPv4-mapped"),
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://user:pw@hooks.example.org/x", "user name or password"),
+    ]:
+        refused = client.post(
+            f"/api/v1/watchlists/{token}/webhooks",
+            json={"url": url},
+            headers={"X-API-Key": client.keys["reader"]},
+        )
+        assert refused.status_code == 400, url
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert why in refused.json()["detail"], refused.json()
     bad = client.post(
         "/api/v1/watchlists",
         json={"name": "x", "products": ["không có sản phẩm này"]},
@@ -217,3 +238,43 @@ def test_declarations_and_indicators(client):
     assert [p["value"] for p in series["scheme:haccp"]["points"]] == [0, 0, 0, 1, 1]
     xlsx = client.get("/api/v1/reports/indicators.xlsx", params={"as_of": "2025-06-30"})
     assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == ["Chỉ số", "Mục tiêu kế hoạch"]
+
+
+def test_delivery_log_never_shows_reply_text(client, session):
+    """Rows logged before the log kept only classes still held the receiver's reply."""
+    created = client.post(
+        "/api/v1/watchlists",
+        json={"name": "HTX", "products": ["Cam sành Hàm Yên"]},
+        headers={"X-API-Key": client.keys["reader"]},
+    ).json()
+    hook = client.post(
+        f"/api/v1/watchlists/{created['token']}/webhooks",
+        json={"url": "https://hooks.example.org/tieuchuan"},
+        headers={"X-API-Key": client.keys["reader"]},
+    ).json()
+    old_rows = [
+        (403, 'HTTP 403: {"internal":"INTERNAL-ONLY admin panel; db_password=hunter2"}'),
+        (401, 'HTTP 401: {"message":"The Authorization header is missing"}'),
+        (None, "ConnectError: [Errno 111] Connection refused"),
+        (500, "HTTP 500"),
+    ]
+    for attempt, (status, error) in enumerate(old_rows, start=1):
+        session.add(
+            WebhookDelivery(
+                webhook_id=hook["id"],
+                delivery_id="d1",
+                attempt=attempt,
+                entries=1,
+                status_code=status,
+                error=error,
+            )
+        )
+    session.commit()
+    log = client.get(f"/api/v1/watchlists/{created['token']}/deliveries")
+    assert [r["error"] for r in log.json()] == [
+        "HTTP 500",
+        "connection refused",
+        "HTTP 401",
+        "HTTP 403",
+    ]
+    assert "hunter2" not in log.text and "Authorization" not in log.text
