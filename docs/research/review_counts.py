@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from catalog.models import Document
+from catalog.models import ApplicabilityRule, Document
 from catalog.vocab import Status
 from ingest.jobs import BUNDLED_DATASET, ingest_bundled
 
@@ -48,13 +48,25 @@ def document_counts(folder: Path) -> dict[str, object]:
     SQLModel.metadata.create_all(engine)
     ingest_bundled(engine, folder)
     with Session(engine) as session:
-        statuses = Counter(session.exec(select(Document.status)).all())
-    known = sum(n for s, n in statuses.items() if s not in (None, Status.UNKNOWN))
+        statuses = dict(session.exec(select(Document.id, Document.status)).all())
+        reached = set(session.exec(select(ApplicabilityRule.document_id)).all())
+    known = {i for i, s in statuses.items() if s not in (None, Status.UNKNOWN)}
     return {
-        "documents": sum(statuses.values()),
-        "known_status": known,
-        "by_status": {str(s): n for s, n in statuses.items()},
+        "documents": len(statuses),
+        "known_status": len(known),
+        "by_status": {str(s): n for s, n in Counter(statuses.values()).items()},
+        "reached_by_rules": len(reached),
+        "reached_known_status": len(reached & known),
+        "document_reviews": dict(Counter(document_reviews(folder).values())),
     }
+
+
+def document_reviews(folder: Path) -> dict[str, str]:
+    provenance = folder / "provenance.csv"
+    if not provenance.exists():
+        return {}
+    with provenance.open(encoding="utf-8", newline="") as f:
+        return {r["ref"]: r["review"] for r in csv.DictReader(f) if r["subject"] == "document"}
 
 
 if __name__ == "__main__":
