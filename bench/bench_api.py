@@ -158,10 +158,10 @@ class Server:
         self, database_url: str, answers_held: int | None = None, env: dict[str, str] | None = None
     ) -> None:
         self.port = free_port()
-        env = dict(os.environ, DATABASE_URL=database_url, TIEUCHUAN_RATE_LIMIT="0", **(env or {}))
+        base = {name: value for name, value in os.environ.items() if name != "MEILI_URL"}
+        env = dict(base, DATABASE_URL=database_url, TIEUCHUAN_RATE_LIMIT="0", **(env or {}))
         if answers_held is not None:
             env["TIEUCHUAN_ANSWERS_HELD"] = str(answers_held)
-        env.pop("MEILI_URL", None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
              "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
