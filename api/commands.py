@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.applicability import Applicability, Entry, ProductNotFound, applicable
 from catalog.models import ApiKey, utcnow
 from catalog.store import database_url, display_url, make_engine
@@ -175,7 +176,7 @@ def keys_create(role: str, name: str | None) -> None:
 
     engine = make_engine()
     with Session(engine) as session:
-        issued = issue_key(session, name or f"{role} {date.today().isoformat()}", ApiRole(role))
+        issued = issue_key(session, name or f"{role} {clock.today().isoformat()}", ApiRole(role))
     click.echo(
         f"issued key #{issued.id} {issued.name!r} with role {issued.role} "
         f"in {display_url(database_url())}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import anyio
@@ -13,6 +12,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
+from api.params import AsOf, day_asked
 from api.problems import problem_responses
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
 from api.services import checklist
@@ -25,19 +25,16 @@ ProductRef = Annotated[
     str,
     Parameter(description="Product id, slug, name or alias", min_length=1, max_length=200),
 ]
-AsOf = Annotated[
-    date | None, Parameter(description="The day asked about (default: today)", required=False)
-]
 RoleFilter = Annotated[Role | None, Parameter(description="Only entries with this role")]
 MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
 
 
 async def answer_json(
-    request: Request, reference: str, as_of: date | None, role: Role | None, mandatory_only: bool
+    request: Request, reference: str, as_of: str | None, role: Role | None, mandatory_only: bool
 ) -> ASGIApp:
     """:func:`answer_for` as its JSON, which the service holds for the days it covers."""
     answers: AnswerService = request.app.state.answers
-    key = (reference, as_of or date.today(), role, mandatory_only)
+    key = (reference, day_asked(as_of), role, mandatory_only)
     found = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
     return json_response(found.body, found.etag)
 
@@ -57,13 +54,13 @@ def json_response(body: bytes, etag: str | None) -> ASGIApp:
 
 
 async def answer_for(
-    request: Request, reference: str, as_of: date | None, role: Role | None, mandatory_only: bool
+    request: Request, reference: str, as_of: str | None, role: Role | None, mandatory_only: bool
 ) -> Applicability:
     """The engine's answer: in memory on the event loop when the catalog graph is fresh,
     else in a worker thread (which checks the catalog's version, or resolves an unknown
     product with suggestions)."""
     answers: AnswerService = request.app.state.answers
-    key = (reference, as_of or date.today(), role, mandatory_only)
+    key = (reference, day_asked(as_of), role, mandatory_only)
     return answers.answer_now(key) or await anyio.to_thread.run_sync(answers.answer, key)
 
 

@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.applicability import Applicability, ReasonKind, applicable, document_start
 from catalog.codes import CodeError, DocType, parse_code
 from catalog.models import Document, Product
@@ -136,7 +137,7 @@ def gap_report(
     overlap_roles: tuple[Role, ...] = DEFAULT_OVERLAP_ROLES,
 ) -> GapReport:
     """The gap, stale-citation and overlap report over the products of ``kinds``."""
-    day = as_of or date.today()
+    day = as_of or clock.today()
     index = ProductIndex(session)
     products = session.exec(
         select(Product)
