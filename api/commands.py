@@ -190,9 +190,10 @@ def keys_list() -> None:
     with Session(make_engine()) as session:
         rows = session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()
     for k in rows:
-        revoked = f" revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else ""
+        revoked = f" revoked {clock.local(k.revoked_at):%Y-%m-%d}" if k.revoked_at else ""
+        created = clock.local(k.created_at)
         click.echo(
-            f"#{k.id} {k.prefix}… {k.role:<7} {k.name} (created {k.created_at:%Y-%m-%d}){revoked}"
+            f"#{k.id} {k.prefix}… {k.role:<7} {k.name} (created {created:%Y-%m-%d}){revoked}"
         )
     click.echo(f"{len(rows)} key(s)")
 

@@ -55,6 +55,11 @@ def today() -> date:
     return now().date()
 
 
+def until_tomorrow() -> timedelta:
+    """How long until midnight in the configured zone, when "today" becomes the next day."""
+    return day_start(today() + timedelta(days=1)) - now()
+
+
 def local(moment: datetime) -> datetime:
     """``moment`` in the configured zone; a naive time is taken as UTC (as SQLite returns)."""
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone())

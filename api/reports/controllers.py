@@ -411,7 +411,7 @@ def _watch_response(request: Request, session: Session, watch: WatchList) -> Wat
         token=view.token,
         name=view.name,
         owner=view.owner,
-        created_at=view.created_at,
+        created_at=clock.local(view.created_at),
         products=list(view.products),
         categories=list(view.categories),
         covered=list(view.covered),

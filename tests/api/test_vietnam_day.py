@@ -101,3 +101,24 @@ def test_held_answers_and_etags_for_today_switch_at_17_utc(vn_client, catalog, f
 
 def test_reports_default_to_the_day_in_vietnam(vn_client):
     assert vn_client.get("/api/v1/reports/gaps").json()["report"]["as_of"] == "2026-12-02"
+
+
+def test_times_given_to_people_are_in_vietnam_with_the_offset(vn_client, catalog):
+    editor = {"X-API-Key": catalog.keys["editor"]}
+    url = f"/api/v1/products/{catalog.orange_id}"
+    changed = vn_client.patch(url, json={"description": "Cam quả tươi"}, headers=editor)
+    assert changed.status_code == 200, changed.text
+    assert vn_client.get(url).json()["updated_at"] == "2026-12-02T03:50:00+07:00"
+    admin = {"X-API-Key": catalog.keys["admin"]}
+    audit = vn_client.get("/api/v1/admin/audit", headers=admin).json()
+    assert audit["items"][0]["at"] == "2026-12-02T03:50:00+07:00"
+
+
+def test_todays_answer_is_not_cached_past_midnight_in_vietnam(vn_client, catalog, frozen_clock):
+    url = f"/api/v1/products/{catalog.orange_id}/applicable"
+    frozen_clock.at = datetime(2026, 12, 1, 16, 59, 30, tzinfo=UTC)
+    assert vn_client.get(url).headers["cache-control"] == "public, max-age=30"
+    asked = vn_client.get(url, params={"as_of": "2026-12-01"})
+    assert asked.headers["cache-control"] == "public, max-age=60"  # a given day does not change
+    frozen_clock.at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    assert vn_client.get(url).headers["cache-control"] == "public, max-age=60"
