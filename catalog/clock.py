@@ -52,12 +52,32 @@ def now() -> datetime:
 
 def today() -> date:
     """The current day in the configured zone."""
-    return now().date()
+    return _day_at(_source())[0]
 
 
 def until_tomorrow() -> timedelta:
     """How long until midnight in the configured zone, when "today" becomes the next day."""
-    return day_start(today() + timedelta(days=1)) - now()
+    at = _source()
+    return _day_at(at)[1] - at
+
+
+# The current day: (zone, its first moment and the next day's in UTC, the day). Every answer
+# asks for today; converting each time to the zone would cost three times reading the clock.
+_current: tuple[ZoneInfo, datetime, datetime, date] | None = None
+
+
+def _day_at(at: datetime) -> tuple[date, datetime]:
+    """The day in the configured zone at the aware time ``at``, and the moment it ends."""
+    global _current
+    tz = zone()
+    held = _current
+    if held is not None and held[0] is tz and held[1] <= at < held[2]:
+        return held[3], held[2]
+    day = at.astimezone(tz).date()
+    # In UTC, as the clock reads: times with the same tzinfo compare without asking the zone.
+    end = day_start(day + timedelta(days=1)).astimezone(UTC)
+    _current = (tz, day_start(day).astimezone(UTC), end, day)
+    return day, end
 
 
 def local(moment: datetime) -> datetime:
