@@ -70,7 +70,7 @@ def serve(host: str, port: int, workers: int) -> None:
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The day asked about (default: today).",
+    help="The day asked about (default: today in TIEUCHUAN_TZ).",
 )
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=None)
 @click.option("--mandatory-only", is_flag=True, help="Only mandatory documents.")

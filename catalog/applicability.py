@@ -299,7 +299,8 @@ def applicable(
     mandatory_only: bool = False,
     graph: CatalogGraph | None = None,
 ) -> Applicability:
-    """The documents that apply to ``product`` on ``as_of`` (default today), with reasons.
+    """The documents that apply to ``product`` on ``as_of`` (default: today in the configured
+    zone, :func:`catalog.clock.today`), with reasons.
 
     ``graph`` is the catalog read model to answer from; without it one is loaded through
     ``session`` (a few bulk queries). Callers answering many questions load it once.

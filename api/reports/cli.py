@@ -27,7 +27,9 @@ def reports_group() -> None:
 
 
 @reports_group.command("gaps")
-@click.option("--as-of", type=_DAY, default=None, help="Day to answer for (default today).")
+@click.option(
+    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
+)
 @click.option(
     "--xlsx",
     "xlsx_path",
@@ -72,7 +74,9 @@ def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> N
 
 
 @reports_group.command("indicators")
-@click.option("--as-of", type=_DAY, default=None, help="Day to answer for (default today).")
+@click.option(
+    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
+)
 @click.option(
     "--xlsx",
     "xlsx_path",
