@@ -38,6 +38,7 @@ from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
 from api.web.errors import not_found as web_not_found
+from catalog import clock
 from catalog.store import make_engine
 from search.query import SearchService
 
@@ -57,6 +58,7 @@ def create_app(
     the settings, and search is off when no Meilisearch URL is configured.
     """
     settings = settings or ApiSettings.from_env()
+    clock.zone()  # a TIEUCHUAN_TZ that names no zone stops the app here, not on its first answer
     engine = engine or make_engine(settings.database_url, settings.pool_limits())
     reindex = (
         Reindexer(engine, settings.meili_url, settings.meili_master_key, settings.index_prefix)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.applicability import Applicability, Entry, ProductNotFound, applicable
 from catalog.models import ApiKey, utcnow
 from catalog.store import database_url, display_url, make_engine
@@ -69,7 +70,7 @@ def serve(host: str, port: int, workers: int) -> None:
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The day asked about (default: today).",
+    help="The day asked about (default: today in TIEUCHUAN_TZ).",
 )
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=None)
 @click.option("--mandatory-only", is_flag=True, help="Only mandatory documents.")
@@ -175,7 +176,7 @@ def keys_create(role: str, name: str | None) -> None:
 
     engine = make_engine()
     with Session(engine) as session:
-        issued = issue_key(session, name or f"{role} {date.today().isoformat()}", ApiRole(role))
+        issued = issue_key(session, name or f"{role} {clock.today().isoformat()}", ApiRole(role))
     click.echo(
         f"issued key #{issued.id} {issued.name!r} with role {issued.role} "
         f"in {display_url(database_url())}"
@@ -189,9 +190,10 @@ def keys_list() -> None:
     with Session(make_engine()) as session:
         rows = session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()
     for k in rows:
-        revoked = f" revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else ""
+        revoked = f" revoked {clock.local(k.revoked_at):%Y-%m-%d}" if k.revoked_at else ""
+        created = clock.local(k.created_at)
         click.echo(
-            f"#{k.id} {k.prefix}… {k.role:<7} {k.name} (created {k.created_at:%Y-%m-%d}){revoked}"
+            f"#{k.id} {k.prefix}… {k.role:<7} {k.name} (created {created:%Y-%m-%d}){revoked}"
         )
     click.echo(f"{len(rows)} key(s)")
 

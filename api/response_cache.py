@@ -19,11 +19,11 @@ import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.web.i18n import COOKIE
+from catalog import clock
 from catalog.readmodel import SharedCatalogGraph
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def _key(version: object, scope: Scope) -> tuple:
             gzip = b"gzip" in value
         elif name == b"cookie":
             language = _cookie(value, LANGUAGE_COOKIE)
-    return (version, date.today(), scope["path"], scope["query_string"], gzip, language)
+    return (version, clock.today(), scope["path"], scope["query_string"], gzip, language)
 
 
 def _cookie(header: bytes, name: bytes) -> bytes | None:

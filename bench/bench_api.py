@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from wrk import require_wrk, run_wrk  # noqa: E402
 
-from catalog import migrate  # noqa: E402
+from catalog import clock, migrate  # noqa: E402
 from catalog.models import (  # noqa: E402
     ApplicabilityRule,
     Document,
@@ -202,7 +202,7 @@ def request_mix(
 ) -> tuple[list[str], str]:
     """``size`` applicability requests spread like real traffic, and that mix in words."""
     rng = random.Random(seed)
-    today = date.today()
+    today = clock.today()
     span = (today - MIX_SINCE).days
     paths = []
     for _ in range(size):

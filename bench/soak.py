@@ -31,6 +31,8 @@ from bench_db import canonical  # noqa: E402
 from search_fixture import bundled_setup  # noqa: E402
 from wrk import require_wrk, run_wrk  # noqa: E402
 
+from catalog import clock  # noqa: E402
+
 SEARCHES = ("cam", "chè shan tuyết", "mat ong", "nhãn mác", "QCVN 8-2", "rượu", "gỗ", "tcvn 1873")
 
 
@@ -40,7 +42,7 @@ def realistic_mix(engine, size: int = 20_000, seed: int = 3) -> list[str]:
         ids = [row[0] for row in conn.exec_driver_sql("SELECT id FROM product")]
         codes = [row[0] for row in conn.exec_driver_sql("SELECT code FROM document")]
     rng = random.Random(seed)
-    today = date.today()
+    today = clock.today()
 
     def a_day() -> date:
         return today if rng.random() < 0.6 else today - timedelta(days=rng.randrange(1, 6000))

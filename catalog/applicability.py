@@ -46,6 +46,7 @@ from functools import lru_cache
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.codes import DocType
 from catalog.models import Document, Locality, Product, ProductAlias, ProductCategory
 from catalog.readmodel import (
@@ -298,7 +299,8 @@ def applicable(
     mandatory_only: bool = False,
     graph: CatalogGraph | None = None,
 ) -> Applicability:
-    """The documents that apply to ``product`` on ``as_of`` (default today), with reasons.
+    """The documents that apply to ``product`` on ``as_of`` (default: today in the configured
+    zone, :func:`catalog.clock.today`), with reasons.
 
     ``graph`` is the catalog read model to answer from; without it one is loaded through
     ``session`` (a few bulk queries). Callers answering many questions load it once.
@@ -334,7 +336,7 @@ def applicable_over(
 ) -> tuple[Applicability, DaySpan]:
     """:func:`applicable_in`, and the days around ``as_of`` on which the answer is the same
     but for its ``as_of`` (so an answer may be reused for any day of that span)."""
-    resolver = _Resolver(graph, graph.products[product_id], as_of or date.today())
+    resolver = _Resolver(graph, graph.products[product_id], as_of or clock.today())
     answer = resolver.run()
     if role is not None or mandatory_only:
         answer = answer.filtered(role=role, mandatory_only=mandatory_only)
@@ -382,7 +384,7 @@ def edition_in_force(
 ) -> EditionInForce:
     """Walk ``REPLACES`` from document ``document_id`` to the edition in force on ``as_of``."""
     graph = graph if graph is not None else CatalogGraph.load(session)
-    resolver = _Resolver(graph, None, as_of or date.today())
+    resolver = _Resolver(graph, None, as_of or clock.today())
     cited = graph.documents[document_id]
     final, state, notes = resolver.edition_in_force(cited)
     return EditionInForce(

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.applicability import ProductNotFound, resolve_product
 from catalog.codes import CodeError, parse_code
 from catalog.models import Declaration, Document, Enterprise, Product
@@ -225,7 +226,7 @@ def list_declarations(
     valid_only: bool = False,
 ) -> list[DeclarationView]:
     """Declarations by date (newest first); ``enterprise``/``product`` match folded words."""
-    day = day or date.today()
+    day = day or clock.today()
     query = (
         select(Declaration, Enterprise, Product)
         .join(Enterprise, col(Enterprise.id) == Declaration.enterprise_id)

@@ -20,6 +20,7 @@ from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueCon
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
+from catalog import clock
 from catalog.codes import DocType, DocumentCode
 from catalog.vocab import (
     ApiRole,
@@ -39,7 +40,8 @@ from catalog.vocab import (
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The time rows are stamped with: the project's clock, stored as UTC."""
+    return clock.now().astimezone(UTC)
 
 
 def enum_field(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session, select
 
-from catalog import migrate
+from catalog import clock, migrate
 from catalog.models import IngestReject, IngestRun
 from catalog.store import database_url, display_url, make_engine
 from catalog.upsert import Outcome
@@ -169,8 +169,8 @@ def report(run_id: int | None, source: str | None, limit: int) -> None:
         click.echo(
             f"run #{run.id} {run.source} [{run.status}] from {run.origin or '?'}: "
             f"{run.new} new, {run.updated} updated, {run.unchanged} unchanged, "
-            f"{run.rejected} rejected; started {run.started_at:%Y-%m-%d %H:%M:%S}"
-            + (f", finished {run.finished_at:%H:%M:%S}" if run.finished_at else "")
+            f"{run.rejected} rejected; started {clock.shown(run.started_at)}"
+            + (f", finished {clock.shown(run.finished_at)}" if run.finished_at else "")
         )
         if run.message:
             click.echo(f"  {run.message}")

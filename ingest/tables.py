@@ -9,6 +9,7 @@ from datetime import date
 
 from bs4 import BeautifulSoup, Tag
 
+from catalog import clock
 from catalog.text import clean, fold
 from ingest.records import Parsed, Reject, RejectError
 from ingest.sheets import header_key
@@ -39,7 +40,7 @@ def parse_table(
             yield row
             continue
         try:
-            yield parse_row(row, today or date.today())
+            yield parse_row(row, today or clock.today())
         except RejectError as exc:
             yield Reject(
                 row.location, str(exc), " | ".join(c.get_text(" ") for c in row.cells.values())

@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.codes import CodeError, parse_code
 from catalog.models import (
     ApplicabilityRule,
@@ -418,7 +419,7 @@ class StoreWriter:
         status was derived and from what. Recorded in the change feed like any other change
         (the run's counts stay counts of input records).
         """
-        today = date.today()
+        today = clock.today()
         ids = sorted({i for pair in replaced for i in pair})
         rows: dict[int, tuple[str, Status, date | None]] = {}
         for chunk in _chunks(ids, BATCH):

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
-from catalog import migrate
+from catalog import clock, migrate
 from catalog.store import make_engine
 from search import config as meili_config
 from search.server import MeiliProcess, find_or_install_binary
@@ -30,6 +33,24 @@ def _postgres_schema_url(base: str, schema: str) -> str:
         url = url.set(drivername="postgresql+psycopg")
     url = url.update_query_dict({"options": f"-csearch_path={schema}"})
     return url.render_as_string(hide_password=False)
+
+
+@dataclass
+class FrozenClock:
+    at: datetime  # what catalog.clock reads as the current time (aware); set it to move time
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FrozenClock]:
+    """The project's clock stopped at 2026-12-01 20:50 UTC (03:50 on 2 December in Hanoi),
+    in a process whose own time zone is UTC, as on most servers."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    frozen = FrozenClock(datetime(2026, 12, 1, 20, 50, tzinfo=UTC))
+    monkeypatch.setattr(clock, "_source", lambda: frozen.at)
+    yield frozen
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(scope="session")

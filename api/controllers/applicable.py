@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import anyio
@@ -10,7 +9,8 @@ from litestar import Request, get
 from litestar.params import Parameter
 from sqlmodel import Session
 
-from api.controllers.products import AsOf, MandatoryOnly, RoleFilter, answer_for
+from api.controllers.products import MandatoryOnly, RoleFilter, answer_for
+from api.params import AsOf
 from api.problems import NotFound, problem_responses
 from api.schemas import Candidate, ResolvedAnswer
 from api.services.products import product_not_found
@@ -63,7 +63,7 @@ async def applicable_by_text(
 
 
 async def _by_database(
-    request: Request, text: str, as_of: date | None, role: Role | None, mandatory_only: bool
+    request: Request, text: str, as_of: str | None, role: Role | None, mandatory_only: bool
 ) -> ResolvedAnswer:
     def resolve() -> int:
         with Session(request.app.state.engine) as session:

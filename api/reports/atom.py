@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+from catalog import clock
 from catalog.reports.changes import Change
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -13,8 +14,8 @@ _TAG_AUTHORITY = "tag:tieuchuan.tuyenquang,2025"
 
 
 def rfc3339(moment: datetime) -> str:
-    """``2026-01-10T08:00:00Z``: an RFC 3339 UTC time as Atom requires."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``2026-01-10T08:00:00Z``: an RFC 3339 UTC time as Atom requires (naive = UTC)."""
+    return clock.local(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def atom_feed(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
 from sqlmodel import Session
 
+from catalog import clock
 from catalog.reports.changes import changes
 from catalog.reports.gaps import Gap, gap_report, gap_tables
 from catalog.reports.indicators import indicator_tables, indicators
@@ -26,7 +27,9 @@ def reports_group() -> None:
 
 
 @reports_group.command("gaps")
-@click.option("--as-of", type=_DAY, default=None, help="Day to answer for (default today).")
+@click.option(
+    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
+)
 @click.option(
     "--xlsx",
     "xlsx_path",
@@ -71,7 +74,9 @@ def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> N
 
 
 @reports_group.command("indicators")
-@click.option("--as-of", type=_DAY, default=None, help="Day to answer for (default today).")
+@click.option(
+    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
+)
 @click.option(
     "--xlsx",
     "xlsx_path",
@@ -102,14 +107,12 @@ def indicators_command(as_of: datetime | None, xlsx_path: Path | None) -> None:
 @click.option("--days", type=int, default=30, show_default=True, help="How far back.")
 def changes_command(days: int) -> None:
     """Documents added, updated, superseded or withdrawn in the last days."""
-    since = datetime.now(UTC) - timedelta(days=days)
+    since = clock.now() - timedelta(days=days)
     with Session(make_engine()) as session:
         entries = changes(session, since)
-    click.echo(f"{len(entries)} change(s) since {since:%Y-%m-%d %H:%M} UTC")
+    click.echo(f"{len(entries)} change(s) since {clock.shown(since)}")
     for entry in entries:
-        click.echo(
-            f"  {entry.at:%Y-%m-%d %H:%M}  {entry.title}  ({len(entry.products)} product(s))"
-        )
+        click.echo(f"  {clock.shown(entry.at)}  {entry.title}  ({len(entry.products)} product(s))")
 
 
 @click.group("declarations")

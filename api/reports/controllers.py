@@ -4,7 +4,7 @@ lists and webhooks, declarations and the plan's indicators. Thin: the work is in
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession
+from api.params import AsOf, Since, day_asked, moment_asked
 from api.problems import Problem, problem_responses
 from api.reports.atom import ATOM_MEDIA_TYPE, atom_feed
 from api.reports.schemas import (
@@ -29,6 +30,7 @@ from api.reports.schemas import (
     WebhookCreate,
     WebhookResponse,
 )
+from catalog import clock
 from catalog.declarations import (
     DeclarationError,
     DeclarationInput,
@@ -64,11 +66,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DEFAULT_WINDOW = timedelta(days=30)
 MAX_CHANGES = 1000
 
-AsOf = Annotated[date | None, Parameter(description="The day to answer for (default today)")]
-Since = Annotated[
-    datetime | None,
-    Parameter(description="Changes at or after this time (ISO 8601; default: 30 days ago)"),
-]
 Limit = Annotated[int, Parameter(ge=1, le=MAX_CHANGES, description="At most this many")]
 Kinds = Annotated[
     list[ProductKind] | None, Parameter(description="Product kinds to examine (default all)")
@@ -91,10 +88,9 @@ def _xlsx(content: bytes, filename: str) -> Response[bytes]:
     )
 
 
-def _since(value: datetime | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC) - DEFAULT_WINDOW
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def _since(value: str | None) -> datetime:
+    """The moment ``since`` names (default: 30 days ago), aware."""
+    return moment_asked(value, lambda: clock.now() - DEFAULT_WINDOW)
 
 
 def _base_url(request: Request) -> str:
@@ -116,7 +112,7 @@ class ReportController(Controller):
     ) -> GapReportResponse:
         report = gap_report(
             db_session,
-            as_of,
+            day_asked(as_of),
             kinds=tuple(kind) if kind else tuple(ProductKind),
             overlap_roles=tuple(overlap_role) if overlap_role else DEFAULT_OVERLAP_ROLES,
             graph=request.app.state.answers.graph.current(),
@@ -132,7 +128,9 @@ class ReportController(Controller):
     def gaps_xlsx(
         self, request: Request, db_session: DbSession, as_of: AsOf = None
     ) -> Response[bytes]:
-        report = gap_report(db_session, as_of, graph=request.app.state.answers.graph.current())
+        report = gap_report(
+            db_session, day_asked(as_of), graph=request.app.state.answers.graph.current()
+        )
         heading = [
             "Báo cáo rà soát tiêu chuẩn, quy chuẩn áp dụng cho sản phẩm tỉnh Tuyên Quang",
             f"Ngày: {report.as_of.strftime('%d/%m/%Y')}",
@@ -153,7 +151,7 @@ class ReportController(Controller):
             spec = draft_from_catalog(db_session, code.lstrip("/"))
         except DraftError as exc:
             raise Problem(404, "Unknown draft", str(exc)) from exc
-        return _impact_response(draft_impact(db_session, spec, as_of))
+        return _impact_response(draft_impact(db_session, spec, day_asked(as_of)))
 
     @post(
         "/draft-impact",
@@ -171,7 +169,7 @@ class ReportController(Controller):
             scope=tuple(ScopeItem(i.kind, i.subject, i.role) for i in data.scope),
             citations=tuple(data.citations),
         )
-        return _impact_response(draft_impact(db_session, spec, as_of))
+        return _impact_response(draft_impact(db_session, spec, day_asked(as_of)))
 
     @post(
         "/draft-impact.xlsx",
@@ -190,13 +188,13 @@ class ReportController(Controller):
             scope=tuple(ScopeItem(i.kind, i.subject, i.role) for i in data.scope),
             citations=tuple(data.citations),
         )
-        impact = draft_impact(db_session, spec, as_of)
+        impact = draft_impact(db_session, spec, day_asked(as_of))
         heading = [f"Đánh giá tác động dự thảo {spec.code or ''}".strip(), str(impact.as_of)]
         return _xlsx(workbook(impact_tables(impact), heading), "draft-impact.xlsx")
 
     @get("/indicators", summary="The provincial plan's indicators and targets", sync_to_thread=True)
     def plan_indicators(self, db_session: DbSession, as_of: AsOf = None) -> IndicatorsResponse:
-        return IndicatorsResponse(indicators=indicators(db_session, as_of))
+        return IndicatorsResponse(indicators=indicators(db_session, day_asked(as_of)))
 
     @get(
         "/indicators.xlsx",
@@ -205,7 +203,7 @@ class ReportController(Controller):
         sync_to_thread=True,
     )
     def plan_indicators_xlsx(self, db_session: DbSession, as_of: AsOf = None) -> Response[bytes]:
-        report = indicators(db_session, as_of)
+        report = indicators(db_session, day_asked(as_of))
         heading = [report.plan.title, f"Ngày: {report.as_of.strftime('%d/%m/%Y')}"]
         return _xlsx(workbook(indicator_tables(report), heading), f"indicators-{report.as_of}.xlsx")
 
@@ -249,7 +247,7 @@ class ChangeController(Controller):
             title="Thay đổi tiêu chuẩn, quy chuẩn — tỉnh Tuyên Quang",
             self_url=f"{base}/api/v1/changes.atom",
             base_url=base,
-            generated_at=datetime.now(UTC),
+            generated_at=clock.now(),
         )
         return Response(body, media_type=ATOM_MEDIA_TYPE)
 
@@ -264,7 +262,7 @@ class ChangeController(Controller):
     ) -> Response[bytes]:
         start = _since(since)
         entries = changes(db_session, start, limit=limit)
-        heading = [f"Thay đổi từ {start.isoformat()}"]
+        heading = [f"Thay đổi từ {clock.shown(start)}"]
         return _xlsx(workbook([change_table(entries)], heading), "changes.xlsx")
 
 
@@ -425,7 +423,7 @@ def _watch_response(request: Request, session: Session, watch: WatchList) -> Wat
         token=view.token,
         name=view.name,
         owner=view.owner,
-        created_at=view.created_at,
+        created_at=clock.local(view.created_at),
         products=list(view.products),
         categories=list(view.categories),
         covered=list(view.covered),
@@ -454,7 +452,7 @@ class DeclarationController(Controller):
     ) -> DeclarationsResponse:
         views = list_declarations(
             db_session,
-            day=as_of,
+            day=day_asked(as_of),
             kind=kind,
             enterprise=enterprise,
             product=product,
@@ -469,7 +467,7 @@ class DeclarationController(Controller):
         sync_to_thread=True,
     )
     def xlsx(self, db_session: DbSession, as_of: AsOf = None) -> Response[bytes]:
-        views = list_declarations(db_session, day=as_of)
+        views = list_declarations(db_session, day=day_asked(as_of))
         heading = ["Sổ theo dõi công bố hợp chuẩn, hợp quy, tự công bố và chứng nhận"]
         return _xlsx(workbook([declaration_table(views)], heading), "declarations.xlsx")
 

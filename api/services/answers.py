@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from api.services.encoded_answers import EncodedAnswer, EncodedAnswers
 from api.services.products import product_not_found
+from catalog import clock
 from catalog.applicability import (
     Applicability,
     DaySpan,
@@ -96,7 +97,7 @@ class AnswerService:
         other days, span after span, while ``graph`` is the one served and the limit allows."""
         held = EncodedAnswers.of(graph, self.held)
         products = list(graph.products.values())
-        today = date.today()
+        today = clock.today()
         for product in products:
             if self._hold(graph, held, product, today) is None:
                 return

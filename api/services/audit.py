@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.schemas import AuditEntry, AuditPage
+from catalog import clock
 from catalog.models import ApiKey, AuditLog
 
 
@@ -56,7 +57,7 @@ def audit_page(session: Session, *, table: str | None, limit: int, offset: int) 
         items=[
             AuditEntry(
                 id=r.id,
-                at=r.at,
+                at=clock.local(r.at),
                 key=f"{keys[r.api_key_id].name} ({keys[r.api_key_id].prefix}…)"
                 if r.api_key_id in keys
                 else None,

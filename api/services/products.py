@@ -15,6 +15,7 @@ from api.schemas import (
     ProductUpdate,
 )
 from api.services.audit import Audit
+from catalog import clock
 from catalog.applicability import ProductNotFound, resolve_product, search_products_by_text
 from catalog.models import (
     Enterprise,
@@ -122,7 +123,7 @@ class ProductService:
             ocop_valid_until=product.ocop_valid_until,
             producer=producer.name if producer else None,
             description=product.description,
-            updated_at=product.updated_at,
+            updated_at=clock.local(product.updated_at),
         )
 
     # -- writes --

@@ -22,6 +22,7 @@ from api.web import views
 from api.web.errors import BadInput, PageNotFound, SearchUnavailable
 from api.web.params import day_param
 from api.web.templating import render, url_with
+from catalog import clock
 from catalog.applicability import ProductNotFound, Standing, resolve_product
 from catalog.codes import DocType
 from catalog.vocab import ProductKind, Status
@@ -110,7 +111,7 @@ class WebController(Controller):
         slug: FromPath[str],
     ) -> Response[Any]:
         """What the product is and which documents apply to it on the chosen day."""
-        day = day_param(request, "ngay", date.today(), earliest=date.min, latest=date.max)
+        day = day_param(request, "ngay", clock.today(), earliest=date.min, latest=date.max)
         found = views.product_by_slug(db_session, slug)
         if found is None:
             try:  # a name or alias typed into the URL leads to the product's own address
@@ -129,7 +130,7 @@ class WebController(Controller):
             facts=facts,
             answer=answer,
             day=day,
-            today=date.today(),
+            today=clock.today(),
             categories=views.category_names(db_session),
             standing_status=STANDING_STATUS,
         )

@@ -8,7 +8,7 @@ express what the page shows, else built here from the same report tables.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -23,6 +23,7 @@ from api.web.errors import BadInput, PageNotFound
 from api.web.i18n import Labels, request_lang
 from api.web.params import day_param
 from api.web.templating import render
+from catalog import clock
 from catalog.declarations import declaration_table, list_declarations
 from catalog.reports.changes import Change, changes
 from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impact_tables
@@ -67,21 +68,13 @@ def kind_param(request: Request[Any, Any, Any]) -> DeclarationKind | None:
 
 def since_param(request: Request[Any, Any, Any]) -> date:
     """``tu-ngay``: the first day of the changes shown (default: 30 days ago)."""
-    default = (datetime.now(UTC) - DEFAULT_WINDOW).date()
+    default = (clock.now() - DEFAULT_WINDOW).date()
     return day_param(request, "tu-ngay", default)
-
-
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def latest_changes(entries: list[Change]) -> tuple[list[Change], bool]:
     """The entries shown, and whether more were left out."""
     return entries[:CHANGES_SHOWN], len(entries) > CHANGES_SHOWN
-
-
-def api_since(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
 
 
 def _xlsx(content: bytes, filename: str) -> Response[bytes]:
@@ -105,7 +98,7 @@ class ReportPages(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[str]:
         """Gaps, stale citations and overlaps on the chosen day."""
-        day = day_param(request, "ngay", date.today())
+        day = day_param(request, "ngay", clock.today())
         report = gap_report(db_session, day, graph=request.app.state.answers.graph.current())
         return render(
             request,
@@ -134,7 +127,7 @@ class ReportPages(Controller):
         slug: FromPath[str],
     ) -> Response[str]:
         """What a saved draft would cover, duplicate and cite, on the chosen day."""
-        day = day_param(request, "ngay", date.today())
+        day = day_param(request, "ngay", clock.today())
         impact = draft_impact(db_session, self._draft_spec(db_session, slug), day)
         codes = [e.code for p in impact.products for e in p.existing]
         codes += [c.code for c in impact.citations] + [c.in_force for c in impact.citations]
@@ -156,7 +149,7 @@ class ReportPages(Controller):
         db_session: NamedDependency[Session],
         slug: FromPath[str],
     ) -> Response[bytes]:
-        day = day_param(request, "ngay", date.today())
+        day = day_param(request, "ngay", clock.today())
         impact = draft_impact(db_session, self._draft_spec(db_session, slug), day)
         heading = [f"Đánh giá tác động dự thảo {impact.draft.code}", f"Ngày: {day:%d/%m/%Y}"]
         return _xlsx(workbook(impact_tables(impact), heading), f"du-thao-{slug}-{day}.xlsx")
@@ -179,7 +172,7 @@ class ReportPages(Controller):
         """Document changes from the chosen day, newest first, with the products concerned."""
         since = since_param(request)
         entries, more = latest_changes(
-            changes(db_session, start_of(since), limit=CHANGES_SHOWN + 1)
+            changes(db_session, clock.day_start(since), limit=CHANGES_SHOWN + 1)
         )
         return render(
             request,
@@ -187,7 +180,7 @@ class ReportPages(Controller):
             entries=entries,
             more=more,
             since=since,
-            api_since=api_since(since),
+            api_since=since.isoformat(),
         )
 
     @get("/theo-doi", name="web:watch", sync_to_thread=True)
@@ -213,7 +206,7 @@ class ReportPages(Controller):
             raise PageNotFound(token, [("/bao-cao/theo-doi", "Danh sách theo dõi")])
         since = since_param(request)
         entries, more = latest_changes(
-            watched_changes(db_session, watch, start_of(since), limit=CHANGES_SHOWN + 1)
+            watched_changes(db_session, watch, clock.day_start(since), limit=CHANGES_SHOWN + 1)
         )
         return render(
             request,
@@ -223,7 +216,7 @@ class ReportPages(Controller):
             entries=entries,
             more=more,
             since=since,
-            api_since=api_since(since),
+            api_since=since.isoformat(),
         )
 
     @staticmethod
@@ -269,7 +262,7 @@ class ReportPages(Controller):
     @staticmethod
     def _declaration_filters(request: Request[Any, Any, Any]) -> dict[str, Any]:
         return {
-            "day": day_param(request, "ngay", date.today()),
+            "day": day_param(request, "ngay", clock.today()),
             "kind": kind_param(request),
             "enterprise": text_param(request, "doanh-nghiep") or None,
             "product": text_param(request, "san-pham") or None,
@@ -282,8 +275,8 @@ class ReportPages(Controller):
     ) -> Response[str]:
         """The plan's indicators by year, charted against the plan's targets."""
         plan = PLAN_2021_2025
-        latest = date(date.today().year, 12, 31)
-        day = day_param(request, "ngay", date.today(), earliest=plan.starts, latest=latest)
+        latest = date(clock.today().year, 12, 31)
+        day = day_param(request, "ngay", clock.today(), earliest=plan.starts, latest=latest)
         report = indicators(db_session, day, plan)
         return render(
             request,

@@ -3,7 +3,7 @@ turns a template and its context into an HTML response in the request's language
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from api.web.i18n import COOKIE, Labels, Lang, request_lang
 from api.web.wording import describe_reason, entry_notes
+from catalog import clock
 from catalog.codes import DocType
 from catalog.vocab import Equivalence, ProductKind, Status
 
@@ -27,6 +28,14 @@ def format_date(value: date | None, lang: Lang) -> str:
     if value is None:
         return "—"
     return value.strftime("%d/%m/%Y") if lang == Lang.VI else value.isoformat()
+
+
+def format_moment(value: datetime, lang: Lang) -> str:
+    """Times in the configured zone with its offset: 02/12/2026 03:50 (UTC+07:00) in
+    Vietnamese, 2026-12-02 03:50 (UTC+07:00) in English."""
+    at = clock.local(value)
+    shown = at.strftime("%d/%m/%Y %H:%M") if lang == Lang.VI else at.strftime("%Y-%m-%d %H:%M")
+    return f"{shown} ({clock.offset_label(at)})"
 
 
 def _environment() -> Environment:
@@ -43,6 +52,7 @@ def _environment() -> Environment:
     env.filters["equivalence"] = Equivalence
     env.globals["describe_reason"] = describe_reason
     env.globals["entry_notes"] = entry_notes
+    env.globals["local"] = clock.local
     return env
 
 
@@ -79,6 +89,7 @@ def render(
         lang=lang.value,
         t=Labels(lang),
         d=lambda value: format_date(value, lang),
+        at=lambda value: format_moment(value, lang),
         switch_url=url_with(request, lang=other.value),
         other_lang=other.value,
         path=request.url.path,

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.models import Document, DocumentRelation, FieldChange
 from catalog.reports.reach import ProductBrief, Reach
 from catalog.reports.tables import Table
@@ -84,7 +85,7 @@ class Change:
 
     @property
     def summary(self) -> str:
-        parts = [self.document.title_vi or self.document.code]
+        parts = [self.document.title_vi or self.document.code, f"Thời điểm: {clock.shown(self.at)}"]
         for diff in self.fields:
             parts.append(f"{diff.field}: {_shown(diff.old)} → {_shown(diff.new)}")
         if self.products:
@@ -166,10 +167,18 @@ def changes(
 def change_table(entries: list[Change]) -> Table:
     return Table(
         "Thay đổi",
-        ("Thời điểm (UTC)", "Loại", "Văn bản", "Tên", "Trường thay đổi", "Sản phẩm", "Nguồn"),
+        (
+            f"Thời điểm ({clock.zone_label()})",
+            "Loại",
+            "Văn bản",
+            "Tên",
+            "Trường thay đổi",
+            "Sản phẩm",
+            "Nguồn",
+        ),
         tuple(
             (
-                e.at,
+                clock.local(e.at),
                 e.kind.label_vi,
                 e.document.code,
                 e.document.title_vi,

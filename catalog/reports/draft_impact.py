@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.applicability import (
     ProductNotFound,
     Standing,
@@ -128,7 +129,7 @@ def draft_from_catalog(session: Session, code: str) -> DraftSpec:
 
 def draft_impact(session: Session, draft: DraftSpec, as_of: date | None = None) -> DraftImpact:
     """Analyse ``draft`` on ``as_of`` (default today)."""
-    day = as_of or date.today()
+    day = as_of or clock.today()
     index = ProductIndex(session)
     roles_by_product: dict[int, list[Role]] = {}
     unmatched = []

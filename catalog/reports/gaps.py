@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from sqlmodel import Session, col, select
 
+from catalog import clock
 from catalog.applicability import Applicability, ReasonKind, applicable, document_start
 from catalog.codes import CodeError, DocType, parse_code
 from catalog.models import Document, Product
@@ -141,7 +142,7 @@ def gap_report(
 
     ``graph`` is the catalog graph to answer from when the caller holds a current one (the
     API does); otherwise it is loaded from ``session``."""
-    day = as_of or date.today()
+    day = as_of or clock.today()
     index = ProductIndex(session)
     products = session.exec(
         select(Product)

@@ -18,6 +18,7 @@ from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
+from catalog import clock
 from catalog.declarations import is_valid
 from catalog.models import Declaration, Product
 from catalog.reports.plan import PLAN_2021_2025, Plan, Target
@@ -69,7 +70,7 @@ class Indicators:
 
 def indicators(session: Session, as_of: date | None = None, plan: Plan = PLAN_2021_2025):
     """Every series on the plan's years up to ``as_of`` and each target's standing."""
-    day = as_of or date.today()
+    day = as_of or clock.today()
     days = [min(date(year, 12, 31), day) for year in range(plan.starts.year, day.year + 1)]
     declarations = session.exec(select(Declaration)).all()
     ocop = session.exec(

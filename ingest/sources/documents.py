@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
+from catalog import clock
 from catalog.codes import DocType, find_codes
 from catalog.text import clean, fold
 from catalog.vocab import RelationKind, Status
@@ -200,7 +201,7 @@ class DocumentSheetSource:
         sheets = (
             read_sheet(f, free_text="title vi", repair_check=_plausible) for f in self.files(path)
         )
-        return merge_documents(sheets, today or date.today())
+        return merge_documents(sheets, today or clock.today())
 
 
 class RelationSheetSource:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from litestar.testing import TestClient
 from openpyxl import load_workbook
 
 from api.app import create_app
+from catalog import clock
 from search.query import SearchService
 
 PROBLEM = "application/problem+json"
@@ -336,4 +336,4 @@ def test_unknown_route_and_method_are_problems(client):
 
 def test_answer_defaults_to_today(client, catalog):
     answer = client.get(f"/api/v1/products/{catalog.orange_id}/applicable").json()
-    assert answer["as_of"] == date.today().isoformat()
+    assert answer["as_of"] == clock.today().isoformat()

@@ -10,6 +10,7 @@ from litestar.serialization import encode_json
 from sqlmodel import Session, select
 
 from api.services.answers import AnswerService
+from catalog import clock
 from catalog.applicability import applicable_in
 from catalog.models import ApplicabilityRule, Document
 from catalog.vocab import Role, SubjectKind
@@ -20,7 +21,7 @@ FILTERS = [(None, False), (None, True), (Role.TEST_METHOD, False)]
 
 def sample_days(count: int, seed: int = 3) -> list[date]:
     rng = random.Random(seed)
-    return [date.today(), date(2015, 1, 1)] + [
+    return [clock.today(), date(2015, 1, 1)] + [
         date(1990, 1, 1) + timedelta(days=rng.randrange(40 * 365)) for _ in range(count)
     ]
 
@@ -74,7 +75,7 @@ def test_a_change_to_the_catalog_is_answered_at_once_after_invalidate(engine):
     service = AnswerService(engine, check_every=3600)
     graph = service.graph.current()
     product_id = min(graph.products)
-    key = (str(product_id), date.today(), None, False)
+    key = (str(product_id), clock.today(), None, False)
     before = service.json(key).body
     with Session(engine) as session:
         document = session.exec(select(Document).where(Document.code == "TCVN 9999:2013")).first()

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from catalog import clock
 from catalog.applicability import DaySpan, applicable_over
 from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role
@@ -57,7 +58,7 @@ def test_every_bundled_answer_is_the_same_on_every_day_of_its_span(engine):
     with Session(engine) as session:
         graph = CatalogGraph.load(session)
     rng = random.Random(5)
-    days = [date.today(), date(2015, 1, 1), date(2025, 7, 1)]
+    days = [clock.today(), date(2015, 1, 1), date(2025, 7, 1)]
     days += [date(1985, 1, 1) + timedelta(days=rng.randrange(50 * 365)) for _ in range(12)]
     checked = 0
     for product_id in sorted(graph.products):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from catalog import clock
 from catalog.models import ApplicabilityRule, Document, DocumentRelation, FieldChange
 from catalog.vocab import RelationKind, Status, SubjectKind
 from ingest.jobs import ingest_bundled
@@ -54,7 +55,7 @@ def test_bundled_editions_chain_and_rules_sit_on_the_right_subjects(engine) -> N
 
 
 def test_a_stated_replacement_marks_the_older_edition_superseded_once_in_effect(engine) -> None:
-    later = date.today() + timedelta(days=400)
+    later = clock.today() + timedelta(days=400)
     documents = [
         DocumentRecord(location="d:1", code="TCVN 1:2001", title_vi="Cũ"),
         DocumentRecord(location="d:2", code="TCVN 1:2020", title_vi="Mới", status=Status.IN_FORCE),

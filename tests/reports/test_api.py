@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -18,6 +18,7 @@ from catalog.address_policy import AddressPolicy
 from catalog.models import WebhookDelivery
 from catalog.vocab import ApiRole
 
+from .catalogs import CatalogBuilder
 from .feeds import T1, T3, build_catalog, fake_dns, record_history
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -278,3 +279,42 @@ def test_delivery_log_never_shows_reply_text(client, session):
         "HTTP 403",
     ]
     assert "hunter2" not in log.text and "Authorization" not in log.text
+
+
+@pytest.fixture
+def around_midnight(session) -> None:
+    """Two documents added a minute apart around midnight of 1 November 2026 in Hanoi."""
+    cat = CatalogBuilder(session)
+    before = cat.doc("TCVN 13001:2026", title="Trước nửa đêm")
+    before.created_at = datetime(2026, 10, 31, 16, 59, tzinfo=UTC)  # 23:59 on 31/10 in Hanoi
+    after = cat.doc("TCVN 13002:2026", title="Sau nửa đêm")
+    after.created_at = datetime(2026, 10, 31, 17, 0, tzinfo=UTC)  # 00:00 on 1/11 in Hanoi
+    session.commit()
+
+
+def test_changes_since_a_plain_date_start_at_midnight_in_vietnam(client, around_midnight):
+    response = client.get("/api/v1/changes", params={"since": "2026-11-01"})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["since"] == "2026-11-01T00:00:00+07:00"
+    assert [c["document"]["code"] for c in data["changes"]] == ["TCVN 13002:2026"]
+    assert data["changes"][0]["at"] == "2026-10-31T17:00:00Z"  # machine time: RFC 3339
+    without_offset = client.get("/api/v1/changes", params={"since": "2026-10-31T23:59"}).json()
+    assert [c["document"]["code"] for c in without_offset["changes"]] == [
+        "TCVN 13002:2026",
+        "TCVN 13001:2026",
+    ]
+    refused = client.get("/api/v1/changes", params={"since": "2026-11-31"})
+    assert refused.status_code == 400 and "since" in refused.json()["detail"]
+
+
+def test_exports_and_feeds_show_vietnam_time(client, around_midnight):
+    book = client.get("/api/v1/changes.xlsx", params={"since": "2026-11-01"})
+    rows = list(load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Thay đổi từ 01/11/2026 00:00 (UTC+07:00)"
+    assert rows[2][:3] == ("Thời điểm (UTC+07:00)", "Loại", "Văn bản")
+    assert rows[3][0] == datetime(2026, 11, 1, 0, 0) and rows[3][2] == "TCVN 13002:2026"
+    atom = client.get("/api/v1/changes.atom", params={"since": "2026-11-01"})
+    (entry,) = assert_valid_atom(atom.content).findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}updated").text == "2026-10-31T17:00:00Z"
+    assert "Thời điểm: 01/11/2026 00:00 (UTC+07:00)" in entry.find(f"{ATOM}summary").text

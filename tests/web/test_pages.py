@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -39,6 +40,19 @@ def test_home_has_a_labelled_search_box_and_landmarks(http: httpx.Client) -> Non
     assert soup.find("a", class_="skip")["href"] == "#main"
     for select in soup.select("form select"):
         assert soup.find("label", attrs={"for": select["id"]}), select["id"]
+
+
+def test_the_date_picker_defaults_to_the_day_in_vietnam(http: httpx.Client, frozen_clock) -> None:
+    def picked() -> str:
+        soup = page(http.get("/san-pham/cam-sanh-ham-yen"))
+        assert soup.find("a", id="download-xlsx")["href"].endswith(
+            "as_of=" + soup.find("input", id="ngay")["value"]
+        )
+        return soup.find("input", id="ngay")["value"]
+
+    assert picked() == "2026-12-02"  # 20:50 UTC on 1 December is 03:50 on 2 December in Hanoi
+    frozen_clock.at = datetime(2026, 12, 1, 16, 59, tzinfo=UTC)
+    assert picked() == "2026-12-01"
 
 
 def test_search_without_javascript_finds_products_without_diacritics(http: httpx.Client) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
+
+from catalog import clock
 
 from .report_data import ReportSite, serve
 
@@ -223,7 +225,7 @@ def test_change_feed_page(http: httpx.Client, site: ReportSite) -> None:
     assert atom.headers["content-type"].startswith("application/atom+xml")
     since = soup.find("input", id="tu-ngay")["value"]
     xlsx = soup.find("a", id="download-xlsx")["href"]
-    assert xlsx == f"/api/v1/changes.xlsx?since={since}T00:00:00Z"
+    assert xlsx == f"/api/v1/changes.xlsx?since={since}"
     assert [row[2] for row in workbook_cells(http.get(xlsx))][-3:] == [
         "QCĐP 01:2026/TQ",
         "TCVN 7087:2013",
@@ -233,10 +235,30 @@ def test_change_feed_page(http: httpx.Client, site: ReportSite) -> None:
     earlier = (site.loaded.now - timedelta(days=90)).date().isoformat()
     longer = page(http.get("/bao-cao/thay-doi", params={"tu-ngay": earlier}))
     assert [r["data-code"] for r in rows(longer, "h-changes")][-1] == "TCVN 1873:2014"
-    later = (site.loaded.now + timedelta(days=1)).date().isoformat()
+    later = (clock.local(site.loaded.now) + timedelta(days=1)).date().isoformat()
     assert (
         "Không có thay đổi nào"
         in page(http.get("/bao-cao/thay-doi", params={"tu-ngay": later})).text
+    )
+
+
+def test_change_times_are_shown_in_vietnam_with_the_offset(http: httpx.Client) -> None:
+    for lang, shown in (("vi", "%d/%m/%Y %H:%M"), ("en", "%Y-%m-%d %H:%M")):
+        soup = page(http.get("/bao-cao/thay-doi", params={"lang": lang}))
+        times = soup.select("#main time[datetime]")
+        assert times
+        for element in times:
+            at = clock.local(datetime.fromisoformat(element["datetime"]))
+            assert at.utcoffset() == timedelta(hours=7)
+            assert element.get_text() == f"{at.strftime(shown)} (UTC+07:00)"
+
+
+def test_report_dates_default_to_the_day_in_vietnam(http: httpx.Client, frozen_clock) -> None:
+    for path in ("/bao-cao/khoang-trong", "/bao-cao/cong-bo", "/bao-cao/chi-so"):
+        assert page(http.get(path)).find("input", id="ngay")["value"] == "2026-12-02", path
+    frozen_clock.at = datetime(2026, 12, 1, 16, 59, tzinfo=UTC)
+    assert page(http.get("/bao-cao/khoang-trong")).find("input", id="ngay")["value"] == (
+        "2026-12-01"
     )
 
 

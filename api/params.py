@@ -1,0 +1,64 @@
+"""Days and moments asked in API query parameters: a plain date (``2026-11-01``) or an RFC 3339
+date-time, read in the configured zone (:mod:`catalog.clock`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated
+
+from litestar.params import Parameter
+
+from api.problems import Problem
+from catalog import clock
+
+AsOf = Annotated[
+    str | None,
+    Parameter(
+        description="The day asked about: a date (2026-12-02) or a date-time, whose day in "
+        "the configured zone (default Asia/Ho_Chi_Minh) is taken (default: today there)",
+        pattern=clock.MOMENT_PATTERN,
+        required=False,
+    ),
+]
+Since = Annotated[
+    str | None,
+    Parameter(
+        description="Changes at or after this moment: a date-time (ISO 8601; without an "
+        "offset, in the configured zone) or a date, meaning its first moment in that zone",
+        pattern=clock.MOMENT_PATTERN,
+        required=False,
+    ),
+]
+
+
+def day_asked(value: str | None, name: str = "as_of") -> date:
+    """The day ``value`` names (today in the configured zone when absent), or a 400 problem."""
+    if value is None:
+        return clock.today()
+    try:
+        return clock.parse_day(value)
+    except clock.ClockError as exc:
+        raise _invalid(name, exc) from None
+
+
+def moment_asked(
+    value: str | None, default: Callable[[], datetime], name: str = "since"
+) -> datetime:
+    """The moment ``value`` names, aware (``default()`` when absent), or a 400 problem."""
+    if value is None:
+        return default()
+    try:
+        return clock.parse_moment(value)
+    except clock.ClockError as exc:
+        raise _invalid(name, exc) from None
+
+
+def _invalid(name: str, exc: clock.ClockError) -> Problem:
+    message = str(exc)
+    return Problem(
+        400,
+        "Invalid request",
+        f"query field {name!r}: {message}",
+        errors=[{"field": name, "in": "query", "message": message}],
+    )
