@@ -76,7 +76,8 @@ def bad_input(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
 
 def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
     log.warning("search unavailable on %s: %s", request.url.path, exc)
-    return _page(request, 503, headers={"Retry-After": "30"})
+    seconds = exc.retry_seconds(default=30) if isinstance(exc, MeiliUnavailable) else 30
+    return _page(request, 503, headers={"Retry-After": str(seconds)})
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str]:
