@@ -72,7 +72,7 @@ async def search(
     except InvalidQuery as exc:
         raise Problem(400, "Invalid request", str(exc)) from exc
     except MeiliUnavailable as exc:
-        log.info("search unavailable: %s", exc)  # the server's address stays in the log
+        log.debug("search unavailable: %s", exc)  # the address stays in the log
         seconds = exc.retry_seconds()
         raise Problem(
             503,
