@@ -60,7 +60,12 @@ def meili_group() -> None:
 
 
 @meili_group.command("start")
-@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
+@click.option(
+    "--port",
+    type=int,
+    default=None,
+    help="Port on 127.0.0.1 (default: the one it had last if free, else a free one).",
+)
 def meili_start(port: int | None) -> None:
     """Install Meilisearch if needed (pinned, sha256-checked) and start it in the background."""
     try:
@@ -73,7 +78,10 @@ def meili_start(port: int | None) -> None:
 @meili_group.command("stop")
 def meili_stop() -> None:
     """Stop the background Meilisearch started by `tieuchuan meili start`."""
-    stopped = meili.stop_daemon(var_dir())
+    try:
+        stopped = meili.stop_daemon(var_dir())
+    except meili.MeiliError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo("Meilisearch stopped" if stopped else "Meilisearch was not running")
 
 

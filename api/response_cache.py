@@ -41,6 +41,8 @@ CACHEABLE = (
     "/bao-cao/khoang-trong",
 )
 LANGUAGE_COOKIE = COOKIE.encode()
+# Applicability answers are held already, as JSON per span of days (api/services/answers.py).
+_HELD_ELSEWHERE = "/applicable"
 # Request headers that make an answer private: it is never held.
 _PRIVATE = (b"x-api-key", b"authorization")
 
@@ -135,7 +137,12 @@ class ResponseCacheMiddleware:
     def _version(self, scope: Scope) -> object | None:
         """The catalog version a held answer to this request would belong to; None when the
         request is not one to hold, or the version is not known yet."""
-        if scope["method"] != "GET" or not scope["path"].startswith(CACHEABLE):
+        path = scope["path"]
+        if (
+            scope["method"] != "GET"
+            or not path.startswith(CACHEABLE)
+            or path.endswith(_HELD_ELSEWHERE)
+        ):
             return None
         if any(name in _PRIVATE for name, _ in scope["headers"]):
             return None

@@ -423,21 +423,35 @@ def search_key_uid(prefix: str = "") -> str:
 
 
 def ensure_search_key(meili_url: str, master_key: str | None, *, prefix: str = "") -> str:
-    """The search-only API key for the indexes (created once, same value afterwards)."""
+    """The search-only API key for this prefix's indexes (created once, same value afterwards).
+
+    It may only search, and only the ``documents``, ``products`` and ``meta`` indexes of
+    ``prefix`` (never ``*``). A key made earlier with a wider scope is deleted and made again
+    under the same uid; Meilisearch derives the key's value from its uid and the master key,
+    so the value, and every setting that holds it, stays valid.
+    """
     uid = search_key_uid(prefix)
+    wanted = {
+        "uid": uid,
+        "name": f"tieuchuan search {prefix or '(no prefix)'}",
+        "description": "search only: used by the search layer for queries",
+        "actions": ["search"],
+        "indexes": sorted(index_uids(prefix).values()),
+        "expiresAt": None,
+    }
     with MeiliAdmin(meili_url, master_key) as admin:
         key = admin.request("GET", f"/keys/{uid}", allow_404=True)
+        if key is not None and not _same_scope(key, wanted):
+            admin.request("DELETE", f"/keys/{uid}")
+            key = None
         if key is None:
-            key = admin.request(
-                "POST",
-                "/keys",
-                {
-                    "uid": uid,
-                    "name": f"tieuchuan search {prefix or '(all)'}",
-                    "description": "search only: used by the search layer for queries",
-                    "actions": ["search"],
-                    "indexes": [f"{prefix}*"],
-                    "expiresAt": None,
-                },
-            )
+            key = admin.request("POST", "/keys", wanted)
     return key["key"]
+
+
+def _same_scope(key: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    return (
+        key.get("actions") == wanted["actions"]
+        and sorted(key.get("indexes") or []) == wanted["indexes"]
+        and key.get("expiresAt") is None
+    )

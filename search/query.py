@@ -18,13 +18,16 @@ Requests go through :class:`search.transport.MeiliTransport` (why it looks as it
 written there).
 
 Unreachable Meilisearch raises :class:`search.server.MeiliUnavailable` within about a
-second; any other refusal raises :class:`SearchError`.
+second; after that, for a cool-down of a few seconds, at once (:mod:`search.breaker`), so a
+hung server does not make every caller wait in turn. Any other refusal raises
+:class:`SearchError`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import os
 import re
 import time
@@ -46,6 +49,7 @@ from catalog.codes import (
     parse_partial,
 )
 from catalog.text import clean, fold
+from search.breaker import CircuitBreaker
 from search.documents import DOCUMENTS, META, PRODUCTS, number_key
 from search.indexer import META_ID, index_uids
 from search.server import MeiliError, MeiliUnavailable
@@ -66,6 +70,7 @@ RERANK_WINDOW = 30  # hits re-ranked for diacritics when the query has them
 CODE_WINDOW = 200  # editions fetched for a code query
 _PRE, _POST = "\x02", "\x03"  # highlight marks, replaced by <mark> after HTML-escaping
 _WORD = re.compile(r"\w+")
+log = logging.getLogger(__name__)
 
 _DOCUMENT_FIELDS = [
     "id", "code", "slug", "title_vi", "title_en", "status", "status_rank", "superseded", "year",
@@ -144,7 +149,8 @@ class SearchService:
     :func:`search.indexer.ensure_search_key`); ``prefix`` selects the index names;
     ``max_in_flight`` bounds the requests sent to Meilisearch at once (default: four per core;
     Meilisearch runs one search per core, and a few more waiting keep it busy: 8 measured
-    best on 2 cores, against 4 and 16).
+    best on 2 cores, against 4 and 16); ``down_cooldown`` is how long searches fail fast
+    after Meilisearch did not answer the index-version check.
     """
 
     def __init__(
@@ -157,6 +163,7 @@ class SearchService:
         cache_size: int = 4096,
         version_ttl: float = 0.5,
         max_in_flight: int | None = None,
+        down_cooldown: float = 3.0,
     ) -> None:
         self.url = url.rstrip("/")
         self.uids = index_uids(prefix)
@@ -176,7 +183,8 @@ class SearchService:
         self._version_ttl = version_ttl
         self._version: str | None = None
         self._version_checked = -1e9
-        self._version_lock = asyncio.Lock()
+        self._version_check: asyncio.Future[str] | None = None  # the check on its way
+        self._breaker = CircuitBreaker(down_cooldown)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -256,6 +264,7 @@ class SearchService:
         query = clean(text) or ""
         if not query:
             return []
+        await self.index_version()  # fails at once while Meilisearch is known to be down
         accented = _accented_words(query)
         body = await self._post(
             f"/indexes/{self.uids[PRODUCTS]}/search",
@@ -283,29 +292,69 @@ class SearchService:
 
     async def index_version(self) -> str:
         """The indexes' version (changes with every build, sync or repair), re-read at most
-        every ``version_ttl`` seconds."""
-        if time.monotonic() - self._version_checked < self._version_ttl:
+        every ``version_ttl`` seconds.
+
+        The check is also the breaker's probe: while Meilisearch is known to be down this
+        raises MeiliUnavailable at once, and callers that arrive while a check is on its way
+        share its outcome instead of each sending (and waiting out) their own.
+        """
+        breaker = self._breaker
+        if breaker.retry_after() > 0:
+            raise self._unavailable()
+        if not breaker.tripped and time.monotonic() - self._version_checked < self._version_ttl:
             return self._version or ""
-        async with self._version_lock:
-            if time.monotonic() - self._version_checked >= self._version_ttl:
-                body = await self._post(
-                    f"/indexes/{self.uids[META]}/search",
-                    {
-                        "q": "",
-                        "filter": None,
-                        "limit": 1,
-                        "attributesToRetrieve": ["id", "version"],
-                    },
-                    missing_ok=True,
-                    urgent=True,
+        check = self._version_check
+        if check is None or check.get_loop() is not asyncio.get_running_loop():
+            check = asyncio.ensure_future(self._check_version())
+            self._version_check = check
+            check.add_done_callback(self._version_settled)
+        try:
+            return await asyncio.shield(check)
+        except MeiliUnavailable:
+            raise self._unavailable() from None
+
+    async def _check_version(self) -> str:
+        try:
+            body = await self._post(
+                f"/indexes/{self.uids[META]}/search",
+                {"q": "", "filter": None, "limit": 1, "attributesToRetrieve": ["id", "version"]},
+                missing_ok=True,
+                urgent=True,
+            )
+        except MeiliUnavailable as exc:
+            if self._breaker.failed(exc.cause):
+                log.warning(
+                    "Meilisearch at %s is unavailable (%s): searches fail at once, "
+                    "asking it again every %g s",
+                    self.url,
+                    exc.cause,
+                    self._breaker.cooldown,
                 )
-                hits = [h for h in (body or {}).get("hits", []) if h.get("id") == META_ID]
-                version = hits[0]["version"] if hits else "none"
-                if version != self._version:
-                    self._cache.clear()
-                self._version = version
-                self._version_checked = time.monotonic()
-        return self._version or ""
+            raise
+        if self._breaker.succeeded():
+            log.warning("Meilisearch at %s answers again", self.url)
+        hits = [h for h in (body or {}).get("hits", []) if h.get("id") == META_ID]
+        version = hits[0]["version"] if hits else "none"
+        if version != self._version:
+            self._cache.clear()
+        self._version = version
+        self._version_checked = time.monotonic()
+        return version
+
+    def _version_settled(self, check: asyncio.Future[str]) -> None:
+        if self._version_check is check:
+            self._version_check = None
+        if not check.cancelled():
+            check.exception()  # retrieved, even when every caller has gone away
+
+    def _unavailable(self) -> MeiliUnavailable:
+        """What callers get while the breaker is open: the cause and when to ask again."""
+        wait = self._breaker.retry_after()
+        return MeiliUnavailable(
+            self.url,
+            f"{self._breaker.cause}; not asked again for {wait:.1f} s",
+            retry_after=wait,
+        )
 
     # --- one search -----------------------------------------------------------------------
 
@@ -406,11 +455,17 @@ class SearchService:
     async def _post(
         self, path: str, body: Any, *, missing_ok: bool = False, urgent: bool = False
     ) -> Any:
-        status, content = await self._transport.post(path, msgspec.json.encode(body), urgent=urgent)
+        try:
+            status, content = await self._transport.post(
+                path, msgspec.json.encode(body), urgent=urgent
+            )
+            if status in (502, 503, 504):
+                raise MeiliUnavailable(self.url, f"HTTP {status}")
+        except MeiliUnavailable:
+            self._version_checked = -1e9  # the next caller checks (and trips the breaker)
+            raise
         if status == 200:
             return msgspec.json.decode(content)
-        if status in (502, 503, 504):
-            raise MeiliUnavailable(self.url, f"HTTP {status}")
         detail = _error_detail(content)
         if missing_ok and "index_not_found" in detail:
             return None

@@ -11,6 +11,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import math
 import os
 import re
 import secrets
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import tarfile
 import tempfile
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -51,11 +53,23 @@ class MeiliError(RuntimeError):
 class MeiliUnavailable(MeiliError):
     """No healthy Meilisearch server answers at the expected URL."""
 
-    def __init__(self, url: str | None, cause: str, hint: str = START_HINT) -> None:
+    def __init__(
+        self,
+        url: str | None,
+        cause: str,
+        hint: str = START_HINT,
+        *,
+        retry_after: float | None = None,
+    ) -> None:
         self.url = url
         self.cause = cause
+        self.retry_after = retry_after  # seconds until it is worth asking again, when known
         where = f"reachable at {url}" if url else "available"
         super().__init__(f"Meilisearch is not {where} ({cause}); {hint}")
+
+    def retry_seconds(self, default: int = 5) -> int:
+        """Whole seconds for a Retry-After header: ``retry_after`` rounded up, at least 1."""
+        return default if self.retry_after is None else max(1, math.ceil(self.retry_after))
 
 
 # --- binary -------------------------------------------------------------------
@@ -241,14 +255,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _ensure_port_free(port: int) -> None:
-    """Raise MeiliError if something already listens on 127.0.0.1:port."""
+def _port_taken(port: int) -> OSError | None:
+    """Why 127.0.0.1:port cannot be bound right now, or None when it is free."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError as exc:
-            raise MeiliError(f"port {port} on 127.0.0.1 is not available: {exc}") from exc
+            return exc
+    return None
+
+
+def _ensure_port_free(port: int) -> None:
+    """Raise MeiliError if something already listens on 127.0.0.1:port."""
+    taken = _port_taken(port)
+    if taken is not None:
+        raise MeiliError(f"port {port} on 127.0.0.1 is not available: {taken}")
 
 
 # --- process ------------------------------------------------------------------
@@ -409,11 +431,6 @@ class DaemonState:
         )
 
 
-# Popen objects of daemons started by this process, so they are not garbage-collected
-# (with a ResourceWarning) while running and are reaped, not left as zombies, on exit.
-_DETACHED: dict[int, subprocess.Popen[bytes]] = {}
-
-
 def daemon_dir(var_dir: Path | None = None) -> Path:
     """Data, log, key and state directory of the daemon: <var>/meili."""
     return (config.var_dir() if var_dir is None else var_dir) / "meili"
@@ -421,6 +438,11 @@ def daemon_dir(var_dir: Path | None = None) -> Path:
 
 def _state_path(meili_dir: Path) -> Path:
     return meili_dir / "state.json"
+
+
+def _port_path(meili_dir: Path) -> Path:
+    """The daemon's last port, kept after `meili stop` so the next start can reuse it."""
+    return meili_dir / "port"
 
 
 def _read_state(meili_dir: Path) -> DaemonState | None:
@@ -468,16 +490,31 @@ def _locked(meili_dir: Path) -> Iterator[None]:
 
 
 def _pid_alive(pid: int) -> bool:
-    child = _DETACHED.get(pid)
-    if child is not None:
-        return child.poll() is None  # also reaps it once it has exited
+    """True while `pid` runs; a zombie (exited, not yet reaped by its parent) has exited."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """True if /proc says `pid` has exited and waits for its parent to reap it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    # "pid (command) state …": the command may hold spaces and parentheses
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def _reap_when_done(process: subprocess.Popen[bytes]) -> None:
+    """Wait for a daemon we started in a background thread, so that when it exits (`meili
+    stop` from another shell while `tieuchuan up` serves) it is reaped at once, not left a
+    zombie of this process until it ends."""
+    threading.Thread(target=process.wait, name=f"reap-meili-{process.pid}", daemon=True).start()
 
 
 def _daemon_alive(state: DaemonState) -> bool:
@@ -518,6 +555,33 @@ def daemon_status(var_dir: Path | None = None) -> DaemonState | None:
     return state
 
 
+def _last_port(meili_dir: Path, state: DaemonState | None) -> int | None:
+    """The port the daemon had last: a stale state's, else the one kept by `meili stop`."""
+    try:
+        if state is not None:
+            return int(state.url.rsplit(":", 1)[1])
+        return int(_port_path(meili_dir).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _choose_port(meili_dir: Path, state: DaemonState | None, log: Log) -> int:
+    """The daemon's last port when it is free, so an API already told its URL finds it
+    again; otherwise any free port."""
+    last = _last_port(meili_dir, state)
+    if last is None:
+        return free_port()
+    taken = _port_taken(last)
+    if taken is None:
+        return last
+    port = free_port()
+    log(
+        f"meilisearch: port {last}, used last time, is taken ({taken.strerror}); using {port}: "
+        "restart a running API (or point MEILI_URL here) for it to find this one"
+    )
+    return port
+
+
 def start_daemon(
     var_dir: Path | None = None,
     *,
@@ -526,7 +590,10 @@ def start_daemon(
     timeout: float = 30.0,
     log: Log = print,
 ) -> DaemonState:
-    """Start Meilisearch in the background (or return the healthy one already recorded)."""
+    """Start Meilisearch in the background (or return the healthy one already recorded).
+
+    Without `port` it listens where it listened last if that port is free.
+    """
     var = config.var_dir() if var_dir is None else var_dir
     meili_dir = daemon_dir(var)
     with _locked(meili_dir):
@@ -544,10 +611,13 @@ def start_daemon(
 
         binary = find_or_install_binary(config.bin_dir(var), log) if binary is None else binary
         master_key = _daemon_master_key(meili_dir)
+        if port is None:
+            port = _choose_port(meili_dir, state, log)
         started = time.monotonic()
         process, url = _launch(binary, meili_dir, master_key, port, detached=True)
         _await_start(process, url, meili_dir / LOG_NAME, timeout)
-        _DETACHED[process.pid] = process
+        _reap_when_done(process)
+        _port_path(meili_dir).write_text(f"{port}\n")
         state = DaemonState(
             pid=process.pid,
             url=url,
@@ -565,7 +635,8 @@ def start_daemon(
 
 
 def stop_daemon(var_dir: Path | None = None, timeout: float = 10.0) -> bool:
-    """Stop the recorded daemon and forget it; False if none was running."""
+    """Stop the recorded daemon and forget it (its port is kept for the next start); False
+    if none was running. Raises MeiliError, keeping the record, if it would not exit."""
     meili_dir = daemon_dir(var_dir)
     if not _state_path(meili_dir).exists():
         return False
@@ -576,7 +647,6 @@ def stop_daemon(var_dir: Path | None = None, timeout: float = 10.0) -> bool:
         running = _daemon_alive(state)
         if running:
             _kill(state.pid, timeout)
-        _DETACHED.pop(state.pid, None)
         _state_path(meili_dir).unlink(missing_ok=True)
         return running
 

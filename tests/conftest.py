@@ -6,10 +6,12 @@ its own schema; otherwise each session gets a fresh SQLite file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,6 +121,31 @@ def meili_server(
     """
     with MeiliProcess.start(meili_binary, tmp_path_factory.mktemp("meili")) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def pausable_meili(
+    meili_binary: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MeiliProcess]:
+    """A real Meilisearch of a test module's own, for tests that pause it (see ``paused``)."""
+    with MeiliProcess.start(meili_binary, tmp_path_factory.mktemp("pausable-meili")) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def _paused(server: MeiliProcess) -> Iterator[None]:
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+
+
+@pytest.fixture
+def paused() -> Callable[[MeiliProcess], contextlib.AbstractContextManager[None]]:
+    """``with paused(server):`` Meilisearch hung: stopped with SIGSTOP (its port still accepts
+    connections, nothing answers), continued with SIGCONT on the way out whatever happens."""
+    return _paused
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import asyncio
 import hashlib
 import io
 import json
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import tarfile
 import time
 from collections.abc import Iterator
@@ -16,15 +18,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from meilisearch_python_sdk import AsyncClient
 
+from api.cli import main
 from search import config
 from search.server import (
     MEILI_VERSION,
     SHA256,
+    DaemonState,
     MeiliError,
     MeiliProcess,
     MeiliUnavailable,
+    _is_zombie,
+    _pid_alive,
     check_reachable,
     daemon_dir,
     daemon_status,
@@ -296,3 +303,144 @@ def test_stop_daemon_leaves_unrelated_pid_alone(tmp_path: Path) -> None:
             assert not (meili_dir / "state.json").exists()
         finally:
             other.kill()
+
+
+def test_a_zombie_counts_as_exited() -> None:
+    """An exited child its parent has not reaped yet still answers kill(pid, 0)."""
+    child = subprocess.Popen(["true"])
+    try:
+        deadline = time.monotonic() + 5
+        while not _is_zombie(child.pid):
+            assert time.monotonic() < deadline, "the child never became a zombie"
+            time.sleep(0.01)
+        os.kill(child.pid, 0)  # the kernel still knows the pid…
+        assert _pid_alive(child.pid) is False  # …but it has exited
+    finally:
+        child.wait()
+    assert _is_zombie(child.pid) is False  # reaped: gone, not a zombie
+
+
+def _write_state(var: Path, pid: int, url: str, master_key: str) -> None:
+    meili_dir = daemon_dir(var)
+    state = DaemonState(
+        pid=pid,
+        url=url,
+        master_key=master_key,
+        data_dir=meili_dir.resolve(),
+        log=meili_dir.resolve() / "meili.log",
+        started_at="2026-01-01T00:00:00+00:00",
+    )
+    (meili_dir / "state.json").write_text(json.dumps(state.to_json()))
+
+
+# A parent that starts Meilisearch and never reaps it (as a server busy serving would not).
+_NEGLECTFUL_PARENT = """
+import os, sys, time
+binary, db, port, key = sys.argv[1:5]
+devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
+argv = [binary, "--db-path", db, "--http-addr", f"127.0.0.1:{port}", "--no-analytics"]
+pid = os.posix_spawn(binary, argv, {"MEILI_MASTER_KEY": key}, file_actions=devnull)
+print(pid, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.meili
+@pytest.mark.usefixtures("no_meili_env")
+def test_stop_daemon_whose_parent_leaves_it_a_zombie(meili_binary: Path, tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    meili_dir = daemon_dir(var)
+    meili_dir.mkdir(parents=True)
+    port, key = free_port(), "k" * 24
+    args = [str(meili_binary), str(meili_dir.resolve() / "data.ms"), str(port), key]
+    with subprocess.Popen(
+        [sys.executable, "-c", _NEGLECTFUL_PARENT, *args], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        try:
+            assert parent.stdout is not None
+            pid = int(parent.stdout.readline())
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url)
+            _write_state(var, pid, url, key)
+            started = time.monotonic()
+            assert stop_daemon(var) is True
+            assert time.monotonic() - started < 5  # not 10 s of SIGTERM + 5 s of SIGKILL
+            assert _is_zombie(pid)  # it did exit; its parent just has not reaped it
+            assert not (meili_dir / "state.json").exists()
+            with pytest.raises(MeiliUnavailable):
+                check_reachable(url)
+        finally:
+            parent.kill()
+
+
+# `tieuchuan up` as far as Meilisearch is concerned: start the daemon, then serve (here: sleep).
+_SERVING_PARENT = """
+import sys, time
+from pathlib import Path
+from search.server import start_daemon
+state = start_daemon(Path(sys.argv[1]), binary=Path(sys.argv[2]), log=lambda _: None)
+print(state.pid, state.url, flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.meili
+@pytest.mark.usefixtures("no_meili_env")
+def test_meili_stop_and_start_while_another_process_serves(
+    meili_binary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`meili stop` from another shell while `up` serves: stopped (no traceback), state gone,
+    no zombie left; `meili start` then listens at the same URL the server was told."""
+    var = tmp_path / "var"
+    monkeypatch.setenv("TIEUCHUAN_VAR", str(var))
+    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    with subprocess.Popen(
+        [sys.executable, "-c", _SERVING_PARENT, str(var), str(meili_binary)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as serving:
+        try:
+            assert serving.stdout is not None
+            pid_text, url = serving.stdout.readline().split()
+            pid = int(pid_text)
+            started = time.monotonic()
+            stopped = CliRunner().invoke(main, ["meili", "stop"])
+            assert stopped.exit_code == 0, stopped.output
+            assert stopped.output.strip() == "Meilisearch stopped"
+            assert time.monotonic() - started < 5
+            assert not (daemon_dir(var) / "state.json").exists()
+            deadline = time.monotonic() + 2  # the serving process reaps it
+            while Path(f"/proc/{pid}").exists():
+                assert time.monotonic() < deadline, "meilisearch left a zombie"
+                time.sleep(0.02)
+
+            again = start_daemon(var, binary=meili_binary, log=lambda _: None)
+            assert again.url == url and again.pid != pid
+        finally:
+            serving.kill()
+            stop_daemon(var)
+
+
+@pytest.mark.meili
+@pytest.mark.usefixtures("no_meili_env")
+def test_start_daemon_reuses_its_last_port_unless_taken(meili_binary: Path, tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    said: list[str] = []
+    try:
+        first = start_daemon(var, binary=meili_binary, log=said.append)
+        assert stop_daemon(var) is True
+        second = start_daemon(var, binary=meili_binary, log=said.append)
+        assert second.url == first.url
+        stop_daemon(var)
+        port = int(first.url.rsplit(":", 1)[1])
+        with socket.socket() as squatter:
+            squatter.bind(("127.0.0.1", port))
+            squatter.listen(1)
+            third = start_daemon(var, binary=meili_binary, log=said.append)
+        assert third.url != first.url
+        assert any(f"port {port}, used last time, is taken" in line for line in said)
+        stop_daemon(var)
+        assert start_daemon(var, binary=meili_binary, log=said.append).url == third.url
+    finally:
+        stop_daemon(var)

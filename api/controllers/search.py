@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Literal
 
 from litestar import Request, get
@@ -14,6 +15,7 @@ from search.server import MeiliUnavailable
 Facet = Annotated[
     list[str] | None, Parameter(description="Facet filter; repeat for OR", max_items=20)
 ]
+log = logging.getLogger(__name__)
 
 
 @get(
@@ -70,7 +72,14 @@ async def search(
     except InvalidQuery as exc:
         raise Problem(400, "Invalid request", str(exc)) from exc
     except MeiliUnavailable as exc:
-        raise Problem(503, "Search unavailable", str(exc), headers={"Retry-After": "5"}) from exc
+        log.debug("search unavailable: %s", exc)  # the address stays in the log
+        seconds = exc.retry_seconds()
+        raise Problem(
+            503,
+            "Search unavailable",
+            f"search is unavailable; try again in {seconds} s",
+            headers={"Retry-After": str(seconds)},
+        ) from exc
     except SearchError as exc:
         if "index_not_found" in str(exc):
             raise Problem(

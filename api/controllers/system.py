@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import anyio
 from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from sqlalchemy import text
 
 from api.schemas import AnswerStats, Health, Readiness, ResponseStats
-from search.server import MeiliError
+from search.server import MeiliError, MeiliUnavailable
+
+log = logging.getLogger(__name__)
 
 
 @get("/health", summary="The process answers", tags=["system"])
@@ -41,8 +45,11 @@ async def ready(request: Request) -> Response[Readiness]:
             with anyio.fail_after(2):
                 await state.search.index_version()
             search = "ok"
-        except (MeiliError, TimeoutError) as exc:
-            search = f"unreachable: {exc}"
+        except (MeiliUnavailable, TimeoutError) as exc:
+            log.info("ready: search unavailable: %s", exc)  # its address stays in the log
+            search = "unavailable"
+        except MeiliError as exc:  # it answered, but refused (the key, an index)
+            search = f"failing: {exc}"
     ok = database == "ok" and search == "ok"
     return Response(
         Readiness(

@@ -75,8 +75,13 @@ def bad_input(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
 
 
 def unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[str]:
-    log.warning("search unavailable on %s: %s", request.url.path, exc)
-    return _page(request, 503, headers={"Retry-After": "30"})
+    if isinstance(exc, MeiliUnavailable):  # search.query logs when it goes down and comes back
+        log.debug("search unavailable on %s: %s", request.url.path, exc)
+        seconds = exc.retry_seconds(default=30)
+    else:
+        log.warning("search unavailable on %s: %s", request.url.path, exc)
+        seconds = 30
+    return _page(request, 503, headers={"Retry-After": str(seconds)})
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[str]:

@@ -206,7 +206,7 @@ def test_search_down_is_a_friendly_503(site: Site) -> None:
             assert response.status_code == 503
             soup = page(response)
             assert re.search(r"tạm thời không hoạt động", soup.h1.text)
-            assert response.headers["retry-after"] == "30"
+            assert 1 <= int(response.headers["retry-after"]) <= 3  # the breaker's cool-down
         assert client.get("/").status_code == 200  # the page itself still works
 
 
