@@ -16,10 +16,12 @@ def paginate(
     """Records and rejects of every page reachable from ``start_paths`` by ``next`` links.
 
     A page that cannot be fetched is a reject; a page not modified since the last run
-    (HTTP 304) is skipped, and its records stay as they are.
+    (HTTP 304) is skipped, and its records stay as they are; a link to another site is
+    a reject, never fetched.
     """
     queue = [fetcher.url(path) for path in start_paths]
     seen = {url_key(url) for url in queue}
+    off_site: set[str] = set()
     while queue:
         url = queue.pop(0)
         try:
@@ -33,6 +35,10 @@ def paginate(
         yield from parse(page.text or "", url)
         for link in next_links(page.text or ""):
             absolute = fetcher.url(link)
-            if url_key(absolute) not in seen:
+            if not fetcher.on_host(absolute):
+                if absolute not in off_site:
+                    off_site.add(absolute)
+                    yield Reject(url, f"link off the site skipped: {absolute}", link[:300])
+            elif url_key(absolute) not in seen:
                 seen.add(url_key(absolute))
                 queue.append(absolute)

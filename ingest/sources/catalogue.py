@@ -150,6 +150,7 @@ class CatalogueSource:
         """Fetched record pages as (HTML, URL), and the rejects met on the way."""
         queue = deque(fetcher.url(path) for path in self.start_paths)
         seen = {url_key(url) for url in queue}
+        off_site: set[str] = set()
         while queue:
             url = queue.popleft()
             try:
@@ -167,7 +168,11 @@ class CatalogueSource:
             yield from listing.rejects
             for link in [*listing.records, *listing.listings]:
                 absolute = fetcher.url(link)
-                if url_key(absolute) not in seen:
+                if not fetcher.on_host(absolute):
+                    if absolute not in off_site:
+                        off_site.add(absolute)
+                        yield Reject(url, f"link off the site skipped: {absolute}", link[:300])
+                elif url_key(absolute) not in seen:
                     seen.add(url_key(absolute))
                     queue.append(absolute)
 
