@@ -214,8 +214,8 @@ class CategoryRecord(Record):
 @dataclass
 class ProductRecord(Record):
     LIMITS: ClassVar[dict[str, int]] = {
+        "name_vi": NAME_MAX,  # before the slug, which may be made from it
         "slug": REF_MAX,
-        "name_vi": NAME_MAX,
         "name_en": NAME_MAX,
         "category": REF_MAX,
         "ocop_decision": CODE_MAX,

@@ -103,7 +103,8 @@ class _Stop(Exception):
 
 
 def _parser() -> expat.XMLParserType:
-    parser = expat.ParserCreate(namespace_separator="}")
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
 
     def refuse(*_args: Any) -> None:
         raise XlsxError("the XML declares a DTD or entities, which a workbook never does")
@@ -114,7 +115,8 @@ def _parser() -> expat.XMLParserType:
 
 
 def _local(name: str) -> str:
-    return name.rpartition("}")[2]
+    """``x:row`` → ``row`` (namespaces are not processed: prefixes are rare and fixed)."""
+    return name.rpartition(":")[2]
 
 
 def _feed(
@@ -261,35 +263,41 @@ class _SharedStrings:
         self._cut: str | None = None  # why strings past the kept ones were not kept
 
     def read(self, archive: zipfile.ZipFile, part: str) -> None:
-        state = {"si": False, "rph": 0, "t": False, "chars": 0}
+        # Closures over plain locals: this runs once per string, millions of times.
         chunks: list[str] = []
         cap = self.limits.cell_chars
+        in_t = False
+        phonetic = 0
+        chars = 0
 
         def start(tag: str, _attrs: dict[str, str]) -> None:
-            tag = _local(tag)
-            if tag == "si":
-                state.update(si=True, chars=0)
+            nonlocal in_t, phonetic, chars
+            if ":" in tag:
+                tag = tag.rpartition(":")[2]
+            if tag == "t":
+                in_t = not phonetic
+            elif tag == "si":
+                chars = 0
                 chunks.clear()
             elif tag == "rPh":
-                state["rph"] += 1
-            elif tag == "t" and state["si"] and not state["rph"]:
-                state["t"] = True
+                phonetic += 1
 
         def end(tag: str) -> None:
-            tag = _local(tag)
+            nonlocal in_t, phonetic
+            if ":" in tag:
+                tag = tag.rpartition(":")[2]
             if tag == "t":
-                state["t"] = False
-            elif tag == "rPh":
-                state["rph"] -= 1
+                in_t = False
             elif tag == "si":
-                state["si"] = False
-                self._add("".join(chunks), state["chars"])
-                chunks.clear()
+                self._add("".join(chunks), chars)
+            elif tag == "rPh":
+                phonetic -= 1
 
         def data(text: str) -> None:
-            if state["t"]:
-                state["chars"] += len(text)
-                if state["chars"] <= cap:
+            nonlocal chars
+            if in_t:
+                chars += len(text)
+                if chars <= cap:
                     chunks.append(text)
 
         parser = _parser()
@@ -346,17 +354,18 @@ class _SheetReader:
         self.has_text = False
         self.skip = False  # a cell right of the column limit
 
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = _local(name)
-        if tag == "c":
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
+        if tag == "v" or (tag == "t" and self.in_inline and not self.phonetic):
+            self.in_text = not self.skip
+            self.has_text = True
+        elif tag == "c":
             self._start_cell(attrs)
         elif tag == "row":
             number = attrs.get("r", "")
             self.row_number = int(number) if number.isdigit() else self.row_number + 1
             self.cells, self.too_wide, self.column = {}, False, 0
-        elif tag == "v" or (tag == "t" and self.in_inline and not self.phonetic):
-            self.in_text = not self.skip
-            self.has_text = True
         elif tag == "is":
             self.in_inline = True
         elif tag == "rPh":
@@ -379,22 +388,23 @@ class _SheetReader:
         if self.skip:
             self.too_wide = True
 
-    def end(self, name: str) -> None:
-        tag = _local(name)
+    def end(self, tag: str) -> None:
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
         if tag in ("v", "t"):
             self.in_text = False
+        elif tag == "c":
+            if not self.skip and (value := self._value()) is not None:
+                self.cells[self.column] = value
+        elif tag == "row":
+            if self.cells or self.too_wide:
+                width = max(self.cells, default=0)
+                values = [self.cells.get(i) for i in range(1, width + 1)]
+                self.done.append((self.row_number, values, self.too_wide))
         elif tag == "is":
             self.in_inline = False
         elif tag == "rPh":
             self.phonetic -= 1
-        elif tag == "c" and not self.skip:
-            value = self._value()
-            if value is not None:
-                self.cells[self.column] = value
-        elif tag == "row" and (self.cells or self.too_wide):
-            width = max(self.cells, default=0)
-            values = [self.cells.get(i) for i in range(1, width + 1)]
-            self.done.append((self.row_number, values, self.too_wide))
 
     def data(self, text: str) -> None:
         if self.in_text:
