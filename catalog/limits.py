@@ -16,3 +16,4 @@ CODE_MAX = 120  # a document code or decision number
 ISSUER_CODE_MAX = 60  # an issuer's code ("BKHCN", "UBND-TQ")
 TITLE_MAX = 1_000  # a document title as a catalogue prints it (the longest seen: 228)
 TEXT_MAX = 20_000  # free text: description, scope, condition, legal basis, note
+NOTE_MAX = 2_000  # a note on a declaration

@@ -323,3 +323,24 @@ def test_the_api_and_ingest_share_one_name_limit() -> None:
     msgspec.convert(ok, ProductCreate)
     with pytest.raises(msgspec.ValidationError, match="length <= 300"):
         msgspec.convert({**ok, "name_vi": "N" * (NAME_MAX + 1)}, ProductCreate)
+
+
+def test_declaration_fields_longer_than_the_api_takes_are_rejects(tmp_path: Path) -> None:
+    from ingest.declarations import DeclarationRow
+    from ingest.declarations import parse_rows as parse_declarations
+
+    header = "Loại,Số tiếp nhận,Tổ chức doanh nghiệp,Sản phẩm,Tiêu chuẩn quy chuẩn,Ngày công bố"
+    path = tmp_path / "declarations.csv"
+    path.write_text(
+        f"{header}\n"
+        f"Tự công bố,01/2024/SA,{'H' * (NAME_MAX + 1)},Chè,TCVN 9740:2013,06/08/2024\n"
+        f"Tự công bố,{'9' * 121},HTX Sử Anh,Chè,TCVN 9740:2013,06/08/2024\n"
+        "Tự công bố,02/2024/SA,HTX Sử Anh,Chè,TCVN 9740:2013,06/08/2024\n",
+        encoding="utf-8",
+    )
+    items = list(parse_declarations(read_sheet(path)))
+    assert [i.location for i in items if isinstance(i, DeclarationRow)] == ["declarations.csv:4"]
+    assert [(i.location, i.reason) for i in items if isinstance(i, Reject)] == [
+        ("declarations.csv:2", "enterprise: 301 characters, more than the 300 it may have"),
+        ("declarations.csv:3", "number: 121 characters, more than the 120 it may have"),
+    ]
