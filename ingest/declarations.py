@@ -36,7 +36,7 @@ from catalog.upsert import ChangeContext, Outcome
 from catalog.vocab import DeclarationKind, RunStatus
 from ingest import cells
 from ingest.records import Reject, RejectError
-from ingest.run import RunSummary
+from ingest.run import RunSummary, reap_dead_runs, this_process
 from ingest.sheets import SheetRow, read_sheet
 
 SOURCE = "declarations"
@@ -171,8 +171,9 @@ def _excerpt(row: SheetRow) -> str:
 def import_declarations(engine: Engine, path: Path) -> RunSummary:
     """Import the register at ``path`` as one atomic ingest run."""
     started = time.perf_counter()
+    reap_dead_runs(engine)
     with Session(engine, expire_on_commit=False) as session:
-        run = IngestRun(source=SOURCE, origin=str(path)[:1000])
+        run = IngestRun(source=SOURCE, origin=str(path)[:1000], **this_process())
         session.add(run)
         session.commit()
         run_id = run.id

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from ingest_helpers import FIXTURES, store_snapshot
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -23,9 +28,10 @@ from catalog.models import (
     ProductCategory,
 )
 from catalog.vocab import RelationKind, RunStatus, Status
+from ingest.cli import ingest_group
 from ingest.jobs import BUNDLED_DATASET, ingest, ingest_bundled
 from ingest.records import DocumentRecord
-from ingest.run import run_ingest
+from ingest.run import reap_dead_runs, run_ingest
 
 
 def count(session: Session, model) -> int:
@@ -135,3 +141,38 @@ def test_rejected_rows_do_not_stop_the_sheet_and_duplicates_are_caught(engine) -
     assert any(r.startswith("duplicate: the same product 'mat-ong-huong-rung'") for r in reasons)
     assert any("QCVN 99:2099/XYZ is not in the catalogue" in r for r in reasons)
     assert products.records >= 4 and rules.records >= 5
+
+
+def test_only_runs_whose_process_is_gone_are_marked_aborted(engine, database_url: str) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert gone.wait() == 0
+    host = socket.gethostname()
+    rows = {
+        "dead here": {"pid": gone.pid, "host": host},
+        "alive here": {"pid": os.getpid(), "host": host},
+        "elsewhere": {"pid": gone.pid, "host": "another-host"},
+        "unknown": {"pid": None, "host": None},
+    }
+    with Session(engine, expire_on_commit=False) as session:
+        runs = {name: IngestRun(source=name, **process) for name, process in rows.items()}
+        session.add_all(runs.values())
+        session.add(IngestRun(source="done", status=RunStatus.SUCCEEDED, pid=gone.pid, host=host))
+        session.commit()
+
+    result = CliRunner().invoke(
+        ingest_group,
+        ["report", "--run", str(runs["alive here"].id)],
+        env={"DATABASE_URL": database_url},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"run #{runs['dead here'].id} marked aborted")
+    with Session(engine) as session:
+        status = {run.source: run.status for run in session.exec(select(IngestRun))}
+    assert status == {
+        "dead here": RunStatus.ABORTED,
+        "alive here": RunStatus.RUNNING,
+        "elsewhere": RunStatus.RUNNING,
+        "unknown": RunStatus.RUNNING,
+        "done": RunStatus.SUCCEEDED,
+    }
+    assert reap_dead_runs(engine) == []  # once is enough
