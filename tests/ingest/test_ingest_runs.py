@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from ingest_helpers import FIXTURES, store_snapshot
-from sqlalchemy import func
+from sqlalchemy import func, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from catalog import migrate
 from catalog.models import (
     ApplicabilityRule,
     Document,
@@ -27,6 +29,7 @@ from catalog.models import (
     Product,
     ProductCategory,
 )
+from catalog.store import make_engine
 from catalog.vocab import RelationKind, RunStatus, Status
 from ingest.cli import ingest_group
 from ingest.jobs import BUNDLED_DATASET, ingest, ingest_bundled
@@ -176,3 +179,38 @@ def test_only_runs_whose_process_is_gone_are_marked_aborted(engine, database_url
         "done": RunStatus.SUCCEEDED,
     }
     assert reap_dead_runs(engine) == []  # once is enough
+
+
+def test_the_runs_migration_keeps_runs_and_their_rejects_on_sqlite(tmp_path: Path) -> None:
+    """0002 rebuilds ``ingest_run`` on SQLite; with foreign keys on, dropping the old table
+    would cascade-delete every reject (the migration runs with them off, then checks them)."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0001")
+    old = make_engine(url)
+    with old.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO ingest_run (id, source, status, started_at, new, updated, "
+                "unchanged, rejected) VALUES (7, 'products', 'running', '2026-12-01', 0, 0, 0, 1)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO ingest_reject (run_id, location, reason) VALUES (7, 'a.csv:2', 'x')")
+        )
+    old.dispose()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            run = session.get(IngestRun, 7)
+            assert (run.status, run.pid, run.host) == (RunStatus.RUNNING, None, None)
+            assert [r.location for r in session.exec(select(IngestReject))] == ["a.csv:2"]
+            run.status = RunStatus.ABORTED
+            session.add(run)
+            session.commit()
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE ingest_run SET status = 'bogus'"))
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
