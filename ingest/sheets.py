@@ -7,6 +7,12 @@ header folded to ASCII (``"Tên sản phẩm"`` → ``"ten san pham"``), with th
 A CSV row with more cells than headers usually has an unquoted comma in a free-text
 column; when the sheet names such a column (``free_text``), the extra cells are joined
 back into it. Any other wrong cell count is a reject.
+
+Sheets come from outside, so reading is bounded (:class:`SheetLimits`): files are read
+as streams (XLSX through :mod:`ingest.xlsx`), and a cell longer than any field takes, a
+spreadsheet error value (``#DIV/0!``, ``#N/A``…), a CSV line over the line limit or a
+row past the row or column limit is a reject naming the file, the row, the column and
+why; reading goes on with the next row.
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ class _Workbook:
         def on_book(tag: str, attrs: dict[str, str]) -> None:
             if tag == "workbookPr" and attrs.get("date1904") in ("1", "true"):
                 self.epoch = CALENDAR_MAC_1904
-            elif tag == "sheet":
+            elif tag == "sheet" and len(sheet_ids) < _MAX_PARTS:
                 sheet_ids.extend(v for k, v in attrs.items() if _local(k) == "id")
 
         _parse(archive, book, on_book)
@@ -218,7 +218,8 @@ class _Workbook:
             return set(), set()
         custom: dict[str, str] = {}
         formats: list[str] = []
-        depth = {"cellXfs": False}
+        depth = {"cellXfs": False}  # inside <cellXfs> (the cells' formats), which ends
+        # where <cellStyles> starts; <cellStyleXfs> before it holds xf elements too
 
         def on_style(tag: str, attrs: dict[str, str]) -> None:
             if tag == "numFmt" and len(custom) < _MAX_STYLES:
