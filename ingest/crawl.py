@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+import httpx
+
 from ingest.fetch import Fetcher, FetchError
 from ingest.records import Parsed, Reject
 from ingest.replay import url_key
@@ -34,7 +36,11 @@ def paginate(
         fetcher.validators.stage(page)
         yield from parse(page.text or "", url)
         for link in next_links(page.text or ""):
-            absolute = fetcher.url(link)
+            try:
+                absolute = fetcher.url(link)
+            except httpx.InvalidURL as exc:
+                yield Reject(url, f"unreadable link skipped: {exc}", link[:300])
+                continue
             if not fetcher.on_host(absolute):
                 if absolute not in off_site:
                     off_site.add(absolute)

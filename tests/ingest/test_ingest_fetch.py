@@ -132,6 +132,8 @@ def off_host_site(requested: list[str]) -> httpx.MockTransport:
         "<a href='http://catalogue.test:8080/port/index'>another port</a>"
         "<a href='/redirect-away/index'>away</a>"
         "<a href='/redirect-home/index'>home</a>"
+        "<a href='http://[broken/index'>broken</a>"
+        "<a href='http://a\x00b/index'>control character</a>"
         "</body></html>"
     )
 
@@ -175,7 +177,11 @@ def test_the_crawler_skips_off_host_links_and_refuses_off_host_redirects() -> No
             f"{SOURCE}/redirect-away/index",
             f"redirected to http://127.0.0.1:8396/after/index, off {SOURCE}: refused",
         ),
+        (listing, "unreadable link skipped: Invalid IPv6 URL"),
     } <= rejects
+    assert any(
+        reason.startswith("unreadable link skipped: Invalid non-printable") for _, reason in rejects
+    )
 
 
 def test_pagination_stays_on_the_site() -> None:
