@@ -13,6 +13,7 @@ LABEL_MAX = 200  # a short name: locality, category, technical committee
 REF_MAX = 200  # a slug, or a reference to a record by its slug or code
 CATEGORY_SLUG_MAX = 120  # a category's slug (its column is narrower)
 CODE_MAX = 120  # a document code or decision number
+CLASS_CODE_MAX = 20  # an HS or ICS code
 ISSUER_CODE_MAX = 60  # an issuer's code ("BKHCN", "UBND-TQ")
 TITLE_MAX = 1_000  # a document title as a catalogue prints it (the longest seen: 228)
 TEXT_MAX = 20_000  # free text: description, scope, condition, legal basis, note

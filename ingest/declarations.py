@@ -173,7 +173,8 @@ def import_declarations(engine: Engine, path: Path) -> RunSummary:
     started = time.perf_counter()
     reap_dead_runs(engine)
     with Session(engine, expire_on_commit=False) as session:
-        run = IngestRun(source=SOURCE, origin=str(path)[:1000], **this_process())
+        pid, host = this_process()
+        run = IngestRun(source=SOURCE, origin=str(path)[:1000], pid=pid, host=host)
         session.add(run)
         session.commit()
         run_id = run.id

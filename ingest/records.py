@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from catalog.limits import (
     CATEGORY_SLUG_MAX,
+    CLASS_CODE_MAX,
     CODE_MAX,
     ISSUER_CODE_MAX,
     LABEL_MAX,
@@ -224,8 +225,8 @@ class ProductRecord(Record):
         "producer": NAME_MAX,
         "description": TEXT_MAX,
         "aliases": NAME_MAX,
-        "hs_codes": 20,
-        "ics_codes": 20,
+        "hs_codes": CLASS_CODE_MAX,
+        "ics_codes": CLASS_CODE_MAX,
     }
 
     slug: str = ""

@@ -66,7 +66,8 @@ def run_ingest(
     started = time.perf_counter()
     reap_dead_runs(engine)
     with Session(engine, expire_on_commit=False) as session:
-        run = IngestRun(source=source, origin=(origin or "")[:1000] or None, **this_process())
+        pid, host = this_process()
+        run = IngestRun(source=source, origin=(origin or "")[:1000] or None, pid=pid, host=host)
         session.add(run)
         session.commit()
         run_id = run.id
@@ -121,9 +122,9 @@ def _mark_failed(engine: Engine, run_id: int, exc: BaseException) -> None:
         session.commit()
 
 
-def this_process() -> dict[str, object]:
-    """The ``pid`` and ``host`` columns of a run started by this process."""
-    return {"pid": os.getpid(), "host": socket.gethostname()[:255]}
+def this_process() -> tuple[int, str]:
+    """The ``pid`` and ``host`` of a run started by this process."""
+    return os.getpid(), socket.gethostname()[:255]
 
 
 def reap_dead_runs(engine: Engine) -> list[int]:
@@ -134,7 +135,7 @@ def reap_dead_runs(engine: Engine) -> list[int]:
     without a process id, are left alone: there is no telling whether they are alive. A
     process id reused by a newer process keeps its run "running" (never the other way).
     """
-    host = socket.gethostname()[:255]
+    _pid, host = this_process()
     with Session(engine) as session:
         running = session.exec(
             select(IngestRun).where(

@@ -295,6 +295,8 @@ def test_record_limits_fit_the_database_columns() -> None:
         ("ProductRecord", "locality_text"): models.Product.__table__.c.locality_text,
         ("ProductRecord", "ocop_decision"): models.Product.__table__.c.ocop_decision,
         ("ProductRecord", "producer"): models.Enterprise.__table__.c.name,
+        ("ProductRecord", "hs_codes"): models.ProductCode.__table__.c.code,
+        ("ProductRecord", "ics_codes"): models.ProductCode.__table__.c.code,
         ("CategoryRecord", "slug"): models.ProductCategory.__table__.c.slug,
         ("CategoryRecord", "name_vi"): models.ProductCategory.__table__.c.name_vi,
         ("LocalityRecord", "slug"): models.Locality.__table__.c.slug,
