@@ -67,7 +67,7 @@ class SheetLimits:
     cell_chars: int = TEXT_MAX
     columns: int = 1_000
     rows: int = 1_000_000
-    line_chars: int = 1 << 20  # one CSV line (and the csv module's field limit)
+    row_chars: int = 1 << 20  # a row's text; a CSV line (and the csv module's field limit)
     file_bytes: int = 256 << 20  # an XLSX file
     part_bytes: int = 1 << 30  # one decompressed XLSX part (worksheet, shared strings)
     shared_strings: int = 1_000_000
@@ -118,18 +118,18 @@ def _read_xlsx(path: Path, limits: SheetLimits) -> Iterator[SheetRow | Reject]:
         first = next(rows, None)
         if first is None:
             return
-        number, raw, too_wide = first
-        headers = _headers(path, number, Bad("too wide") if too_wide else raw, limits)
+        number, raw, problem = first
+        headers = _headers(path, number, Bad(problem) if problem else raw, limits)
         if isinstance(headers, Reject):
             yield headers
             return
-        for taken, (number, values, too_wide) in enumerate(rows, 1):
+        for taken, (number, values, not_read) in enumerate(rows, 1):
             if taken > limits.rows:
                 yield _too_many_rows(path, number, limits)
                 return
             location = f"{path.name}:{number}"
-            if too_wide:
-                yield Reject(location, f"cells right of column {limits.columns}: too wide")
+            if not_read:
+                yield Reject(location, not_read)
                 continue
             if problem := _problems(values, headers, limits):
                 yield Reject(location, problem, _excerpt(values))
@@ -146,8 +146,8 @@ def _read_xlsx(path: Path, limits: SheetLimits) -> Iterator[SheetRow | Reject]:
 def _read_csv(
     path: Path, free_text: str | None, repair_check: RowCheck | None, limits: SheetLimits
 ) -> Iterator[SheetRow | Reject]:
-    if csv.field_size_limit() < limits.line_chars:
-        csv.field_size_limit(limits.line_chars)  # process-wide: it only ever grows
+    if csv.field_size_limit() < limits.row_chars:
+        csv.field_size_limit(limits.row_chars)  # process-wide: it only ever grows
     try:
         encoding = _encoding(path)
         file = path.open(encoding=encoding, errors="replace", newline="")
@@ -155,7 +155,7 @@ def _read_csv(
         yield Reject(path.name, f"cannot be read: {exc}")
         return
     with file:
-        lines = _Lines(file, limits.line_chars)
+        lines = _Lines(file, limits.row_chars)
         rows = _csv_rows(csv.reader(lines), lines)
         first = next(rows, None)
         if first is None:

@@ -9,7 +9,8 @@ streams each zip part through expat instead, and keeps no more than the limits a
   as text, so the row that uses it is rejected (by :mod:`ingest.sheets`), not the file;
 - shared strings past ``shared_strings`` or ``shared_text_bytes`` are not kept (the rows
   that use them are rejected), and they are stored packed as UTF-8, not as ``str`` objects;
-- cells right of column ``columns`` are not kept; their row is marked too wide.
+- cells right of column ``columns`` are not kept, nor a row's text past ``row_chars``:
+  such a row comes with the reason it was not read.
 
 Values come out as openpyxl's ``data_only`` read gives them: ``str``, ``int``, ``float``,
 ``bool``, ``datetime`` (a number in a date format) or ``None``. An error value (``t="e"``,
@@ -66,7 +67,7 @@ class Bad:
     reason: str
 
 
-Row = tuple[int, list[Any], bool]  # (row number, values by column, too wide)
+Row = tuple[int, list[Any], str | None]  # (row number, values by column, why not read)
 
 
 def read_rows(path: Path, limits: SheetLimits) -> Iterator[Row]:
@@ -343,7 +344,8 @@ class _SheetReader:
         self.done: list[Row] = []
         self.row_number = 0
         self.cells: dict[int, Any] = {}
-        self.too_wide = False
+        self.problem: str | None = None  # why the current row is not read
+        self.row_chars = 0  # characters of text kept for the current row
         self.column = 0
         self.kind = "n"
         self.style = 0
@@ -366,7 +368,7 @@ class _SheetReader:
         elif tag == "row":
             number = attrs.get("r", "")
             self.row_number = int(number) if number.isdigit() else self.row_number + 1
-            self.cells, self.too_wide, self.column = {}, False, 0
+            self.cells, self.problem, self.row_chars, self.column = {}, None, 0, 0
         elif tag == "is":
             self.in_inline = True
         elif tag == "rPh":
@@ -385,9 +387,10 @@ class _SheetReader:
         style = attrs.get("s", "0")
         self.style = int(style) if style.isdigit() else 0
         self.chunks, self.chars, self.has_text = [], 0, False
-        self.skip = self.column > self.limits.columns
-        if self.skip:
-            self.too_wide = True
+        self.skip = self.problem is not None or self.column > self.limits.columns
+        if self.problem is None and self.skip:
+            self.problem = f"cells right of column {self.limits.columns}: too wide"
+            self.cells.clear()
 
     def end(self, tag: str) -> None:
         if ":" in tag:
@@ -397,11 +400,10 @@ class _SheetReader:
         elif tag == "c":
             if not self.skip and (value := self._value()) is not None:
                 self.cells[self.column] = value
-        elif tag == "row":
-            if self.cells or self.too_wide:
-                width = max(self.cells, default=0)
-                values = [self.cells.get(i) for i in range(1, width + 1)]
-                self.done.append((self.row_number, values, self.too_wide))
+        elif tag == "row" and (self.cells or self.problem):
+            width = max(self.cells, default=0)
+            values = [self.cells.get(i) for i in range(1, width + 1)]
+            self.done.append((self.row_number, values, self.problem))
         elif tag == "is":
             self.in_inline = False
         elif tag == "rPh":
@@ -412,6 +414,13 @@ class _SheetReader:
             self.chars += len(text)
             if self.chars <= self.limits.cell_chars:
                 self.chunks.append(text)
+                self.row_chars += len(text)
+                if self.row_chars > self.limits.row_chars:
+                    self.problem = f"more than {self.limits.row_chars} characters; not read"
+                    self.cells.clear()
+                    self.chunks.clear()
+                    self.skip = True
+                    self.in_text = False
 
     def _value(self) -> Any:
         if not self.has_text:

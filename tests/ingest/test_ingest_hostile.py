@@ -201,7 +201,7 @@ def test_a_csv_line_over_the_line_limit_is_skipped_and_reading_goes_on(tmp_path:
             ["che", "Chè", "đặc sản", ""],
         ],
     )
-    items = products(path, SheetLimits(line_chars=4_000))
+    items = products(path, SheetLimits(row_chars=4_000))
     assert [i.slug for i in items if isinstance(i, ProductRecord)] == ["che"]
     assert [(i.location, i.reason) for i in items if isinstance(i, Reject)] == [
         ("products.csv:2", "a line longer than 4000 characters; not read")
@@ -239,6 +239,15 @@ def test_rows_and_columns_past_the_limits_are_rejects(tmp_path: Path) -> None:
     )
     assert [(i.location, i.reason) for i in products(wide)] == [
         ("wide.xlsx:2", "cells right of column 1000: too wide")
+    ]
+    long_row = [*product_cells(3, "dai", "Dài"), *(inline(f"{c}3", "d" * 20_000) for c in "DEF")]
+    long = write_xlsx(
+        tmp_path / "long.xlsx", [header_cells(), product_cells(2, "ngan", "Ngắn"), long_row]
+    )
+    items = products(long, SheetLimits(row_chars=50_000))
+    assert [i.slug for i in items if isinstance(i, ProductRecord)] == ["ngan"]
+    assert [(i.location, i.reason) for i in items if isinstance(i, Reject)] == [
+        ("long.xlsx:3", "more than 50000 characters; not read")
     ]
 
 
