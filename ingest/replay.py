@@ -50,6 +50,8 @@ def load_manifest(folder: Path) -> Manifest:
     if not manifest.exists():
         raise FileNotFoundError(f"{manifest}: no manifest of saved pages (URL<TAB>file per line)")
     root = folder.resolve()
+    if not manifest.resolve().is_relative_to(root):
+        raise ValueError(f"{manifest} leads outside the replay folder {folder}; not read")
     found = Manifest(folder)
     for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):

@@ -75,6 +75,17 @@ def test_replay_manifest_entries_outside_the_folder_are_refused_unread(
     assert SECRET not in stored and "/leak/index" not in stored
 
 
+def test_a_manifest_linked_out_of_the_folder_is_refused_unread(
+    tmp_path: Path, outside: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / MANIFEST).symlink_to(outside)
+    with pytest.raises(ValueError, match="leads outside the replay folder") as refused:
+        load_manifest(site)
+    assert SECRET not in str(refused.value)
+
+
 def test_sheet_files_linked_out_of_the_folder_are_refused_unread(
     engine, tmp_path: Path, outside: Path
 ) -> None:
