@@ -14,16 +14,17 @@ from msgspec import Meta, Struct
 
 from catalog.applicability import Applicability
 from catalog.codes import DocType
+from catalog.limits import CODE_MAX, ISSUER_CODE_MAX, NAME_MAX, REF_MAX, TEXT_MAX
 from catalog.vocab import ApiRole, ProductKind, RelationKind, Role, Status, SubjectKind
 
 # Printable text only: control characters break exports (XLSX refuses them) and mean bad input.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Name = Annotated[str, Meta(min_length=1, max_length=300, pattern=PRINTABLE)]
-Text = Annotated[str, Meta(max_length=20_000, pattern=PRINTABLE)]
+Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=PRINTABLE)]
+Text = Annotated[str, Meta(max_length=TEXT_MAX, pattern=PRINTABLE)]
 HsCode = Annotated[str, Meta(pattern=r"^[0-9]{2,10}$")]
 IcsCode = Annotated[str, Meta(pattern=r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$")]
 Stars = Annotated[int, Meta(ge=1, le=5)]
-Ref = Annotated[str, Meta(min_length=1, max_length=200, pattern=PRINTABLE)]
+Ref = Annotated[str, Meta(min_length=1, max_length=REF_MAX, pattern=PRINTABLE)]
 
 
 # --- products ------------------------------------------------------------------------------
@@ -72,7 +73,7 @@ class ProductCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     locality: Ref | None = None  # locality slug
     geographical_indication: bool = False
     ocop_stars: Stars | None = None
-    ocop_decision: Annotated[str, Meta(max_length=120)] | None = None
+    ocop_decision: Annotated[str, Meta(max_length=CODE_MAX)] | None = None
     hs_codes: list[HsCode] = msgspec.field(default_factory=list)
     ics_codes: list[IcsCode] = msgspec.field(default_factory=list)
     aliases: list[Name] = msgspec.field(default_factory=list)
@@ -180,9 +181,9 @@ class DocumentDetail(Struct, kw_only=True):
 class DraftCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     """A local technical regulation being drafted by the province (QCĐP)."""
 
-    code: Annotated[str, Meta(min_length=3, max_length=120)]
+    code: Annotated[str, Meta(min_length=3, max_length=CODE_MAX)]
     title_vi: Name
-    issuer: Annotated[str, Meta(min_length=1, max_length=60)]  # issuer code
+    issuer: Annotated[str, Meta(min_length=1, max_length=ISSUER_CODE_MAX)]  # issuer code
     title_en: Name | None = None
     scope: Text | None = None
 
@@ -204,7 +205,7 @@ class RuleCreate(Struct, kw_only=True, forbid_unknown_fields=True):
 
     subject_kind: SubjectKind
     subject: Ref
-    document: Annotated[str, Meta(min_length=3, max_length=120)]
+    document: Annotated[str, Meta(min_length=3, max_length=CODE_MAX)]
     role: Role
     condition: Text | None = None
     legal_basis: Text | None = None

@@ -367,6 +367,8 @@ class IngestRun(SQLModel, table=True):
     source: str = Field(max_length=60, index=True)
     origin: str | None = Field(default=None, max_length=1000)  # base URL or replay folder
     status: RunStatus = enum_field(RunStatus, default=RunStatus.RUNNING)
+    pid: int | None = None  # the process running it, to tell a killed run from a live one
+    host: str | None = Field(default=None, max_length=255)
     started_at: datetime = timestamp_field()
     finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     new: int = 0

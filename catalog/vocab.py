@@ -241,6 +241,7 @@ class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    ABORTED = "aborted"  # its process was found gone (killed) while the run was "running"
 
 
 class ApiRole(StrEnum):

@@ -14,7 +14,7 @@ from catalog.models import IngestReject, IngestRun
 from catalog.store import database_url, display_url, make_engine
 from catalog.upsert import Outcome
 from ingest.jobs import BUNDLED_DATASET, SOURCE_NAMES, ingest, ingest_bundled
-from ingest.run import RunSummary
+from ingest.run import RunSummary, reap_dead_runs
 from ingest.sources import SHEET_SOURCES
 from ingest.writer import StoreWriter
 
@@ -156,6 +156,8 @@ def bundled(dataset: Path) -> None:
 def report(run_id: int | None, source: str | None, limit: int) -> None:
     """Show a run's counts and its rejects, each with where (URL or file:row) and why."""
     engine = _engine()
+    for aborted in reap_dead_runs(engine):
+        click.echo(f"run #{aborted} marked aborted: its process is gone")
     with Session(engine) as session:
         if run_id is not None:
             run = session.get(IngestRun, run_id)

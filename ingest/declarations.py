@@ -29,13 +29,14 @@ from catalog.declarations import (
     read_document,
     save_declaration,
 )
+from catalog.limits import CODE_MAX, NAME_MAX, NOTE_MAX, REF_MAX
 from catalog.models import IngestReject, IngestRun
 from catalog.text import fold
 from catalog.upsert import ChangeContext, Outcome
 from catalog.vocab import DeclarationKind, RunStatus
 from ingest import cells
 from ingest.records import Reject, RejectError
-from ingest.run import RunSummary
+from ingest.run import RunSummary, reap_dead_runs, this_process
 from ingest.sheets import SheetRow, read_sheet
 
 SOURCE = "declarations"
@@ -100,6 +101,17 @@ def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[DeclarationRow | R
         yield parsed
 
 
+# Field → the most characters it may have: the API's limits, within the columns' own.
+_LIMITS = {
+    "enterprise": NAME_MAX,
+    "number": CODE_MAX,
+    "product": REF_MAX,
+    "document": REF_MAX,
+    "certifying_body": NAME_MAX,
+    "note": NOTE_MAX,
+}
+
+
 def parse_row(row: SheetRow) -> DeclarationRow:
     get = lambda name: row.get(*_COLUMNS[name])  # noqa: E731
     kind = cells.choice(DeclarationKind, get("kind"), "Loại", KIND_ALIASES)
@@ -118,7 +130,7 @@ def parse_row(row: SheetRow) -> DeclarationRow:
     tax_code = cells.text(get("tax_code"))
     if tax_code is not None and not tax_code.replace("-", "").isdigit():
         raise RejectError(f"Mã số thuế: expected digits (e.g. 5000123456), got {tax_code!r}")
-    return DeclarationRow(
+    parsed = DeclarationRow(
         row.location,
         DeclarationInput(
             kind=kind,
@@ -134,6 +146,11 @@ def parse_row(row: SheetRow) -> DeclarationRow:
             note=cells.text(get("note")),
         ),
     )
+    for name, limit in _LIMITS.items():
+        value = getattr(parsed.item, name)
+        if value is not None and len(value) > limit:
+            raise RejectError(f"{name}: {len(value)} characters, more than the {limit} it may have")
+    return parsed
 
 
 def _yes_no(value: Any, column: str) -> bool:
@@ -154,8 +171,10 @@ def _excerpt(row: SheetRow) -> str:
 def import_declarations(engine: Engine, path: Path) -> RunSummary:
     """Import the register at ``path`` as one atomic ingest run."""
     started = time.perf_counter()
+    reap_dead_runs(engine)
     with Session(engine, expire_on_commit=False) as session:
-        run = IngestRun(source=SOURCE, origin=str(path)[:1000])
+        pid, host = this_process()
+        run = IngestRun(source=SOURCE, origin=str(path)[:1000], pid=pid, host=host)
         session.add(run)
         session.commit()
         run_id = run.id

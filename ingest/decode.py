@@ -12,7 +12,7 @@ import re
 from catalog.text import nfc
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
-_LEGACY = "windows-1258"
+LEGACY_ENCODING = "windows-1258"
 
 
 def declared_charset(content: bytes, content_type: str | None = None) -> str | None:
@@ -39,4 +39,4 @@ def decode(content: bytes, content_type: str | None = None) -> str:
     try:
         return nfc(content.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return nfc(content.decode(_LEGACY, errors="replace"))
+        return nfc(content.decode(LEGACY_ENCODING, errors="replace"))

@@ -4,8 +4,10 @@ Live, :class:`Fetcher` sends a User-Agent naming the project, reads robots.txt b
 anything else and obeys it, waits between requests, retries transient failures (network
 errors, 429, 5xx) with exponential backoff, sends ``If-None-Match`` / ``If-Modified-Since``
 from :class:`Validators`, and refuses bodies over ``max_bytes`` or slower than
-``deadline`` seconds. With :func:`replay_transport` the same code reads saved pages from a
-folder, so tests and ``--from DIR`` never touch the network.
+``deadline`` seconds. It stays on its site: a URL on another scheme, host or port is
+refused, and so is a redirect to one (robots.txt speaks for its own host only). With
+:func:`replay_transport` the same code reads saved pages from a folder, so tests and
+``--from DIR`` never touch the network.
 """
 
 from __future__ import annotations
@@ -24,6 +26,21 @@ from ingest.decode import decode
 
 USER_AGENT = "tieuchuan-ingest/0.1 (standards catalogue for Tuyen Quang province; polite bot)"
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port of a URL (the default port made explicit)."""
+    parsed = httpx.URL(url)
+    port = parsed.port or {"http": 80, "https": 443}.get(parsed.scheme)
+    return parsed.scheme, parsed.host.lower(), port
+
+
+class _OffHost(Exception):
+    """A redirect led to another host (raised by the request hook, turned into a reject)."""
+
+    def __init__(self, url: httpx.URL) -> None:
+        super().__init__(str(url))
+        self.url = url
 
 
 class FetchError(Exception):
@@ -108,6 +125,7 @@ class Fetcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.origin = origin(self.base_url)
         self.user_agent = user_agent
         self.min_interval = min_interval
         self.retries = retries
@@ -128,6 +146,7 @@ class Fetcher:
             timeout=timeout,
             follow_redirects=True,
             max_redirects=5,
+            event_hooks={"request": [self._stay_on_host]},
         )
 
     def __enter__(self) -> Fetcher:
@@ -146,9 +165,18 @@ class Fetcher:
         self._urls[path_or_url] = self._urls[url] = url
         return url
 
+    def on_host(self, url: str) -> bool:
+        """Whether ``url`` is on this fetcher's site (same scheme, host and port)."""
+        try:
+            return origin(url) == self.origin
+        except httpx.InvalidURL:
+            return False
+
     def get(self, path_or_url: str) -> Page:
         """Fetch one page; raises :class:`FetchError` when it cannot be had."""
         url = self.url(path_or_url)
+        if not self.on_host(url):
+            raise FetchError(url, f"not on {self.base_url}: a crawl stays on its site")
         if self.respect_robots and not self._allowed(url):
             raise FetchError(url, "disallowed by robots.txt")
         headers = self.validators.headers_for(url)
@@ -173,16 +201,21 @@ class Fetcher:
         self._wait_turn()
         self.requests += 1
         started = time.monotonic()
-        with self.client.stream("GET", url, headers=headers) as response:
-            chunks, size = [], 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > self.max_bytes:
-                    raise FetchError(url, f"response larger than {self.max_bytes} bytes")
-                if time.monotonic() - started > self.deadline:
-                    raise FetchError(url, f"response slower than {self.deadline} s")
-                chunks.append(chunk)
-            content = b"".join(chunks)
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise FetchError(url, f"response larger than {self.max_bytes} bytes")
+                    if time.monotonic() - started > self.deadline:
+                        raise FetchError(url, f"response slower than {self.deadline} s")
+                    chunks.append(chunk)
+                content = b"".join(chunks)
+        except _OffHost as exc:
+            raise FetchError(
+                url, f"redirected to {exc.url}, off {self.base_url}: refused"
+            ) from None
         status = response.status_code
         text = None if status == 304 else decode(content, response.headers.get("content-type"))
         page = Page(
@@ -194,6 +227,10 @@ class Fetcher:
             last_modified=response.headers.get("last-modified"),
         )
         return _Response(page, status, _retry_after(response.headers.get("retry-after")))
+
+    def _stay_on_host(self, request: httpx.Request) -> None:
+        if origin(request.url) != self.origin:
+            raise _OffHost(request.url)
 
     def _wait_turn(self) -> None:
         wait = self._last_request + self.min_interval - time.monotonic()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from itertools import chain
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -11,8 +12,9 @@ from sqlalchemy import Engine
 from catalog.paths import REPO_ROOT, var_dir
 from ingest.fetch import Fetcher, Validators
 from ingest.records import Parsed
-from ingest.replay import replay_transport
+from ingest.replay import load_manifest, replay_transport
 from ingest.run import RunSummary, run_ingest
+from ingest.sheets import confined
 from ingest.sources import BUNDLED_ORDER, SHEET_SOURCES, WEB_SOURCES
 from ingest.writer import StoreWriter
 
@@ -26,7 +28,7 @@ def sheet_path(name: str, origin: Path) -> Path:
     if origin.is_file() or not hasattr(source, "default_files"):
         return origin
     for filename in source.default_files:
-        if (origin / filename).exists():
+        if (origin / filename).exists() or (origin / filename).is_symlink():
             return origin / filename
     if name == "reference":
         return origin
@@ -45,18 +47,23 @@ def ingest(
     """Run source ``name``: web sources replay ``origin`` or fetch ``base_url`` live;
     sheet sources read ``origin`` (default: the bundled dataset)."""
     if name in SHEET_SOURCES:
-        path = sheet_path(name, origin or BUNDLED_DATASET)
-        items = SHEET_SOURCES[name]().parse(path)
+        folder = origin or BUNDLED_DATASET
+        path = sheet_path(name, folder)
+        refused = confined(path, folder) if path != folder and folder.is_dir() else None
+        items = iter([refused]) if refused else SHEET_SOURCES[name]().parse(path)
         return run_ingest(engine, name, str(path), items, progress=progress)
     if name not in WEB_SOURCES:
         raise KeyError(f"unknown source {name!r}: expected one of {', '.join(SOURCE_NAMES)}")
     source = WEB_SOURCES[name]()
     url = base_url or source.default_base_url
     with ExitStack() as stack:
+        refused: list[Parsed] = []
         if origin is not None:
+            manifest = load_manifest(origin)
+            refused.extend(manifest.rejects)
             fetcher = Fetcher(
                 url,
-                transport=replay_transport(origin),
+                transport=replay_transport(manifest),
                 min_interval=min_interval or 0.0,
                 backoff=0.0,
             )
@@ -67,7 +74,7 @@ def ingest(
             fetcher = Fetcher(url, min_interval=interval, validators=validators)
             where = url
         stack.enter_context(fetcher)
-        items: Iterator[Parsed] = source.crawl(fetcher)
+        items: Iterator[Parsed] = chain(refused, source.crawl(fetcher))
         return run_ingest(
             engine,
             name,

@@ -11,8 +11,19 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
+from catalog.limits import (
+    CATEGORY_SLUG_MAX,
+    CLASS_CODE_MAX,
+    CODE_MAX,
+    ISSUER_CODE_MAX,
+    LABEL_MAX,
+    NAME_MAX,
+    REF_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+)
 from catalog.vocab import (
     Equivalence,
     IssuerKind,
@@ -39,6 +50,22 @@ class Reject:
 @dataclass
 class Record:
     location: str
+
+    # Text field → the most characters the catalog takes (for lists: each item).
+    LIMITS: ClassVar[dict[str, int]] = {}
+
+    def check_limits(self) -> None:
+        """Raise :class:`RejectError` for a text field longer than the catalog takes (the
+        API's limits, :mod:`catalog.limits`): a sheet cell is not a way around them."""
+        for name, limit in self.LIMITS.items():
+            value = getattr(self, name)
+            for item in value if isinstance(value, list) else [value]:
+                for text in item if isinstance(item, tuple) else [item]:
+                    if isinstance(text, str) and len(text) > limit:
+                        raise RejectError(
+                            f"{name}: {len(text)} characters, more than the {limit} it may "
+                            f"have ({text[:40]!r}…)"
+                        )
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON-ready data (the expected-output files hold this)."""
@@ -69,6 +96,23 @@ def _json_default(value: Any) -> Any:
 class DocumentRecord(Record):
     """One edition of a document, with the codes of the documents it points at."""
 
+    LIMITS: ClassVar[dict[str, int]] = {
+        "code": CODE_MAX,
+        "title_vi": TITLE_MAX,
+        "title_en": TITLE_MAX,
+        "scope": TEXT_MAX,
+        "status_note": TEXT_MAX,
+        "issuer": NAME_MAX,
+        "equivalent": NAME_MAX,
+        "announcing_decision": CODE_MAX,
+        "technical_committee": LABEL_MAX,
+        "ics": NAME_MAX,
+        "replaces": CODE_MAX,
+        "replaced_by": CODE_MAX,
+        "history": CODE_MAX,
+        "cites": CODE_MAX,
+        "note": TEXT_MAX,
+    }
     code: str = ""  # canonical
     title_vi: str | None = None
     title_en: str | None = None
@@ -96,6 +140,12 @@ class DocumentRecord(Record):
 
 @dataclass
 class RelationRecord(Record):
+    LIMITS: ClassVar[dict[str, int]] = {
+        "source_code": CODE_MAX,
+        "target_code": CODE_MAX,
+        "note": TEXT_MAX,
+    }
+
     source_code: str = ""
     kind: RelationKind = RelationKind.CITES
     target_code: str = ""
@@ -105,6 +155,14 @@ class RelationRecord(Record):
 
 @dataclass
 class LocalityRecord(Record):
+    LIMITS: ClassVar[dict[str, int]] = {
+        "slug": REF_MAX,
+        "name_vi": LABEL_MAX,
+        "parent": REF_MAX,
+        "successor": REF_MAX,
+        "note": TEXT_MAX,
+    }
+
     slug: str = ""
     name_vi: str = ""
     kind: LocalityKind = LocalityKind.PROVINCE
@@ -118,6 +176,15 @@ class LocalityRecord(Record):
 
 @dataclass
 class IssuerRecord(Record):
+    LIMITS: ClassVar[dict[str, int]] = {
+        "code": ISSUER_CODE_MAX,
+        "name_vi": NAME_MAX,
+        "name_en": NAME_MAX,
+        "locality": REF_MAX,
+        "successor": ISSUER_CODE_MAX,
+        "note": TEXT_MAX,
+    }
+
     code: str = ""
     name_vi: str = ""
     name_en: str | None = None
@@ -132,6 +199,13 @@ class IssuerRecord(Record):
 
 @dataclass
 class CategoryRecord(Record):
+    LIMITS: ClassVar[dict[str, int]] = {
+        "slug": CATEGORY_SLUG_MAX,
+        "name_vi": LABEL_MAX,
+        "name_en": LABEL_MAX,
+        "parent": CATEGORY_SLUG_MAX,
+    }
+
     slug: str = ""
     name_vi: str = ""
     name_en: str | None = None
@@ -140,6 +214,21 @@ class CategoryRecord(Record):
 
 @dataclass
 class ProductRecord(Record):
+    LIMITS: ClassVar[dict[str, int]] = {
+        "name_vi": NAME_MAX,  # before the slug, which may be made from it
+        "slug": REF_MAX,
+        "name_en": NAME_MAX,
+        "category": REF_MAX,
+        "ocop_decision": CODE_MAX,
+        "locality": REF_MAX,
+        "locality_text": NAME_MAX,
+        "producer": NAME_MAX,
+        "description": TEXT_MAX,
+        "aliases": NAME_MAX,
+        "hs_codes": CLASS_CODE_MAX,
+        "ics_codes": CLASS_CODE_MAX,
+    }
+
     slug: str = ""
     name_vi: str = ""
     name_en: str | None = None
@@ -161,6 +250,15 @@ class ProductRecord(Record):
 
 @dataclass
 class RuleRecord(Record):
+    LIMITS: ClassVar[dict[str, int]] = {
+        "subject": REF_MAX,
+        "document_code": CODE_MAX,
+        "condition": TEXT_MAX,
+        "legal_basis": TEXT_MAX,
+        "legal_basis_code": CODE_MAX,
+        "note": TEXT_MAX,
+    }
+
     subject_kind: SubjectKind = SubjectKind.CATEGORY
     subject: str = ""  # product or category slug, HS prefix or ICS code
     document_code: str = ""

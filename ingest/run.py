@@ -1,7 +1,9 @@
 """One ingest run of one source: atomic, counted, timed and recorded.
 
-The run's ``IngestRun`` row is committed first, on its own, so that even a run that is
-killed leaves a trace ("running" forever). Everything the run writes — records, field
+The run's ``IngestRun`` row is committed first, on its own, with the process id and host
+name, so that even a run that is killed leaves a trace: "running" until a later run (or
+``ingest report``) on the same host finds its process gone and marks it "aborted" (see
+:func:`reap_dead_runs`). Everything the run writes — records, field
 changes, rejects, and the run's final counts — is then written in *one* transaction:
 a crash, an exception or a kill mid-run rolls all of it back and the previous data
 stays intact; rerunning completes it. A run that fails with an exception is marked
@@ -10,13 +12,15 @@ failed, with the error, in a separate transaction.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from catalog.models import IngestRun
 from catalog.upsert import Outcome
@@ -60,8 +64,10 @@ def run_ingest(
 ) -> RunSummary:
     """Write ``items`` (records and rejects, possibly produced lazily) as one run."""
     started = time.perf_counter()
+    reap_dead_runs(engine)
     with Session(engine, expire_on_commit=False) as session:
-        run = IngestRun(source=source, origin=(origin or "")[:1000] or None)
+        pid, host = this_process()
+        run = IngestRun(source=source, origin=(origin or "")[:1000] or None, pid=pid, host=host)
         session.add(run)
         session.commit()
         run_id = run.id
@@ -114,3 +120,48 @@ def _mark_failed(engine: Engine, run_id: int, exc: BaseException) -> None:
         run.message = f"{type(exc).__name__}: {exc}"[:2000] + " (nothing of this run was kept)"
         session.add(run)
         session.commit()
+
+
+def this_process() -> tuple[int, str]:
+    """The ``pid`` and ``host`` of a run started by this process."""
+    return os.getpid(), socket.gethostname()[:255]
+
+
+def reap_dead_runs(engine: Engine) -> list[int]:
+    """Mark "aborted" the runs still "running" whose process, on this host, is gone.
+
+    Such a run was killed (SIGKILL, SIGTERM, a crash of the machine): its one transaction
+    was rolled back, so nothing of it was kept. Runs of other hosts, and runs recorded
+    without a process id, are left alone: there is no telling whether they are alive. A
+    process id reused by a newer process keeps its run "running" (never the other way).
+    """
+    _pid, host = this_process()
+    with Session(engine) as session:
+        running = session.exec(
+            select(IngestRun).where(
+                IngestRun.status == RunStatus.RUNNING,
+                IngestRun.host == host,
+                col(IngestRun.pid).is_not(None),
+            )
+        ).all()
+        dead = [run for run in running if run.pid is not None and not _alive(run.pid)]
+        for run in dead:
+            run.status = RunStatus.ABORTED
+            run.finished_at = datetime.now(UTC)
+            run.message = (
+                f"aborted: its process {run.pid} on {run.host} is gone (killed?); "
+                "nothing of this run was kept"
+            )
+            session.add(run)
+        session.commit()
+        return [run.id for run in dead if run.id is not None]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -118,6 +118,11 @@ class StoreWriter:
         if isinstance(item, Reject):
             self.reject(item)
             return
+        try:
+            item.check_limits()
+        except RejectError as exc:
+            self.reject(Reject(item.location, str(exc)))
+            return
         if isinstance(item, DocumentRecord):
             try:
                 self._check_duplicate(item)

@@ -10,6 +10,7 @@ from msgspec import Meta, Struct
 
 from api.schemas import PRINTABLE, Name, Ref
 from catalog.declarations import DeclarationView
+from catalog.limits import NOTE_MAX
 from catalog.reports.changes import Change
 from catalog.reports.draft_impact import DraftImpact
 from catalog.reports.gaps import GapReport
@@ -107,7 +108,7 @@ class DeclarationCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     certifying_body: Name | None = None
     valid_until: date | None = None
     program_supported: bool = False
-    note: Annotated[str, Meta(max_length=2000, pattern=PRINTABLE)] | None = None
+    note: Annotated[str, Meta(max_length=NOTE_MAX, pattern=PRINTABLE)] | None = None
 
 
 class DeclarationsResponse(Struct, kw_only=True):

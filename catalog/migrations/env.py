@@ -16,9 +16,33 @@ def run_migrations() -> None:
         _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.begin() as connection:
-        _run(connection)
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                _run_sqlite(connection)
+            else:
+                with connection.begin():
+                    _run(connection)
+    finally:
+        engine.dispose()
+
+
+def _run_sqlite(connection) -> None:
+    """Migrate with foreign keys off, as SQLite asks for table rebuilds (batch mode): with
+    them on, dropping the old table would cascade-delete the rows that refer to it. The
+    keys are checked once the migration is committed."""
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside a transaction, or ignored
+    connection.commit()
+    try:
+        with connection.begin():
+            _run(connection)
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.commit()
+        if broken:
+            raise RuntimeError(f"foreign keys broken by the migration: {broken[:10]}")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 def _run(connection) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
+import httpx
 from bs4 import BeautifulSoup, Tag
 
 from catalog.codes import CodeError, DocumentCode, find_codes, parse_code
@@ -80,7 +81,11 @@ def parse_listing(html: str, url: str) -> Listing:
     listing = Listing()
     for link in soup.find_all("a", href=True):
         href = link["href"].strip()
-        path = urlsplit(href).path.rstrip("/")
+        try:
+            path = urlsplit(href).path.rstrip("/")
+        except ValueError as exc:
+            listing.rejects.append(Reject(url, f"unreadable link skipped: {exc}", href[:300]))
+            continue
         if path in _RECORD_PATHS:
             raw = sohieu(href)
             try:
@@ -150,6 +155,7 @@ class CatalogueSource:
         """Fetched record pages as (HTML, URL), and the rejects met on the way."""
         queue = deque(fetcher.url(path) for path in self.start_paths)
         seen = {url_key(url) for url in queue}
+        off_site: set[str] = set()
         while queue:
             url = queue.popleft()
             try:
@@ -166,8 +172,16 @@ class CatalogueSource:
             listing = parse_listing(page.text or "", url)
             yield from listing.rejects
             for link in [*listing.records, *listing.listings]:
-                absolute = fetcher.url(link)
-                if url_key(absolute) not in seen:
+                try:
+                    absolute = fetcher.url(link)
+                except httpx.InvalidURL as exc:
+                    yield Reject(url, f"unreadable link skipped: {exc}", link[:300])
+                    continue
+                if not fetcher.on_host(absolute):
+                    if absolute not in off_site:
+                        off_site.add(absolute)
+                        yield Reject(url, f"link off the site skipped: {absolute}", link[:300])
+                elif url_key(absolute) not in seen:
                     seen.add(url_key(absolute))
                     queue.append(absolute)
 

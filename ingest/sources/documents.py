@@ -198,8 +198,10 @@ class DocumentSheetSource:
         return found + sorted(path.glob("catalogue_bulk*.csv"))
 
     def parse(self, path: Path, today: date | None = None) -> Iterator[Parsed]:
+        within = None if path.is_file() else path
         sheets = (
-            read_sheet(f, free_text="title vi", repair_check=_plausible) for f in self.files(path)
+            read_sheet(f, free_text="title vi", repair_check=_plausible, within=within)
+            for f in self.files(path)
         )
         return merge_documents(sheets, today or clock.today())
 

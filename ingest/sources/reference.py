@@ -129,6 +129,7 @@ class ReferenceSource:
         for kind in PARSERS:
             for suffix in (".xlsx", ".csv"):
                 sheet = folder / f"{kind}{suffix}"
-                if sheet.exists():
-                    yield from parse_rows(kind, read_sheet(sheet, free_text="note"))
+                if sheet.exists() or sheet.is_symlink():
+                    rows = read_sheet(sheet, free_text="note", within=folder)
+                    yield from parse_rows(kind, rows)
                     break

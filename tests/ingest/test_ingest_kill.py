@@ -1,10 +1,12 @@
-"""Kill an ingest mid-run with SIGKILL: the store is unchanged, and a rerun completes."""
+"""Kill an ingest mid-run with SIGKILL: the store is unchanged, the next run marks the
+killed one aborted, and completes."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -49,10 +51,17 @@ def test_killed_run_leaves_the_store_intact_and_a_rerun_completes(
     assert store_snapshot(engine) == before
     with Session(engine) as session:
         killed = session.exec(select(IngestRun).order_by(IngestRun.id.desc())).first()
-        assert killed.status == RunStatus.RUNNING and killed.finished_at is None
+    assert killed.status == RunStatus.RUNNING and killed.finished_at is None
+    assert (killed.pid, killed.host) == (process.pid, socket.gethostname())
 
     summary = ingest(engine, "catalogue", origin=site)
     assert summary.updated == 1
     with Session(engine) as session:
         honey = session.exec(select(Document).where(Document.code == "TCVN 12605:2019")).one()
+        killed = session.get(IngestRun, killed.id)
     assert honey.title_en == "Natural honey"
+    assert killed.status == RunStatus.ABORTED and killed.finished_at is not None
+    assert killed.message == (
+        f"aborted: its process {process.pid} on {socket.gethostname()} is gone (killed?); "
+        "nothing of this run was kept"
+    )

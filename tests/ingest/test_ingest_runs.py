@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from ingest_helpers import FIXTURES, store_snapshot
-from sqlalchemy import func
+from sqlalchemy import func, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from catalog import migrate
 from catalog.models import (
     ApplicabilityRule,
     Document,
@@ -22,10 +29,12 @@ from catalog.models import (
     Product,
     ProductCategory,
 )
+from catalog.store import make_engine
 from catalog.vocab import RelationKind, RunStatus, Status
+from ingest.cli import ingest_group
 from ingest.jobs import BUNDLED_DATASET, ingest, ingest_bundled
 from ingest.records import DocumentRecord
-from ingest.run import run_ingest
+from ingest.run import reap_dead_runs, run_ingest
 
 
 def count(session: Session, model) -> int:
@@ -135,3 +144,73 @@ def test_rejected_rows_do_not_stop_the_sheet_and_duplicates_are_caught(engine) -
     assert any(r.startswith("duplicate: the same product 'mat-ong-huong-rung'") for r in reasons)
     assert any("QCVN 99:2099/XYZ is not in the catalogue" in r for r in reasons)
     assert products.records >= 4 and rules.records >= 5
+
+
+def test_only_runs_whose_process_is_gone_are_marked_aborted(engine, database_url: str) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert gone.wait() == 0
+    host = socket.gethostname()
+    rows = {
+        "dead here": {"pid": gone.pid, "host": host},
+        "alive here": {"pid": os.getpid(), "host": host},
+        "elsewhere": {"pid": gone.pid, "host": "another-host"},
+        "unknown": {"pid": None, "host": None},
+    }
+    with Session(engine, expire_on_commit=False) as session:
+        runs = {name: IngestRun(source=name, **process) for name, process in rows.items()}
+        session.add_all(runs.values())
+        session.add(IngestRun(source="done", status=RunStatus.SUCCEEDED, pid=gone.pid, host=host))
+        session.commit()
+
+    result = CliRunner().invoke(
+        ingest_group,
+        ["report", "--run", str(runs["alive here"].id)],
+        env={"DATABASE_URL": database_url},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"run #{runs['dead here'].id} marked aborted")
+    with Session(engine) as session:
+        status = {run.source: run.status for run in session.exec(select(IngestRun))}
+    assert status == {
+        "dead here": RunStatus.ABORTED,
+        "alive here": RunStatus.RUNNING,
+        "elsewhere": RunStatus.RUNNING,
+        "unknown": RunStatus.RUNNING,
+        "done": RunStatus.SUCCEEDED,
+    }
+    assert reap_dead_runs(engine) == []  # once is enough
+
+
+def test_the_runs_migration_keeps_runs_and_their_rejects_on_sqlite(tmp_path: Path) -> None:
+    """0002 rebuilds ``ingest_run`` on SQLite; with foreign keys on, dropping the old table
+    would cascade-delete every reject (the migration runs with them off, then checks them)."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    migrate.upgrade(url, "0001")
+    old = make_engine(url)
+    with old.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO ingest_run (id, source, status, started_at, new, updated, "
+                "unchanged, rejected) VALUES (7, 'products', 'running', '2026-12-01', 0, 0, 0, 1)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO ingest_reject (run_id, location, reason) VALUES (7, 'a.csv:2', 'x')")
+        )
+    old.dispose()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            run = session.get(IngestRun, 7)
+            assert (run.status, run.pid, run.host) == (RunStatus.RUNNING, None, None)
+            assert [r.location for r in session.exec(select(IngestReject))] == ["a.csv:2"]
+            run.status = RunStatus.ABORTED
+            session.add(run)
+            session.commit()
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE ingest_run SET status = 'bogus'"))
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
