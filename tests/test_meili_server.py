@@ -435,6 +435,9 @@ def test_start_daemon_reuses_its_last_port_unless_taken(meili_binary: Path, tmp_
         stop_daemon(var)
         port = int(first.url.rsplit(":", 1)[1])
         with socket.socket() as squatter:
+            # The health checks leave connections in TIME_WAIT on that port; a listener
+            # is still refused by the daemon's own check, which also sets SO_REUSEADDR.
+            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             squatter.bind(("127.0.0.1", port))
             squatter.listen(1)
             third = start_daemon(var, binary=meili_binary, log=said.append)
