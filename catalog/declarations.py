@@ -137,7 +137,9 @@ def save_declaration(
             f"{item.declared_on.isoformat()}"
         )
     code, scheme = read_document(item.document, item.kind)
-    enterprise = _enterprise(session, item, context, provenance)
+    enterprise = find_or_add_enterprise(
+        session, item.enterprise, item.tax_code, context, provenance
+    )
     product = _product(session, item.product)
     document = session.exec(select(Document).where(Document.code == code)).first() if code else None
     key = natural_key(item, code, scheme)
@@ -166,19 +168,26 @@ def save_declaration(
     )
 
 
-def _enterprise(session, item: DeclarationInput, context, provenance) -> Enterprise:
-    if item.tax_code:
-        found = session.exec(select(Enterprise).where(Enterprise.tax_code == item.tax_code)).first()
+def find_or_add_enterprise(
+    session: Session,
+    name: str,
+    tax_code: str | None,
+    context: ChangeContext,
+    provenance: Mapping[str, Any] | None,
+) -> Enterprise:
+    """The enterprise with this tax code, else this name (by slug), added when new."""
+    if tax_code:
+        found = session.exec(select(Enterprise).where(Enterprise.tax_code == tax_code)).first()
         if found is not None:
             return found
-    slug = slugify(item.enterprise)
+    slug = slugify(name)
     if not slug:
         raise DeclarationError("enterprise: the enterprise's name is missing")
     result = upsert(
         session,
         Enterprise,
         {"slug": slug},
-        {"name": item.enterprise, "tax_code": item.tax_code},
+        {"name": name, "tax_code": tax_code},
         context=context,
         record_key=slug,
         provenance=provenance,

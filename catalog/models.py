@@ -544,3 +544,8 @@ class WebhookDelivery(SQLModel, table=True):
     succeeded: bool = False
     error: str | None = text_field()
     duration_ms: int = 0
+
+
+# The plan's records live in their own module; importing it here registers their tables
+# wherever the catalog's tables are (migrations, tests, the app).
+from catalog.plan import models as _plan_models  # noqa: E402, F401

@@ -156,4 +156,6 @@ def webhooks_deliver(attempts: int, first_delay: float) -> None:
         click.echo(f"  failed: {failure}")
 
 
-COMMANDS = (reports_group, declarations_group, webhooks_group)
+from api.reports.plan_cli import plan_group  # noqa: E402
+
+COMMANDS = (reports_group, declarations_group, webhooks_group, plan_group)

@@ -16,6 +16,7 @@ from api.deps import AuditLog, DbSession
 from api.params import AsOf, Since, day_asked, moment_asked
 from api.problems import Problem, problem_responses
 from api.reports.atom import ATOM_MEDIA_TYPE, atom_feed
+from api.reports.plan import PLAN_HANDLERS
 from api.reports.schemas import (
     ChangesResponse,
     DeclarationCreate,
@@ -515,4 +516,10 @@ class DeclarationController(Controller):
         return DeclarationsResponse(count=len(views), declarations=views)
 
 
-REPORT_HANDLERS = [ReportController, ChangeController, WatchListController, DeclarationController]
+REPORT_HANDLERS = [
+    ReportController,
+    ChangeController,
+    WatchListController,
+    DeclarationController,
+    *PLAN_HANDLERS,
+]

@@ -12,6 +12,8 @@ from typing import Any
 
 from litestar import Request
 
+from api.web.plan_labels import PLAN_LABELS
+
 
 class Lang(StrEnum):
     VI = "vi"
@@ -387,6 +389,9 @@ def request_lang(request: Request[Any, Any, Any]) -> Lang:
         if value in (Lang.VI, Lang.EN):
             return Lang(value)
     return Lang.VI
+
+
+LABELS |= PLAN_LABELS
 
 
 class Labels:

@@ -15,7 +15,7 @@ from api.web.i18n import LABELS, Labels
 from catalog.models import Document, Product, ProductCategory
 from catalog.reports.gaps import GapReport
 from catalog.reports.indicators import Indicators, Series
-from catalog.reports.plan import NOT_RECORDED, Target
+from catalog.reports.plan import Target
 from catalog.vocab import Scheme, Status
 
 
@@ -94,8 +94,6 @@ COMPARATORS = {">": ">", ">=": "≥"}
 
 def target_note(target: Target, t: Labels) -> str:
     """Why a target is not measured here, in the reader's language."""
-    if target.note == NOT_RECORDED:
-        return t("target_not_recorded")
     key = f"target_note_{target.key}"
     return t(key) if key in LABELS else target.note
 
@@ -121,7 +119,7 @@ def series_views(report: Indicators, t: Labels) -> list[SeriesView]:
             SeriesView(
                 series=series,
                 label=series_label(series, t),
-                unit="%" if share else t("unit_enterprises"),
+                unit="%" if share else t(f"unit_{series.unit}"),
                 chart=line_chart(
                     [(str(p.on.year), p.value) for p in series.points],
                     target,

@@ -1,12 +1,13 @@
-"""The plan's indicators, measured from the declarations registry and the product registry.
+"""The plan's indicators: its six numeric targets measured from the plan's records
+(:mod:`catalog.plan.measure`), and what the declarations registry shows beside them.
 
 Each series has one point per year of the plan up to the day asked (31 December, or the
-day itself for the current year), so the page can draw it against the plan's target:
+day itself for the current year), counted from the plan's start, so the page can draw it
+against the plan's target. The targets' standing is measured for a period (from the plan's
+start, or any day, to the day asked), with the records behind each figure. Beside them:
 
-- ``enterprises_supported``: distinct enterprises holding a declaration or certificate
-  marked as supported by the plan, declared from the plan's start to that day (target ≥ 30);
 - ``ocop_declared_share``: share of OCOP products (rated by that day) with a declaration
-  of conformity or a self-declaration valid that day;
+  of conformity or a self-declaration valid that day (no target of its own);
 - ``scheme:<scheme>``: distinct enterprises holding a valid declaration or certificate of
   each scheme the plan names (ISO 9001, ISO 22000, HACCP, VietGAP, organic, traceability).
 """
@@ -21,6 +22,8 @@ from sqlmodel import Session, col, or_, select
 from catalog import clock
 from catalog.declarations import is_valid
 from catalog.models import Declaration, Product
+from catalog.plan import measure
+from catalog.plan.measure import Figure
 from catalog.reports.plan import PLAN_2021_2025, Plan, Target
 from catalog.reports.tables import Table
 from catalog.vocab import DeclarationKind, ProductKind, Scheme
@@ -57,21 +60,57 @@ class Series:
 class TargetStatus:
     target: Target
     measured: Point | None
-    met: bool | None  # None when not measured here or not numeric
+    met: bool | None  # None when not measured or not numeric
+    figure: Figure | None = None  # how it was measured (records: see the drill-down)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    title: str
+    due_on: date | None
+    done_on: date | None
+    done: bool
+    evidence: str | None
+    sample: bool
 
 
 @dataclass(frozen=True)
 class Indicators:
     plan: Plan
+    start: date
     as_of: date
     series: tuple[Series, ...]
     targets: tuple[TargetStatus, ...]
+    milestones: tuple[Milestone, ...]
+    includes_samples: bool  # some figure counts the demo's sample records
 
 
-def indicators(session: Session, as_of: date | None = None, plan: Plan = PLAN_2021_2025):
-    """Every series on the plan's years up to ``as_of`` and each target's standing."""
+_SERIES_LABELS = {
+    "training": "Lượt người được đào tạo, tập huấn về năng suất, chất lượng",
+    "experts": "Người được đào tạo chuyên gia năng suất, chất lượng",
+    "enterprises_supported": "Doanh nghiệp được hỗ trợ áp dụng tiêu chuẩn, quy chuẩn, truy "
+    "xuất nguồn gốc, hệ thống quản lý, công cụ cải tiến",
+    "informed_share": "Tỷ lệ tổ chức, cá nhân sản xuất nông lâm thủy sản, thực phẩm được "
+    "thông tin, tập huấn",
+    "quality_award": "Doanh nghiệp tham gia Giải thưởng chất lượng quốc gia",
+    "ocop_trademark_share": "Tỷ lệ sản phẩm OCOP được đăng ký bảo hộ nhãn hiệu",
+}
+
+
+def indicators(
+    session: Session,
+    as_of: date | None = None,
+    plan: Plan = PLAN_2021_2025,
+    start: date | None = None,
+):
+    """Every series on the plan's years up to ``as_of``, and each target's standing for the
+    period ``start`` (default: the plan's start) to ``as_of``."""
     day = as_of or clock.today()
+    start = start or plan.starts
     days = [min(date(year, 12, 31), day) for year in range(plan.starts.year, day.year + 1)]
+    snap = measure.load(session)
+    by_year = {d: measure.figures(snap, plan.starts, d) for d in days}
+    period = measure.figures(snap, start, day)
     declarations = session.exec(select(Declaration)).all()
     ocop = session.exec(
         select(Product).where(
@@ -80,12 +119,16 @@ def indicators(session: Session, as_of: date | None = None, plan: Plan = PLAN_20
     ).all()
     by_metric = {t.metric: t for t in plan.targets if t.metric}
     series = [
-        Series(
-            "enterprises_supported",
-            "Doanh nghiệp được hỗ trợ áp dụng tiêu chuẩn, truy xuất nguồn gốc, hệ thống quản lý",
-            "doanh nghiệp",
-            tuple(_supported(declarations, plan, d) for d in days),
-            by_metric.get("enterprises_supported"),
+        *(
+            Series(
+                key,
+                _SERIES_LABELS[key],
+                by_metric[key].unit,
+                tuple(_point(by_year[d][key], d) for d in days),
+                by_metric[key],
+            )
+            for key in measure.TARGETS
+            if key in by_metric
         ),
         Series(
             "ocop_declared_share",
@@ -105,25 +148,26 @@ def indicators(session: Session, as_of: date | None = None, plan: Plan = PLAN_20
             for scheme in Scheme
         ),
     ]
-    measured = {s.key: s.latest for s in series}
-    targets = tuple(
-        TargetStatus(
-            t,
-            measured.get(t.metric) if t.metric else None,
-            t.met_by(measured[t.metric].value) if t.metric and measured.get(t.metric) else None,
-        )
-        for t in plan.targets
+    targets = tuple(_status(t, period.get(t.metric or ""), day) for t in plan.targets)
+    milestones = tuple(
+        Milestone(m.title, m.due_on, m.done_on, done, m.evidence, m.sample)
+        for m, done in measure.milestones(snap, day)
     )
-    return Indicators(plan, day, tuple(series), targets)
+    samples = any(f.includes_samples for f in period.values()) or any(m.sample for m in milestones)
+    return Indicators(plan, start, day, tuple(series), targets, milestones, samples)
 
 
-def _supported(declarations, plan: Plan, day: date) -> Point:
-    firms = {
-        d.enterprise_id
-        for d in declarations
-        if d.program_supported and plan.starts <= d.declared_on <= day
-    }
-    return Point(day, len(firms))
+def _point(figure: Figure, day: date) -> Point:
+    return Point(day, figure.value or 0.0, figure.numerator, figure.denominator)
+
+
+def _status(target: Target, figure: Figure | None, day: date) -> TargetStatus:
+    if figure is None:
+        return TargetStatus(target, None, None)
+    if figure.value is None:
+        return TargetStatus(target, None, None, figure.summary())
+    point = Point(day, figure.value, figure.numerator, figure.denominator)
+    return TargetStatus(target, point, target.met_by(figure.value), figure.summary())
 
 
 def _ocop_share(declarations, ocop: list[Product], day: date) -> Point:

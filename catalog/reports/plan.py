@@ -4,8 +4,9 @@ Kế hoạch thực hiện Chương trình quốc gia hỗ trợ doanh nghiệp 
 lượng sản phẩm, hàng hóa trên địa bàn tỉnh Tuyên Quang giai đoạn 2021-2025 (UBND tỉnh
 Tuyên Quang, signed 19-04-2022), implementing decision 1322/QĐ-TTg. Its section II.2
 "Mục tiêu cụ thể" sets the targets below, all due by the end of the period. ``metric``
-names the indicator this database measures for a target; targets about training,
-awareness, awards, trademarks or a portal are outside what the catalog records, and say so.
+names the figure measuring a target from the plan's records (:mod:`catalog.plan.measure`);
+the traceability portal is a deliverable, followed by its milestones. Section III's task
+groups are quoted too, for the annual report (section V.1: before 30 November each year).
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ class Plan:
     ends: date
     basis: str
     targets: tuple[Target, ...]
+    tasks: tuple[str, ...]  # section III's task groups, in the plan's words
+    report_due: tuple[int, int]  # (month, day) of the yearly report's deadline
 
-
-NOT_RECORDED = "not recorded in this database: report it from the department's own records"
 
 PLAN_2021_2025 = Plan(
     title=(
@@ -61,8 +62,8 @@ PLAN_2021_2025 = Plan(
             ">",
             500,
             "lượt người",
-            None,
-            NOT_RECORDED,
+            "training",
+            "participants summed over the courses held (a person at two courses counts twice)",
         ),
         Target(
             "experts",
@@ -71,8 +72,8 @@ PLAN_2021_2025 = Plan(
             ">=",
             10,
             "người",
-            None,
-            NOT_RECORDED,
+            "experts",
+            "distinct persons certified as productivity and quality experts",
         ),
         Target(
             "enterprises_supported",
@@ -83,8 +84,8 @@ PLAN_2021_2025 = Plan(
             30,
             "doanh nghiệp",
             "enterprises_supported",
-            "enterprises with a declaration or certificate marked as supported by the plan, "
-            "counted once each, from the start of the period",
+            "distinct enterprises with a support record (an enterprise supported twice counts "
+            "once)",
         ),
         Target(
             "informed_share",
@@ -95,8 +96,8 @@ PLAN_2021_2025 = Plan(
             ">=",
             50,
             "%",
-            None,
-            NOT_RECORDED,
+            "informed_share",
+            "producers reached over the producer register in force at the end of the period",
         ),
         Target(
             "quality_award",
@@ -104,8 +105,8 @@ PLAN_2021_2025 = Plan(
             ">=",
             2,
             "doanh nghiệp",
-            None,
-            NOT_RECORDED,
+            "quality_award",
+            "distinct enterprises that submitted an entry or went further",
         ),
         Target(
             "ocop_trademark_share",
@@ -114,9 +115,9 @@ PLAN_2021_2025 = Plan(
             ">",
             70,
             "%",
-            None,
-            "trademark registration is not recorded here; the nearest measured indicator is "
-            "the share of OCOP products with a declared standard (no target of its own)",
+            "ocop_trademark_share",
+            "OCOP products with a trademark filed and not refused, withdrawn or lapsed, over "
+            "the OCOP products rated by that day",
         ),
         Target(
             "traceability_portal",
@@ -126,7 +127,19 @@ PLAN_2021_2025 = Plan(
             None,
             "",
             None,
-            "a deliverable, not a number",
+            "a deliverable, not a number: its milestones are recorded",
         ),
     ),
+    tasks=(
+        "Tổ chức thực hiện và hoàn thiện cơ chế, chính sách thúc đẩy hoạt động nâng cao năng "
+        "suất, chất lượng",
+        "Thông tin, tuyên truyền về năng suất, chất lượng",
+        "Hỗ trợ doanh nghiệp áp dụng tiêu chuẩn, quy chuẩn kỹ thuật, hệ thống quản lý, công cụ "
+        "cải tiến năng suất, chất lượng, công cụ hỗ trợ cho sản xuất thông minh, dịch vụ thông "
+        "minh",
+        "Đào tạo nguồn nhân lực cho hoạt động nâng cao năng suất, chất lượng",
+        "Tăng cường năng lực hoạt động tiêu chuẩn hóa và đánh giá sự phù hợp với tiêu chuẩn, "
+        "quy chuẩn kỹ thuật",
+    ),
+    report_due=(11, 30),
 )

@@ -84,7 +84,8 @@ def test_indicators_by_year(session):
         date(2023, 12, 31),
         date(2024, 7, 1),
     ]
-    assert [p.value for p in series["enterprises_supported"].points] == [1, 2, 3, 3]
+    # declarations marked as supported no longer count: support records do (test_plan_measure)
+    assert [p.value for p in series["enterprises_supported"].points] == [0, 0, 0, 0]
     assert [
         (p.value, p.numerator, p.denominator) for p in series["ocop_declared_share"].points
     ] == [(25.0, 1, 4), (50.0, 2, 4), (25.0, 1, 4), (25.0, 1, 4)]
@@ -96,10 +97,11 @@ def test_indicators_by_year(session):
         status["enterprises_supported"].measured.value,
         status["enterprises_supported"].met,
     ) == (
-        3,
+        0,
         False,
     )
-    assert status["training"].met is None and status["training"].measured is None
+    assert status["informed_share"].measured is None  # no producer register: not measurable
+    assert status["traceability_portal"].met is None
 
 
 def test_stored_draft_impact(session):

@@ -12,7 +12,8 @@ report has known answers:
   (ingest), TCVN 1457:1983 withdrawn 10 days ago, TCVN 7087:2013's title corrected 5 days
   ago by an API key, the draft added 2 days ago; everything else created long ago;
 - a watch list on the tea category;
-- four declarations (three enterprises) giving the plan indicators by year.
+- four declarations (three enterprises), and four support records (three enterprises, one
+  supported twice) giving the plan's enterprises supported by year.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from sqlmodel import Session, select
 from api.app import create_app
 from api.settings import ApiSettings
 from catalog.models import Document, Product, ProductCategory
+from catalog.plan.records import SupportInput, save_support
+from catalog.plan.vocab import FundingSource, SupportKind
 from catalog.reports.watch import create_watch_list
 from catalog.store import make_engine
 from catalog.upsert import ChangeContext, upsert
@@ -138,6 +141,15 @@ def load(session: Session) -> Loaded:
         valid_until=date(2028, 1, 31),
         number="ISO22-2025-07",
     )
+    context = ChangeContext(actor="test")
+    for firm, kind, on, what in (
+        (orange_coop, SupportKind.STANDARDS, date(2022, 3, 1), "Xây dựng tiêu chuẩn cơ sở"),
+        (tea_company, SupportKind.MANAGEMENT_SYSTEM, date(2023, 4, 1), "Áp dụng VietGAP"),
+        (tea_company, SupportKind.TRACEABILITY, date(2023, 9, 1), "Tem truy xuất nguồn gốc"),
+        (honey_coop, SupportKind.STANDARDS, date(2024, 8, 1), "Tự công bố sản phẩm"),
+    ):
+        item = SupportInput(firm.name, kind, on, FundingSource.SCIENCE_BUDGET, what, firm.tax_code)
+        save_support(session, item, context=context)
     session.commit()
     return Loaded(now=now, watch_token=watch.token)
 
