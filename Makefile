@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# `make run SAMPLES=1` also loads the plan's sample records (marked as samples) for a demo.
 run: install
-	$(BIN)/tieuchuan up
+	$(BIN)/tieuchuan up $(if $(SAMPLES),--samples)
 
 lint: install
 	$(BIN)/ruff check .

@@ -102,11 +102,19 @@ def meili_status() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--samples/--no-samples",
+    default=False,
+    envvar="TIEUCHUAN_DEMO_SAMPLES",
+    show_default=True,
+    help="Also load the plan's sample records for a demo (marked as samples wherever shown).",
+)
 @click.pass_context
-def up(ctx: click.Context, host: str, port: int) -> None:
+def up(ctx: click.Context, host: str, port: int, samples: bool) -> None:
     """The main job: migrate, start Meilisearch, load the bundled data, index it and serve.
 
     Each step prints what it did; the last one serves the API and the web page until Ctrl-C.
+    With --samples (or TIEUCHUAN_DEMO_SAMPLES=1) the plan's sample records are loaded too.
     """
     from api.commands import serve
     from ingest.cli import bundled
@@ -118,6 +126,10 @@ def up(ctx: click.Context, host: str, port: int) -> None:
         ("bundled data", lambda: ctx.invoke(bundled)),
         ("search index", lambda: ctx.invoke(index_rebuild)),
     ]
+    if samples:
+        from api.reports.plan_cli import plan_samples
+
+        steps.append(("plan sample records", lambda: ctx.invoke(plan_samples, remove=False)))
     for name, step in steps:
         click.echo(f"== {name}")
         started = time.monotonic()

@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from sqlmodel import Session
 
+from catalog.plan.samples import load_samples, remove_samples
 from catalog.store import make_engine
 from ingest.plan_import import KINDS, import_plan_sheet
 
@@ -27,3 +29,13 @@ def plan_import(kind: str, path: Path) -> None:
     click.echo(summary.line())
     if summary.rejected:
         click.echo("see the rejects with `tieuchuan ingest report`")
+
+
+@plan_group.command("samples")
+@click.option("--remove", is_flag=True, help="Delete the sample records instead.")
+def plan_samples(remove: bool) -> None:
+    """Load the demo's sample records (marked "[MẪU]" and as samples wherever shown)."""
+    with Session(make_engine()) as session:
+        count = remove_samples(session) if remove else load_samples(session)
+        session.commit()
+    click.echo(f"{'removed' if remove else 'saved'} {count} sample record(s)")

@@ -1,8 +1,9 @@
 """The report pages for officials and consultants, under ``/bao-cao``: gaps and overlaps,
 draft QCĐP impact, the change feed, watch lists, the declarations registry and the plan's
-indicators. Thin handlers: the reports come from :mod:`catalog.reports` and
-:mod:`catalog.declarations`; the workbooks a page offers are the API's where the API can
-express what the page shows, else built here from the same report tables.
+indicators (in :mod:`api.web.plan_pages`). Thin handlers: the reports come from
+:mod:`catalog.reports` and :mod:`catalog.declarations`; the workbooks a page offers are the
+API's where the API can express what the page shows, else built here from the same report
+tables.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from sqlmodel import Session
 from api.reports.controllers import DEFAULT_WINDOW, XLSX
 from api.web import report_views, views
 from api.web.errors import BadInput, PageNotFound
-from api.web.i18n import Labels, request_lang
 from api.web.params import day_param
 from api.web.templating import render
 from catalog import clock
@@ -28,8 +28,6 @@ from catalog.declarations import declaration_table, list_declarations
 from catalog.reports.changes import Change, changes
 from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impact_tables
 from catalog.reports.gaps import Gap, gap_report
-from catalog.reports.indicators import indicators
-from catalog.reports.plan import PLAN_2021_2025
 from catalog.reports.tables import workbook
 from catalog.reports.watch import describe, find_watch_list, watched_changes
 from catalog.vocab import DeclarationKind, Status
@@ -268,22 +266,3 @@ class ReportPages(Controller):
             "product": text_param(request, "san-pham") or None,
             "valid_only": request.query_params.get("con-hieu-luc") in ("1", "on"),
         }
-
-    @get("/chi-so", name="web:indicators", sync_to_thread=True)
-    def indicator_page(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
-    ) -> Response[str]:
-        """The plan's indicators by year, charted against the plan's targets."""
-        plan = PLAN_2021_2025
-        latest = date(clock.today().year, 12, 31)
-        day = day_param(request, "ngay", clock.today(), earliest=plan.starts, latest=latest)
-        report = indicators(db_session, day, plan)
-        return render(
-            request,
-            "reports/indicators.html",
-            report=report,
-            day=day,
-            charts=report_views.series_views(report, Labels(request_lang(request))),
-            comparators=report_views.COMPARATORS,
-            target_note=report_views.target_note,
-        )

@@ -17,6 +17,7 @@ from api.web.i18n import COOKIE, Labels, Lang, request_lang
 from api.web.wording import describe_reason, entry_notes
 from catalog import clock
 from catalog.codes import DocType
+from catalog.plan.wording import en_number, vi_number
 from catalog.vocab import Equivalence, ProductKind, Status
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -90,6 +91,7 @@ def render(
         t=Labels(lang),
         d=lambda value: format_date(value, lang),
         at=lambda value: format_moment(value, lang),
+        number=vi_number if lang == Lang.VI else en_number,
         switch_url=url_with(request, lang=other.value),
         other_lang=other.value,
         path=request.url.path,

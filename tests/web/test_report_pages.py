@@ -370,6 +370,13 @@ def test_indicators_page_charts_each_series_against_its_target(http: httpx.Clien
     target = soup.find("tr", attrs={"data-target": "enterprises_supported"})
     assert cell(target, "Đo được") == "3 doanh nghiệp"
     assert cell(target, "Đạt") == "Chưa đạt"
+    link = target.find("a", class_="records-link")
+    assert link.text == "4 — Xem các bản ghi"
+    drill = page(http.get(link["href"]))
+    assert drill.h1.text.startswith("Có 30 doanh nghiệp trở lên")
+    counted = [td.text for td in drill.select("table.drill tbody td:last-child")]
+    assert counted == ["1", "1", "0", "1"]  # the tea company was supported twice
+    assert drill.find(id="samples-banner") is None
     training = soup.find("tr", attrs={"data-target": "training"})
     assert cell(training, "Chỉ tiêu") == "> 500 lượt người"
     assert cell(training, "Đo được") == "0 lượt người"
