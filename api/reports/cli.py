@@ -156,6 +156,8 @@ def webhooks_deliver(attempts: int, first_delay: float) -> None:
         click.echo(f"  failed: {failure}")
 
 
-from api.reports.plan_cli import plan_group  # noqa: E402
+from api.reports.plan_cli import plan_group, plan_report  # noqa: E402
+
+reports_group.add_command(plan_report)
 
 COMMANDS = (reports_group, declarations_group, webhooks_group, plan_group)

@@ -17,6 +17,7 @@ from api.deps import AuditLog, DbSession
 from api.params import AsOf, day_asked
 from api.problems import Problem, problem_responses
 from api.reports import plan_schemas as s
+from api.reports.plan_report import PlanReportController
 from catalog import clock
 from catalog.plan import measure, records
 from catalog.plan.models import OutreachProducer, TrainingAttendance
@@ -354,4 +355,4 @@ class PlanController(Controller):
         return s.DrillDown(figure=found.summary(), records=list(found.records))
 
 
-PLAN_HANDLERS = [PlanController]
+PLAN_HANDLERS = [PlanController, PlanReportController]

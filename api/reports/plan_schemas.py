@@ -138,11 +138,3 @@ class FiguresResponse(Struct, kw_only=True):
 class DrillDown(Struct, kw_only=True):
     figure: Figure
     records: list[Counted]
-
-
-class Reminder(Struct, kw_only=True):
-    year: int
-    deadline: date
-    days_left: int  # negative once the deadline has passed
-    report_generated: bool
-    last_generated_at: str | None  # in the configured zone, ISO 8601

@@ -313,7 +313,10 @@ def _ocop_trademark_share(snap: Snapshot, start: date, end: date) -> Figure:
         records.append(Counted("trademarks", t.id, t.filed_on, label, int(first), t.sample))
     granted = {t.product_id for t in active if t.granted_on and t.granted_on <= end}
     breakdown = {"ocop_products": len(rated), "filed": len(products), "granted": len(granted)}
-    share = round(100 * len(products) / len(rated), 1) if rated else 0.0
+    if not rated:
+        basis = f"chưa có sản phẩm OCOP được công nhận đến {end:%d/%m/%Y} trong cơ sở dữ liệu"
+        return Figure("ocop_trademark_share", start, end, None, 0, 0, breakdown, basis)
+    share = round(100 * len(products) / len(rated), 1)
     basis = (
         f"sản phẩm OCOP (được công nhận đến {end:%d/%m/%Y}) có nhãn hiệu đã nộp đơn đăng ký bảo "
         "hộ, chưa bị từ chối, rút hoặc hết hiệu lực, trên tổng số sản phẩm OCOP"

@@ -30,6 +30,7 @@ from api.app import create_app
 from api.settings import ApiSettings
 from catalog.models import Document, Product, ProductCategory
 from catalog.plan.records import SupportInput, save_support
+from catalog.plan.samples import load_samples
 from catalog.plan.vocab import FundingSource, SupportKind
 from catalog.reports.watch import create_watch_list
 from catalog.store import make_engine
@@ -165,13 +166,16 @@ class ReportSite:
 
 
 @contextmanager
-def serve(database_url: str) -> Iterator[ReportSite]:
-    """The app (without search: the report pages do not need it) on this catalog; the tables
-    are emptied afterwards."""
+def serve(database_url: str, *, samples: bool = False) -> Iterator[ReportSite]:
+    """The app (without search: the report pages do not need it) on this catalog, with the
+    plan's demo samples when asked; the tables are emptied afterwards."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as session:
             loaded = load(session)
+            if samples:
+                load_samples(session)
+                session.commit()
         settings = ApiSettings(database_url=database_url, rate_limit_per_minute=None)
         with Server(create_app(settings, engine=engine)) as url:
             yield ReportSite(url=url, loaded=loaded)

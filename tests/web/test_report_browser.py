@@ -41,7 +41,7 @@ def test_indicators_page_draws_charts_with_goal_lines(desk) -> None:
     desk.wait_for_url("**/bao-cao/chi-so")
     desk.get_by_label("Tính đến ngày", exact=True).fill("2025-12-31")
     desk.get_by_role("button", name="Xem").click()
-    desk.wait_for_url("**/bao-cao/chi-so?ngay=2025-12-31")
+    desk.wait_for_url("**/bao-cao/chi-so?tu-ngay=2021-01-01&ngay=2025-12-31")
     chart = desk.get_by_role("img", name="Doanh nghiệp được hỗ trợ áp dụng tiêu chuẩn", exact=False)
     assert chart.count() == 1 and chart.is_visible()
     box = chart.bounding_box()
@@ -49,7 +49,7 @@ def test_indicators_page_draws_charts_with_goal_lines(desk) -> None:
     goal = desk.locator("#ind-enterprises_supported g.goal line").bounding_box()
     first = desk.locator("#ind-enterprises_supported circle.point").first.bounding_box()
     assert goal["y"] < first["y"]  # the target line is drawn above the values
-    assert desk.locator("svg.chart").count() == 8
+    assert desk.locator("svg.chart").count() == 13  # six targets, OCOP declared, six schemes
     shot(desk, "11-indicators")
 
 
