@@ -40,6 +40,7 @@ from catalog.declarations import (
     save_declaration,
 )
 from catalog.models import WatchList, Webhook, WebhookDelivery
+from catalog.plan.annual import reminder
 from catalog.reports.changes import change_table, changes
 from catalog.reports.draft_impact import (
     DraftError,
@@ -229,7 +230,9 @@ class ChangeController(Controller):
     ) -> ChangesResponse:
         start = _since(since)
         entries = changes(db_session, start, limit=limit)
-        return ChangesResponse(since=start, count=len(entries), changes=entries)
+        return ChangesResponse(
+            since=start, count=len(entries), changes=entries, plan_report=reminder(db_session)
+        )
 
     @get(
         "/changes.atom",

@@ -11,6 +11,7 @@ from msgspec import Meta, Struct
 from api.schemas import PRINTABLE, Name, Ref
 from catalog.declarations import DeclarationView
 from catalog.limits import NOTE_MAX
+from catalog.plan.annual import Reminder
 from catalog.reports.changes import Change
 from catalog.reports.draft_impact import DraftImpact
 from catalog.reports.gaps import GapReport
@@ -31,6 +32,7 @@ class ChangesResponse(Struct, kw_only=True):
     since: datetime
     count: int
     changes: list[Change]
+    plan_report: Reminder | None = None  # the feed's reminder of the plan's yearly report
 
 
 class WatchListCreate(Struct, kw_only=True, forbid_unknown_fields=True):

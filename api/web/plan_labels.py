@@ -75,6 +75,7 @@ PLAN_LABELS: dict[str, tuple[str, str]] = {
         "Báo cáo năm {year} đã được tạo lúc {at}.",
         "The {year} report was generated at {at}.",
     ),
+    "reminder_with_samples": ("có số liệu mẫu", "with sample data"),
     "reminder_not_generated": (
         "Báo cáo năm {year} chưa được tạo.",
         "The {year} report has not been generated yet.",

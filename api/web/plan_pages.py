@@ -20,6 +20,7 @@ from api.web.params import day_param
 from api.web.templating import render
 from catalog import clock
 from catalog.plan import measure
+from catalog.plan.annual import reminder
 from catalog.reports.indicators import indicators
 from catalog.reports.plan import PLAN_2021_2025
 
@@ -57,6 +58,7 @@ class PlanPages(Controller):
             report=report,
             day=day,
             start=start,
+            reminder=reminder(db_session),
             charts=report_views.series_views(report, Labels(request_lang(request))),
             comparators=report_views.COMPARATORS,
             target_note=report_views.target_note,

@@ -25,6 +25,7 @@ from api.web.params import day_param
 from api.web.templating import render
 from catalog import clock
 from catalog.declarations import declaration_table, list_declarations
+from catalog.plan.annual import reminder
 from catalog.reports.changes import Change, changes
 from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impact_tables
 from catalog.reports.gaps import Gap, gap_report
@@ -175,6 +176,7 @@ class ReportPages(Controller):
         return render(
             request,
             "reports/changes.html",
+            reminder=reminder(db_session),
             entries=entries,
             more=more,
             since=since,

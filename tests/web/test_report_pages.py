@@ -417,3 +417,22 @@ def test_bad_input_is_a_friendly_400(http: httpx.Client, path, params, says) -> 
     soup = page(response)
     assert soup.h1.text.startswith("Yêu cầu không hợp lệ")
     assert says in soup.find("p", class_="detail").text
+
+
+def test_indicators_page_and_change_feed_remind_of_the_yearly_report(http: httpx.Client) -> None:
+    today = clock.today()
+    deadline = datetime(today.year, 11, 30).date()
+    days = (deadline - today).days
+    for path in ("/bao-cao/chi-so", "/bao-cao/thay-doi"):
+        reminder = page(http.get(path)).find(id="plan-reminder").get_text(" ", strip=True)
+        if days > 0:
+            assert f"Còn {days} ngày đến hạn báo cáo 30/11/{today.year}" in reminder
+        elif days < 0:
+            assert f"Đã quá hạn báo cáo 30/11/{today.year} {-days} ngày" in reminder
+        assert f"Báo cáo năm {today.year} chưa được tạo." in reminder
+    assert http.get(f"/api/v1/plan/report.docx?year={today.year}").status_code == 200
+    reminder = page(http.get("/bao-cao/thay-doi")).find(id="plan-reminder").get_text(" ")
+    assert f"Báo cáo năm {today.year} đã được tạo lúc" in reminder
+    feed = http.get("/api/v1/changes").json()
+    assert feed["plan_report"]["report_generated"] is True
+    assert feed["plan_report"]["deadline"] == deadline.isoformat()
