@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 from sqlmodel import Session, select
 
 from api.auth import requires
@@ -35,6 +35,9 @@ Target = Literal[
     "informed_share",
     "quality_award",
     "ocop_trademark_share",
+]
+RecordId = Annotated[
+    int, PathParameter(ge=1, le=2_147_483_647, description="The record's id (as listed)")
 ]
 FromDay = Annotated[
     str | None,
@@ -310,7 +313,7 @@ class PlanController(Controller):
         responses=problem_responses(401, 403, 404),
     )
     def remove(
-        self, db_session: DbSession, audit: AuditLog, kind: FromPath[Kind], record_id: FromPath[int]
+        self, db_session: DbSession, audit: AuditLog, kind: FromPath[Kind], record_id: RecordId
     ) -> None:
         before = records.delete_record(db_session, kind, record_id)
         if before is None:

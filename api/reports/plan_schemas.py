@@ -59,7 +59,7 @@ class SupportIn(Struct, kw_only=True, forbid_unknown_fields=True):
     funding: FundingSource
     description: Title
     tax_code: TaxCode | None = None
-    amount_vnd: Annotated[int, Meta(ge=0)] | None = None
+    amount_vnd: Annotated[int, Meta(ge=0, le=10**15)] | None = None
     note: Note | None = None
 
 

@@ -26,9 +26,15 @@ def checked_text(value: str | None, name: str, limit: int, *, required: bool = T
     return shown
 
 
-def checked_count(value: int, name: str) -> int:
+COUNT_MAX = 10_000_000  # people or producers: more than the province holds
+AMOUNT_MAX = 10**15  # đồng
+
+
+def checked_count(value: int, name: str, limit: int = COUNT_MAX) -> int:
     if value < 0:
         raise PlanRecordError(f"{name}: a count cannot be negative ({value})")
+    if value > limit:
+        raise PlanRecordError(f"{name}: {value} is more than the {limit} it may be")
     return value
 
 

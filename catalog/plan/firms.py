@@ -14,6 +14,7 @@ from catalog.declarations import DeclarationError, find_or_add_enterprise
 from catalog.limits import CODE_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX
 from catalog.models import Product
 from catalog.plan.checks import (
+    AMOUNT_MAX,
     PlanRecordError,
     Provenance,
     checked_count,
@@ -58,7 +59,7 @@ def save_support(
 ) -> UpsertResult:
     description = checked_text(item.description, "description", TITLE_MAX)
     if item.amount_vnd is not None:
-        checked_count(item.amount_vnd, "amount_vnd")
+        checked_count(item.amount_vnd, "amount_vnd", AMOUNT_MAX)
     firm = _enterprise(session, item.enterprise, item.tax_code, context, provenance)
     key = joined_key(
         firm.slug[:150], item.kind.value, item.given_on.isoformat(), slugify(description)[:150]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from catalog.limits import NOTE_MAX
@@ -103,7 +103,7 @@ class EnterpriseSupport(PlanRecord, table=True):
     given_on: date = Field(index=True)
     funding: FundingSource = enum_field(FundingSource)
     description: str = Field(max_length=1000)
-    amount_vnd: int | None = None
+    amount_vnd: int | None = Field(default=None, sa_type=BigInteger)  # đồng: past 2³¹
 
 
 class ProducerRegister(SQLModel, table=True):

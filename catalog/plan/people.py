@@ -238,6 +238,7 @@ def save_register(
     session: Session, item: RegisterInput, *, context: ChangeContext, sample: bool = False
 ) -> UpsertResult:
     """A count of the province's producers on a day (a later register replaces it from then)."""
+    checked_count(item.producers, "producers")
     if item.producers <= 0:
         raise PlanRecordError(f"producers: the register must count producers, got {item.producers}")
     return upsert(

@@ -220,6 +220,7 @@ SHEETS = {
             ["03/05/2026", "Lớp Z", "Sở KH&CN", "", "", "", "", "", ""],  # no counts
             ["10/03/2026", "Tập huấn truy xuất nguồn gốc", "Sở KH&CN", "", "1", "", "", "", ""],
             ["04/05/2026", '=HYPERLINK("http://x")' + "x" * 1100, "Sở", "", "1", "", "", "", ""],
+            ["05/05/2026", "Lớp W", "Sở KH&CN", "", "99999999999", "", "", "", ""],
         ],
     ),
     "experts": (
@@ -266,6 +267,7 @@ SHEETS = {
             ["Công ty G", "", "Quảng cáo", "TCCS", "01/05/2025", "Khác", ""],
             ["Công ty G", "", "Tiêu chuẩn", "TCCS", "01/05/2025", "Ngân hàng thế giới", ""],
             ["Công ty G", "", "Tiêu chuẩn", "TCCS", "01/05/2025", "Khác", "mười triệu"],
+            ["Công ty G", "", "Tiêu chuẩn", "TCCS", "01/05/2025", "Khác", "9" * 25],
         ],
     ),
     "register": (
@@ -361,6 +363,9 @@ def test_rejects_name_the_column_and_the_value(engine, session, tmp_path):
     assert found["7"] == "Sở ngành… Khác: no participant count is given"
     assert found["8"] == "duplicate of row 2"
     assert "more than the 1000" in found["9"]
+    assert (
+        found["10"] == "participants (Sở, ngành): 99999999999 is more than the 10000000 it may be"
+    )
     course = session.exec(select(TrainingCourse).where(TrainingCourse.held_on.is_not(None))).first()
     assert course.from_agencies == 5  # the duplicate row changed nothing
 

@@ -319,7 +319,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
-        sa.Column("amount_vnd", sa.Integer(), nullable=True),
+        sa.Column("amount_vnd", sa.BigInteger(), nullable=True),
         sa.CheckConstraint("amount_vnd IS NULL OR amount_vnd >= 0", name="ck_plan_support_amount"),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
