@@ -31,6 +31,8 @@ from catalog.models import (
     AuditLog,
     Document,
     DocumentRelation,
+    FactReview,
+    FactSource,
     FieldChange,
     IngestRun,
     Issuer,
@@ -62,6 +64,8 @@ _COUNTED = (
     LocalitySuccession,
     Issuer,
     IssuerSuccession,
+    FactReview,
+    FactSource,
 )
 _WITH_ID = (
     Document,
@@ -75,6 +79,8 @@ _WITH_ID = (
     FieldChange,
     AuditLog,
     IngestRun,
+    FactReview,
+    FactSource,
 )
 
 CatalogVersion = tuple
