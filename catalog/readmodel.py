@@ -44,6 +44,7 @@ from catalog.models import (
     ProductCategory,
     ProductCode,
 )
+from catalog.review import Review, load_reviews
 from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
 
 logger = logging.getLogger(__name__)
@@ -206,6 +207,9 @@ class CatalogGraph:
     locality_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
     issuers: dict[int, IssuerRow] = field(default_factory=dict)
     issuer_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
+    # Review state and sources (catalog.review): of rules, and of documents' facts, by id.
+    rule_reviews: dict[int, Review] = field(default_factory=dict)
+    document_reviews: dict[int, Review] = field(default_factory=dict)
     # What readers derive from the graph once and reuse (the graph is not changed after
     # loading, so what they derive stays true): keyed by the reader, e.g. per-product plans.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
@@ -221,6 +225,7 @@ class CatalogGraph:
         graph._load_products(session)
         graph._load_rules(session)
         graph._load_places(session)
+        graph.rule_reviews, graph.document_reviews = load_reviews(session)
         return graph
 
     def _load_documents(self, session: Session) -> None:
