@@ -92,6 +92,27 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_status": ("Tình trạng", "Status"),
     "col_condition": ("Điều kiện", "Condition"),
     "mandatory": ("Bắt buộc", "Mandatory"),
+    "col_review": ("Nguồn và rà soát", "Sources and review"),
+    "reviewed": ("rà soát", "reviewed"),
+    "last_confirmed": ("Xác nhận lần cuối", "Last confirmed"),
+    "never_confirmed": ("Chưa từng được xác nhận", "Never confirmed"),
+    "not_reviewed": ("Chưa rà soát", "Not reviewed"),
+    "no_sources": ("Chưa có nguồn", "No source recorded"),
+    "retrieved": ("truy cập", "retrieved"),
+    "rule_review": ("Quy tắc", "Rule"),
+    "status_review": ("Tình trạng văn bản", "Document status"),
+    "via_citation": ("Qua viện dẫn (chưa rà soát)", "Through a citation (not reviewed)"),
+    "unconfirmed_group": (
+        "⚠ Bắt buộc nhưng chưa được kiểm chứng hoặc có tranh chấp",
+        "⚠ Mandatory, but not verified or disputed",
+    ),
+    "unconfirmed_warning": (
+        "Các văn bản dưới đây được ghi là bắt buộc nhưng căn cứ chưa được xác nhận từ nguồn, "
+        "hoặc người rà soát có nghi vấn. Kiểm tra nguồn trước khi dựa vào.",
+        "The documents below are recorded as mandatory, but the rule has not been confirmed "
+        "from a source, or a reviewer doubts it. Check the sources before relying on them.",
+    ),
+    "review_queue": ("Hàng chờ rà soát nguồn", "Review queue"),
     "voluntary": ("Tự nguyện", "Voluntary"),
     "download_csv": ("Tải danh mục CSV", "Download checklist (CSV)"),
     "download_xlsx": ("Tải danh mục Excel", "Download checklist (Excel)"),
