@@ -101,7 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "retrieved": ("truy cập", "retrieved"),
     "rule_review": ("Quy tắc", "Rule"),
     "status_review": ("Tình trạng văn bản", "Document status"),
-    "via_citation": ("Qua viện dẫn (chưa rà soát)", "Through a citation (not reviewed)"),
+    "review_via_citation": ("Qua viện dẫn (chưa rà soát)", "Through a citation (not reviewed)"),
     "unconfirmed_group": (
         "⚠ Bắt buộc nhưng chưa được kiểm chứng hoặc có tranh chấp",
         "⚠ Mandatory, but not verified or disputed",
