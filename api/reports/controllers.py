@@ -118,6 +118,7 @@ class ReportController(Controller):
             kinds=tuple(kind) if kind else tuple(ProductKind),
             overlap_roles=tuple(overlap_role) if overlap_role else DEFAULT_OVERLAP_ROLES,
             graph=request.app.state.answers.graph.current(),
+            unconfirmed_months=request.app.state.settings.unconfirmed_months,
         )
         return GapReportResponse(headline=report.headline, report=report)
 
@@ -131,7 +132,10 @@ class ReportController(Controller):
         self, request: Request, db_session: DbSession, as_of: AsOf = None
     ) -> Response[bytes]:
         report = gap_report(
-            db_session, day_asked(as_of), graph=request.app.state.answers.graph.current()
+            db_session,
+            day_asked(as_of),
+            graph=request.app.state.answers.graph.current(),
+            unconfirmed_months=request.app.state.settings.unconfirmed_months,
         )
         heading = [
             "Báo cáo rà soát tiêu chuẩn, quy chuẩn áp dụng cho sản phẩm tỉnh Tuyên Quang",

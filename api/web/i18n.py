@@ -113,6 +113,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "from a source, or a reviewer doubts it. Check the sources before relying on them.",
     ),
     "review_queue": ("Hàng chờ rà soát nguồn", "Review queue"),
+    "report_review": ("Rà soát nguồn", "Source review"),
+    "report_review_about": (
+        "Quy tắc áp dụng và tình trạng văn bản chưa được kiểm chứng hoặc có tranh chấp, bắt "
+        "buộc trước, rồi theo số sản phẩm liên quan.",
+        "Applicability rules and document statuses not verified or disputed, mandatory first, "
+        "then by products reached.",
+    ),
+    "review_counts": ("Tổng hợp rà soát", "Review counts"),
+    "not_confirmed_for": (
+        "Chưa được xác nhận từ nguồn quá {months} tháng",
+        "Not confirmed from a source for more than {months} months",
+    ),
+    "not_confirmed": ("Chưa xác nhận quá hạn", "Not confirmed in time"),
+    "mandatory_not_confirmed": ("…trong đó bắt buộc", "…of which mandatory"),
+    "col_review_subject": ("Quy tắc / văn bản", "Rule / document"),
+    "more_in_workbook": ("Danh sách đầy đủ trong tệp Excel.", "The full list is in the workbook."),
     "voluntary": ("Tự nguyện", "Voluntary"),
     "download_csv": ("Tải danh mục CSV", "Download checklist (CSV)"),
     "download_xlsx": ("Tải danh mục Excel", "Download checklist (Excel)"),

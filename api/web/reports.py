@@ -30,6 +30,7 @@ from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impac
 from catalog.reports.gaps import Gap, gap_report
 from catalog.reports.indicators import indicators
 from catalog.reports.plan import PLAN_2021_2025
+from catalog.reports.review import review_report
 from catalog.reports.tables import workbook
 from catalog.reports.watch import describe, find_watch_list, watched_changes
 from catalog.vocab import DeclarationKind, Status
@@ -99,7 +100,12 @@ class ReportPages(Controller):
     ) -> Response[str]:
         """Gaps, stale citations and overlaps on the chosen day."""
         day = day_param(request, "ngay", clock.today())
-        report = gap_report(db_session, day, graph=request.app.state.answers.graph.current())
+        report = gap_report(
+            db_session,
+            day,
+            graph=request.app.state.answers.graph.current(),
+            unconfirmed_months=request.app.state.settings.unconfirmed_months,
+        )
         return render(
             request,
             "reports/gaps.html",
@@ -112,6 +118,12 @@ class ReportPages(Controller):
             products=report_views.product_names(db_session),
             describe_via=report_views.describe_via,
         )
+
+    @get("/ra-soat", name="web:review", sync_to_thread=True)
+    def review(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Response[str]:
+        return render(request, "reports/review.html", report=review_report(db_session))
 
     @get("/du-thao", name="web:drafts", sync_to_thread=True)
     def drafts(
