@@ -27,6 +27,7 @@ from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
 from api.controllers.products import ProductController
 from api.controllers.reference import categories, issuers
+from api.controllers.reviews import ReviewController
 from api.controllers.search import search as search_handler
 from api.controllers.system import health, ready
 from api.deps import DEPENDENCIES
@@ -94,6 +95,7 @@ def create_app(
             DocumentController,
             DraftController,
             RuleController,
+            ReviewController,
             AdminController,
             search_handler,
             categories,

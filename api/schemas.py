@@ -14,8 +14,27 @@ from msgspec import Meta, Struct
 
 from catalog.applicability import Applicability
 from catalog.codes import DocType
-from catalog.limits import CODE_MAX, ISSUER_CODE_MAX, NAME_MAX, REF_MAX, TEXT_MAX
-from catalog.vocab import ApiRole, ProductKind, RelationKind, Role, Status, SubjectKind
+from catalog.limits import (
+    CODE_MAX,
+    ISSUER_CODE_MAX,
+    LOCATOR_MAX,
+    NAME_MAX,
+    REF_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    URL_MAX,
+)
+from catalog.review import Review
+from catalog.vocab import (
+    ApiRole,
+    ProductKind,
+    RelationKind,
+    ReviewState,
+    ReviewSubject,
+    Role,
+    Status,
+    SubjectKind,
+)
 
 # Printable text only: control characters break exports (XLSX refuses them) and mean bad input.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
@@ -145,6 +164,8 @@ class AppliesTo(Struct, kw_only=True):
     name_vi: str
     role: Role
     via: str  # "product", "category Trái cây", "HS 0805", "ICS 67.080"
+    rule_id: int
+    review_state: ReviewState  # the rule's
 
 
 class DocumentDetail(Struct, kw_only=True):
@@ -176,6 +197,7 @@ class DocumentDetail(Struct, kw_only=True):
     cited_by: list[DocumentLink]
     applies_to: list[AppliesTo]
     source: str | None
+    review: Review  # of its status, dates and succession; review.confirmed_on: last confirmed
 
 
 class DraftCreate(Struct, kw_only=True, forbid_unknown_fields=True):
@@ -223,6 +245,7 @@ class RuleUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
 
 class RuleOut(Struct, kw_only=True):
     id: int
+    number: int | None  # STT in the officials' rules sheet
     subject_kind: SubjectKind
     subject_key: str
     document: str
@@ -231,6 +254,36 @@ class RuleOut(Struct, kw_only=True):
     legal_basis: str | None
     valid_from: date | None
     valid_to: date | None
+    review: Review
+
+
+# --- review ---------------------------------------------------------------------------------
+
+
+class SourceIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """Where the reviewer read it: an http(s) address or the instrument and article, or both."""
+
+    title: Annotated[str, Meta(min_length=1, max_length=TITLE_MAX, pattern=PRINTABLE)]
+    url: Annotated[str, Meta(max_length=URL_MAX, pattern=r"^https?://[^\s]+$")] | None = None
+    locator: (
+        Annotated[str, Meta(min_length=1, max_length=LOCATOR_MAX, pattern=PRINTABLE)] | None
+    ) = None
+    retrieved_on: date | None = None  # default: the day of the review
+    note: Text | None = None  # what it says, or why it casts doubt, in the reviewer's words
+
+
+class ReviewIn(Struct, kw_only=True, forbid_unknown_fields=True):
+    """An editor's verdict on a rule or a document's facts, with the source it rests on."""
+
+    state: ReviewState
+    source: SourceIn
+
+
+class ReviewOut(Struct, kw_only=True):
+    subject: ReviewSubject
+    id: int  # the rule's or the document's
+    label: str  # "rule 145: category:che → QCVN 8-1:2011/BYT", or the document's code
+    review: Review
 
 
 # --- reference lists, keys, audit, health --------------------------------------------------

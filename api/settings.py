@@ -38,6 +38,8 @@ class ApiSettings:
     # say) before it answers 503 with Retry-After; a statement's total limit on PostgreSQL.
     lock_timeout: float = 5.0
     statement_timeout: float = 30.0
+    # The gap report lists rules and document statuses not confirmed for more than this.
+    unconfirmed_months: int = 12
     # Where webhooks may point: public addresses on ports 80 and 443 unless widened.
     webhook_addresses: AddressPolicy = field(default_factory=AddressPolicy)
 
@@ -59,7 +61,8 @@ class ApiSettings:
         checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
         held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads),
         TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and TIEUCHUAN_STATEMENT_TIMEOUT
-        (seconds), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see
+        (seconds), TIEUCHUAN_UNCONFIRMED_MONTHS (the gap report's freshness limit),
+        TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see
         :mod:`catalog.address_policy`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
@@ -80,6 +83,7 @@ class ApiSettings:
             lock_timeout=float(env.get("TIEUCHUAN_LOCK_TIMEOUT") or 5.0),
             statement_timeout=float(env.get("TIEUCHUAN_STATEMENT_TIMEOUT") or 30.0),
             webhook_addresses=AddressPolicy.from_env(env),
+            unconfirmed_months=max(1, int(env.get("TIEUCHUAN_UNCONFIRMED_MONTHS") or 12)),
         )
         values.update(overrides)
         return cls(**values)

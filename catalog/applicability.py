@@ -58,8 +58,9 @@ from catalog.readmodel import (
     RuleRow,
 )
 from catalog.readmodel import document_start as start_of
+from catalog.review import NOT_REVIEWED, Review, strongest
 from catalog.text import clean, fold, slugify
-from catalog.vocab import IssuerKind, LocalityKind, Role, Status
+from catalog.vocab import IssuerKind, LocalityKind, ReviewState, Role, Status
 
 ROLE_ORDER = {role: index for index, role in enumerate(Role)}
 # Mandatory documents are listed regulations first, then legal instruments, then what they bind.
@@ -129,6 +130,7 @@ class DocumentRef:
     effective_from: date | None
     effective_to: date | None
     issuer_code: str | None
+    review: Review = NOT_REVIEWED  # of its status, dates and succession
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Reason:
     condition: str | None = None
     legal_basis: str | None = None
     cited_edition: str | None = None  # the edition the rule or citation names, when not this one
+    review: Review | None = None  # the rule's; a citation is not a reviewed rule (None)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,13 @@ class Entry:
     roles: tuple[Role, ...]
     reasons: tuple[Reason, ...]
     notes: tuple[str, ...] = ()
+    # The rules' review: verified when one rule that reaches it is; a citation counts as
+    # unverified. A mandatory entry that is not verified is shown apart (issue 13).
+    review_state: ReviewState = ReviewState.UNVERIFIED
+
+    @property
+    def confirmed(self) -> bool:
+        return self.review_state == ReviewState.VERIFIED
 
     @property
     def conditions(self) -> tuple[str, ...]:
@@ -164,6 +174,20 @@ class Entry:
     @property
     def legal_bases(self) -> tuple[str, ...]:
         return _unique(r.legal_basis for r in self.reasons)
+
+
+@dataclass(frozen=True)
+class ReviewCount:
+    """How many mandatory entries in force are verified, unverified and disputed."""
+
+    verified: int = 0
+    unverified: int = 0
+    disputed: int = 0
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> ReviewCount:
+        states = [e.review_state for e in entries if e.mandatory]
+        return cls(*(states.count(s) for s in ReviewState))
 
 
 @dataclass(frozen=True)
@@ -176,6 +200,7 @@ class Applicability:
     upcoming: tuple[Entry, ...]  # not yet in force that day, by date
     withdrawn: tuple[Entry, ...]  # no longer in force and no successor
     out_of_scope: tuple[Entry, ...]  # local documents of another province
+    mandatory_review: ReviewCount = ReviewCount()  # of the mandatory entries in force
 
     @property
     def mandatory(self) -> tuple[Entry, ...]:
@@ -191,9 +216,11 @@ class Applicability:
         def keep(entry: Entry) -> bool:
             return (role is None or role in entry.roles) and (not mandatory_only or entry.mandatory)
 
+        entries = tuple(filter(keep, self.entries))
         return replace(
             self,
-            entries=tuple(filter(keep, self.entries)),
+            entries=entries,
+            mandatory_review=ReviewCount.of(entries),
             upcoming=tuple(filter(keep, self.upcoming)),
             withdrawn=tuple(filter(keep, self.withdrawn)),
             out_of_scope=tuple(filter(keep, self.out_of_scope)),
@@ -497,7 +524,8 @@ class _Resolver:
         """The reference of ``doc``, made once per graph and shared between answers."""
         found = self._refs.get(doc.id)
         if found is None:
-            found = self._refs[doc.id] = document_ref(doc)
+            review = self.graph.document_reviews.get(doc.id, NOT_REVIEWED)
+            found = self._refs[doc.id] = document_ref(doc, review)
         return found
 
     # -- dates --
@@ -717,10 +745,12 @@ class _Resolver:
             by_standing[standing].append(self._memo.entry(draft, self.ref(draft.document)))
         for ordered in by_standing.values():
             ordered.sort(key=_first)
+        entries = tuple(e for _, e in by_standing[Standing.IN_FORCE])
         return Applicability(
             product=product,
             as_of=self.clock.day,
-            entries=tuple(e for _, e in by_standing[Standing.IN_FORCE]),
+            entries=entries,
+            mandatory_review=ReviewCount.of(entries),
             upcoming=tuple(e for _, e in by_standing[Standing.UPCOMING]),
             withdrawn=tuple(e for _, e in by_standing[Standing.WITHDRAWN]),
             out_of_scope=tuple(e for _, e in by_standing[Standing.OUT_OF_SCOPE]),
@@ -798,6 +828,9 @@ class _Memo:
             roles=roles,
             reasons=reasons,
             notes=tuple(draft.notes),
+            review_state=strongest(
+                r.review.state if r.review else ReviewState.UNVERIFIED for r in reasons
+            ),
         )
         order = entry_order(entry)
         if draft.standing == Standing.UPCOMING:
@@ -903,6 +936,7 @@ def _rule_reason(
         subject=rule.subject_key,
         condition=rule.condition,
         legal_basis=basis,
+        review=graph.rule_reviews.get(rule.id, NOT_REVIEWED),
     )
 
 
@@ -961,7 +995,7 @@ def document_start(doc: Document | DocumentRow) -> date | None:
     return start_of(doc.effective_from, doc.issued_on, doc.year)
 
 
-def document_ref(doc: Document | DocumentRow) -> DocumentRef:
+def document_ref(doc: Document | DocumentRow, review: Review = NOT_REVIEWED) -> DocumentRef:
     return DocumentRef(
         id=doc.id,
         code=doc.code,
@@ -973,6 +1007,7 @@ def document_ref(doc: Document | DocumentRow) -> DocumentRef:
         effective_from=doc.effective_from,
         effective_to=doc.effective_to,
         issuer_code=doc.issuer_code,
+        review=review,
     )
 
 

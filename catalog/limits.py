@@ -18,3 +18,6 @@ ISSUER_CODE_MAX = 60  # an issuer's code ("BKHCN", "UBND-TQ")
 TITLE_MAX = 1_000  # a document title as a catalogue prints it (the longest seen: 228)
 TEXT_MAX = 20_000  # free text: description, scope, condition, legal basis, note
 NOTE_MAX = 2_000  # a note on a declaration
+URL_MAX = 1_000  # a source's address
+LOCATOR_MAX = 300  # where in a source: instrument and article ("Thông tư 02/2011/TT-BYT, Điều 1")
+REVIEWER_MAX = 120  # who reviewed a fact: a person, an office or an API key's name

@@ -31,6 +31,8 @@ from catalog.vocab import (
     LocalityKind,
     ProductKind,
     RelationKind,
+    ReviewState,
+    ReviewSubject,
     Role,
     RunStatus,
     Scheme,
@@ -339,6 +341,8 @@ class ApplicabilityRule(Provenance, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The rule's number (STT) in the officials' rules sheet: how reviews and sources name it.
+    number: int | None = Field(default=None, index=True)
     subject_kind: SubjectKind = enum_field(SubjectKind)
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     category_id: int | None = Field(default=None, foreign_key="product_category.id", index=True)
@@ -353,6 +357,69 @@ class ApplicabilityRule(Provenance, table=True):
     valid_from: date | None = None
     valid_to: date | None = None
     note: str | None = text_field()
+
+
+# --- review: sources and review state of rules and document facts (issue 13) -------------
+
+_ONE_SUBJECT = (
+    "(subject = 'rule' AND rule_id IS NOT NULL AND document_id IS NULL)"
+    " OR (subject = 'document' AND document_id IS NOT NULL AND rule_id IS NULL)"
+)
+
+
+class FactReview(Provenance, table=True):
+    """The review state of one rule, or of one document's status, dates and succession.
+
+    A rule or document without a row is unverified (never reviewed). ``confirmed_on`` is the
+    day its facts were last confirmed true: the date of the newest source a verification
+    rests on (a status read in a copy of 2025-06-18 is confirmed as of that day, whenever it
+    was read). It is kept when a later review disputes the fact, so "last confirmed" stays
+    true. Why a reviewer decided as they did is the note of the source they gave.
+    """
+
+    __tablename__ = "fact_review"
+    __table_args__ = (CheckConstraint(_ONE_SUBJECT, name="ck_fact_review_subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: ReviewSubject = enum_field(ReviewSubject)
+    rule_id: int | None = Field(
+        default=None, foreign_key="applicability_rule.id", unique=True, ondelete="CASCADE"
+    )
+    document_id: int | None = Field(
+        default=None, foreign_key="document.id", unique=True, ondelete="CASCADE"
+    )
+    state: ReviewState = enum_field(ReviewState, index=True)
+    reviewed_by: str = Field(max_length=120)
+    reviewed_on: date
+    confirmed_on: date | None = None
+    updated_at: datetime = timestamp_field()
+
+
+class FactSource(Provenance, table=True):
+    """One source for a rule or for a document's facts: where to read it, and what it says.
+
+    ``url`` or ``locator`` (instrument and article, "Thông tư 02/2011/TT-BYT, Điều 1") says
+    where; ``note`` says in the reviewer's words what it confirms or why it casts doubt.
+    """
+
+    __tablename__ = "fact_source"
+    __table_args__ = (CheckConstraint(_ONE_SUBJECT, name="ck_fact_source_subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: ReviewSubject = enum_field(ReviewSubject)
+    rule_id: int | None = Field(
+        default=None, foreign_key="applicability_rule.id", index=True, ondelete="CASCADE"
+    )
+    document_id: int | None = Field(
+        default=None, foreign_key="document.id", index=True, ondelete="CASCADE"
+    )
+    title: str = Field(max_length=1000)
+    url: str | None = Field(default=None, max_length=1000)
+    locator: str | None = Field(default=None, max_length=300)
+    retrieved_on: date | None = None
+    note: str | None = text_field()
+    added_by: str = Field(max_length=120)
+    added_on: date
 
 
 # --- provenance and audit ------------------------------------------------------------------

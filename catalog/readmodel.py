@@ -31,6 +31,8 @@ from catalog.models import (
     AuditLog,
     Document,
     DocumentRelation,
+    FactReview,
+    FactSource,
     FieldChange,
     IngestRun,
     Issuer,
@@ -42,6 +44,7 @@ from catalog.models import (
     ProductCategory,
     ProductCode,
 )
+from catalog.review import Review, load_reviews
 from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
 
 logger = logging.getLogger(__name__)
@@ -62,6 +65,8 @@ _COUNTED = (
     LocalitySuccession,
     Issuer,
     IssuerSuccession,
+    FactReview,
+    FactSource,
 )
 _WITH_ID = (
     Document,
@@ -75,6 +80,8 @@ _WITH_ID = (
     FieldChange,
     AuditLog,
     IngestRun,
+    FactReview,
+    FactSource,
 )
 
 CatalogVersion = tuple
@@ -200,6 +207,9 @@ class CatalogGraph:
     locality_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
     issuers: dict[int, IssuerRow] = field(default_factory=dict)
     issuer_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
+    # Review state and sources (catalog.review): of rules, and of documents' facts, by id.
+    rule_reviews: dict[int, Review] = field(default_factory=dict)
+    document_reviews: dict[int, Review] = field(default_factory=dict)
     # What readers derive from the graph once and reuse (the graph is not changed after
     # loading, so what they derive stays true): keyed by the reader, e.g. per-product plans.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
@@ -215,6 +225,7 @@ class CatalogGraph:
         graph._load_products(session)
         graph._load_rules(session)
         graph._load_places(session)
+        graph.rule_reviews, graph.document_reviews = load_reviews(session)
         return graph
 
     def _load_documents(self, session: Session) -> None:

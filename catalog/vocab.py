@@ -237,6 +237,47 @@ class Equivalence(Labelled):
         }
 
 
+class ReviewState(Labelled):
+    """Whether a rule or a document's facts were checked against a source (issue 13).
+
+    ``verified``: the facts follow from a source a reviewer read; ``unverified``: not (yet)
+    confirmed, which is also the state of anything never reviewed; ``disputed``: a reviewer
+    has a reasoned doubt that it holds.
+    """
+
+    VERIFIED = "verified"
+    UNVERIFIED = "unverified"
+    DISPUTED = "disputed"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return _REVIEW_LABELS
+
+
+_REVIEW_LABELS = {
+    ReviewState.VERIFIED: ("Đã kiểm chứng", "Verified"),
+    ReviewState.UNVERIFIED: ("Chưa kiểm chứng", "Unverified"),
+    ReviewState.DISPUTED: ("Có tranh chấp", "Disputed"),
+}
+
+
+class ReviewSubject(Labelled):
+    """What a review or a source is about: a rule, or a document's status, dates and succession."""
+
+    RULE = "rule"
+    DOCUMENT = "document"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return _REVIEW_SUBJECT_LABELS
+
+
+_REVIEW_SUBJECT_LABELS = {
+    ReviewSubject.RULE: ("Quy tắc áp dụng", "Applicability rule"),
+    ReviewSubject.DOCUMENT: ("Tình trạng văn bản", "Document status"),
+}
+
+
 class RunStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"

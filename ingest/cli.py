@@ -129,7 +129,8 @@ for _name in SOURCE_NAMES:
     help="Dataset folder.",
 )
 def bundled(dataset: Path) -> None:
-    """Load the bundled Tuyên Quang dataset: reference, documents, relations, products, rules."""
+    """Load the bundled Tuyên Quang dataset: reference, documents, relations, products, rules,
+    provenance."""
     engine = _engine()
     progress = Progress("bundled")
     started = time.perf_counter()

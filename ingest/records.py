@@ -21,6 +21,7 @@ from catalog.limits import (
     LABEL_MAX,
     NAME_MAX,
     REF_MAX,
+    REVIEWER_MAX,
     TEXT_MAX,
     TITLE_MAX,
 )
@@ -30,6 +31,8 @@ from catalog.vocab import (
     LocalityKind,
     ProductKind,
     RelationKind,
+    ReviewState,
+    ReviewSubject,
     Role,
     Status,
     SubjectKind,
@@ -259,6 +262,7 @@ class RuleRecord(Record):
         "note": TEXT_MAX,
     }
 
+    number: int | None = None  # STT: the rule's number in the sheet, how reviews name it
     subject_kind: SubjectKind = SubjectKind.CATEGORY
     subject: str = ""  # product or category slug, HS prefix or ICS code
     document_code: str = ""
@@ -273,6 +277,42 @@ class RuleRecord(Record):
     @property
     def subject_key(self) -> str:
         return f"{self.subject_kind.value}:{self.subject}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source behind a reviewed subject, as a sheet row gave it."""
+
+    location: str  # the row it was read from
+    title: str
+    url: str | None = None
+    locator: str | None = None  # instrument and article, or where else in the source
+    retrieved_on: date | None = None
+    note: str | None = None
+
+
+@dataclass
+class ReviewRecord(Record):
+    """The review of one rule (by its sheet number) or of one document's facts (by code),
+    with the sources it rests on: the rows of the provenance sheet about that subject."""
+
+    LIMITS: ClassVar[dict[str, int]] = {"ref": CODE_MAX, "reviewed_by": REVIEWER_MAX}
+
+    subject: ReviewSubject = ReviewSubject.RULE
+    ref: str = ""  # the rule's number, or the document's canonical code
+    state: ReviewState = ReviewState.UNVERIFIED
+    reviewed_by: str = ""
+    reviewed_on: date | None = None
+    sources: list[Citation] = field(default_factory=list)
+
+    @property
+    def confirmed_on(self) -> date | None:
+        """When a verified subject was last confirmed: the newest of its sources (a source
+        without a retrieval date counts as read on the review day); None unless verified."""
+        if self.state != ReviewState.VERIFIED:
+            return None
+        days = [s.retrieved_on or self.reviewed_on for s in self.sources]
+        return max((d for d in days if d), default=self.reviewed_on)
 
 
 Parsed = Record | Reject

@@ -70,8 +70,10 @@ from ingest.records import (
     Reject,
     RejectError,
     RelationRecord,
+    ReviewRecord,
     RuleRecord,
 )
+from ingest.reviews import write_review
 
 STUB_NOTE = "Chỉ có số hiệu: được viện dẫn nhưng chưa được nạp (referenced, not yet ingested)"
 BATCH = 500  # documents per lookup query and flush; also relations per flush
@@ -675,11 +677,14 @@ class StoreWriter:
         if record.legal_basis_code:
             basis_id = self._existing_document_id(record.legal_basis_code)
         key = {"subject_key": record.subject_key, "document_id": document_id, "role": record.role}
+        if record.number is not None:
+            self._claim_rule_number(record, key)
         result = upsert(
             self.session,
             ApplicabilityRule,
             key,
             {
+                "number": record.number,
                 "subject_kind": record.subject_kind,
                 **{k: v for k, v in subject.items() if v is not None},
                 "condition": record.condition,
@@ -694,6 +699,23 @@ class StoreWriter:
             provenance=self._provenance(record),
         )
         return result.outcome
+
+    def _review(self, record: ReviewRecord) -> Outcome:
+        return write_review(self.session, record, self.context, self._provenance(record))
+
+    def _claim_rule_number(self, record: RuleRecord, key: dict[str, Any]) -> None:
+        """A sheet number names one rule: refuse it twice in a run, and take it from any other
+        rule that held it (the sheet was renumbered), recording the change."""
+        seen = ("rule number", str(record.number))
+        if first := self._seen.get(seen):
+            raise RejectError(f"STT: number {record.number} was already used at {first}")
+        self._seen[seen] = record.location
+        holders = self.session.exec(
+            select(ApplicabilityRule).where(ApplicabilityRule.number == record.number)
+        ).all()
+        for other in holders:
+            if (other.subject_key, other.document_id, other.role) != tuple(key.values()):
+                assign(self.session, other, "number", None, self.context, other.subject_key)
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -849,6 +871,8 @@ def _natural_key(record: Record) -> tuple[str, str] | None:
             return ("issuer", record.code)
         case RuleRecord():
             return ("rule", f"{record.subject_key} → {record.document_code} ({record.role})")
+        case ReviewRecord():
+            return (f"reviewed {record.subject.value}", record.ref)
     return None
 
 
@@ -860,4 +884,5 @@ _HANDLERS = {
     CategoryRecord: StoreWriter._category,
     ProductRecord: StoreWriter._product,
     RuleRecord: StoreWriter._rule,
+    ReviewRecord: StoreWriter._review,
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
+from api.settings import ApiSettings
 from catalog import clock
 from catalog.reports.changes import changes
 from catalog.reports.gaps import Gap, gap_report, gap_tables
@@ -43,7 +44,8 @@ def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> N
     engine = make_engine()
     started = time.perf_counter()
     with Session(engine) as session:
-        report = gap_report(session, as_of.date() if as_of else None)
+        months = ApiSettings.from_env().unconfirmed_months
+        report = gap_report(session, as_of.date() if as_of else None, unconfirmed_months=months)
     seconds = time.perf_counter() - started
     click.echo(f"gap report for {report.as_of} on {display_url(str(engine.url))} ({seconds:.1f} s)")
     for name, value in report.headline.items():

@@ -26,6 +26,7 @@ from api.reports.schemas import (
     DraftImpactResponse,
     GapReportResponse,
     IndicatorsResponse,
+    ReviewQueue,
     WatchListCreate,
     WatchListResponse,
     WebhookCreate,
@@ -52,6 +53,7 @@ from catalog.reports.draft_impact import (
 )
 from catalog.reports.gaps import DEFAULT_OVERLAP_ROLES, gap_report, gap_tables
 from catalog.reports.indicators import indicator_tables, indicators
+from catalog.reports.review import review_report, review_tables
 from catalog.reports.tables import workbook
 from catalog.reports.watch import (
     WatchListError,
@@ -118,6 +120,7 @@ class ReportController(Controller):
             kinds=tuple(kind) if kind else tuple(ProductKind),
             overlap_roles=tuple(overlap_role) if overlap_role else DEFAULT_OVERLAP_ROLES,
             graph=request.app.state.answers.graph.current(),
+            unconfirmed_months=request.app.state.settings.unconfirmed_months,
         )
         return GapReportResponse(headline=report.headline, report=report)
 
@@ -131,7 +134,10 @@ class ReportController(Controller):
         self, request: Request, db_session: DbSession, as_of: AsOf = None
     ) -> Response[bytes]:
         report = gap_report(
-            db_session, day_asked(as_of), graph=request.app.state.answers.graph.current()
+            db_session,
+            day_asked(as_of),
+            graph=request.app.state.answers.graph.current(),
+            unconfirmed_months=request.app.state.settings.unconfirmed_months,
         )
         heading = [
             "Báo cáo rà soát tiêu chuẩn, quy chuẩn áp dụng cho sản phẩm tỉnh Tuyên Quang",
@@ -139,6 +145,44 @@ class ReportController(Controller):
             ", ".join(f"{k}: {v}" for k, v in report.headline.items()),
         ]
         return _xlsx(workbook(gap_tables(report), heading), f"gaps-{report.as_of}.xlsx")
+
+    @get(
+        "/review",
+        summary="The review queue: unverified and disputed rules and document statuses, "
+        "mandatory first, then by products reached",
+        sync_to_thread=True,
+    )
+    def review_queue(
+        self,
+        db_session: DbSession,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_CHANGES)] = 100,
+        offset: Annotated[int, Parameter(ge=0, le=2**31 - 1)] = 0,
+    ) -> ReviewQueue:
+        report = review_report(db_session)
+        queue = report.queue
+        return ReviewQueue(
+            total=len(queue),
+            limit=limit,
+            offset=offset,
+            as_of=report.as_of,
+            rules=report.rules,
+            documents=report.documents,
+            items=list(queue[offset : offset + limit]),
+        )
+
+    @get(
+        "/review.xlsx",
+        summary="The review queue as a workbook",
+        media_type=XLSX,
+        sync_to_thread=True,
+    )
+    def review_xlsx(self, db_session: DbSession) -> Response[bytes]:
+        report = review_report(db_session)
+        heading = [
+            "Hàng chờ rà soát nguồn: quy tắc áp dụng và tình trạng văn bản",
+            f"Ngày: {report.as_of.strftime('%d/%m/%Y')}",
+        ]
+        return _xlsx(workbook(review_tables(report), heading), f"review-{report.as_of}.xlsx")
 
     @get(
         "/drafts/{code:path}",

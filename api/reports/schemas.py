@@ -8,7 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from api.schemas import PRINTABLE, Name, Ref
+from api.schemas import PRINTABLE, Name, Page, Ref
 from catalog.declarations import DeclarationView
 from catalog.limits import NOTE_MAX
 from catalog.plan.annual import Reminder
@@ -17,6 +17,7 @@ from catalog.reports.draft_impact import DraftImpact
 from catalog.reports.gaps import GapReport
 from catalog.reports.indicators import Indicators
 from catalog.reports.reach import ProductBrief
+from catalog.reports.review import ReviewCounts, ReviewItem
 from catalog.vocab import DeclarationKind, Role, SubjectKind
 
 Url = Annotated[str, Meta(min_length=8, max_length=1000, pattern=r"^https?://[^\x00-\x20\x7f]+$")]
@@ -120,3 +121,12 @@ class DeclarationsResponse(Struct, kw_only=True):
 
 class IndicatorsResponse(Struct, kw_only=True):
     indicators: Indicators
+
+
+class ReviewQueue(Page, kw_only=True):
+    """Unverified and disputed rules and document statuses, by impact; counts over all."""
+
+    as_of: date
+    rules: ReviewCounts
+    documents: ReviewCounts  # documents a rule names, and any reviewed document
+    items: list[ReviewItem]

@@ -7,10 +7,12 @@ import io
 from collections.abc import Iterator
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from catalog.applicability import Applicability, Entry, Standing
 from catalog.cells import append_row, csv_row
+from catalog.review import Review, SourceRef
+from catalog.vocab import ReviewState
 
 COLUMNS = (
     "Số hiệu / Document",
@@ -23,7 +25,12 @@ COLUMNS = (
     "Tình trạng / Status",
     "Hiệu lực từ / Effective from",
     "Ghi chú / Notes",
+    "Rà soát quy tắc / Rule review",
+    "Nguồn quy tắc / Rule sources",
+    "Rà soát tình trạng văn bản / Status review",
 )
+# Mandatory entries not verified are filled amber in the workbook, never mixed in unmarked.
+_UNCONFIRMED = PatternFill("solid", fgColor="FFE8B0")
 _STANDING = {
     Standing.IN_FORCE: "Áp dụng / Applies",
     Standing.UPCOMING: "Sắp có hiệu lực / Upcoming",
@@ -33,20 +40,34 @@ _STANDING = {
 
 
 def heading(answer: Applicability) -> list[list[str]]:
-    p = answer.product
+    p, review = answer.product, answer.mandatory_review
     return [
         ["Danh mục tiêu chuẩn, quy chuẩn áp dụng / Compliance checklist"],
         ["Sản phẩm / Product", p.name_vi + (f" ({p.name_en})" if p.name_en else "")],
         ["Nhóm / Category", p.category or ""],
         ["Địa phương / Locality", p.locality or ""],
         ["Tại ngày / As of", answer.as_of.isoformat()],
+        [
+            "Bắt buộc đã kiểm chứng / Mandatory verified",
+            f"{review.verified} / {review.verified + review.unverified + review.disputed}"
+            + (
+                f" — CHÚ Ý / CAUTION: {review.unverified} chưa kiểm chứng / unverified, "
+                f"{review.disputed} có tranh chấp / disputed"
+                if review.unverified or review.disputed
+                else ""
+            ),
+        ],
     ]
 
 
 def rows(answer: Applicability) -> Iterator[tuple[Standing, list[str]]]:
+    for entry in _entries(answer):
+        yield entry.standing, _row(entry)
+
+
+def _entries(answer: Applicability) -> Iterator[Entry]:
     for group in (answer.entries, answer.upcoming, answer.withdrawn):
-        for entry in group:
-            yield entry.standing, _row(entry)
+        yield from group
 
 
 def _row(entry: Entry) -> list[str]:
@@ -62,7 +83,35 @@ def _row(entry: Entry) -> list[str]:
         f"{_STANDING[entry.standing]} — {doc.status.label_vi}",
         doc.effective_from.isoformat() if doc.effective_from else "",
         "; ".join(entry.notes),
+        _review_label(entry),
+        "\n".join(_source(s) for r in entry.reasons if r.review for s in r.review.sources),
+        _document_review(doc.review),
     ]
+
+
+def _review_label(entry: Entry) -> str:
+    state = entry.review_state
+    label = f"{state.label_vi} / {state.label_en}"
+    if entry.mandatory and state != ReviewState.VERIFIED:
+        return f"⚠ {label}: bắt buộc chưa được xác nhận / mandatory, not confirmed"
+    return label
+
+
+def _source(source: SourceRef) -> str:
+    where = ", ".join(x for x in (source.locator, source.url) if x)
+    read = (
+        f" (truy cập / retrieved {source.retrieved_on.isoformat()})" if source.retrieved_on else ""
+    )
+    note = f": {source.note}" if source.note else ""
+    return f"{source.title} — {where}{read}{note}"
+
+
+def _document_review(review: Review) -> str:
+    state = f"{review.state.label_vi} / {review.state.label_en}"
+    if review.confirmed_on:
+        state += f"; xác nhận lần cuối / last confirmed {review.confirmed_on.isoformat()}"
+    sources = "\n".join(_source(s) for s in review.sources)
+    return f"{state}\n{sources}" if sources else state
 
 
 def to_csv(answer: Applicability) -> bytes:
@@ -88,12 +137,16 @@ def to_xlsx(answer: Applicability) -> bytes:
     for cell in append_row(sheet, COLUMNS):
         cell.font = Font(bold=True)
     header_row = sheet.max_row
-    for standing, row in rows(answer):
+    for (standing, row), entry in zip(rows(answer), _entries(answer), strict=True):
         cells = append_row(sheet, row)
         if standing != Standing.IN_FORCE:
             for cell in cells:
                 cell.font = Font(italic=True, color="666666")
-    for letter, width in zip("ABCDEFGHIJ", (22, 50, 28, 12, 45, 25, 25, 30, 14, 50), strict=True):
+        elif entry.mandatory and entry.review_state != ReviewState.VERIFIED:
+            for cell in cells:
+                cell.fill = _UNCONFIRMED
+    widths = (22, 50, 28, 12, 45, 25, 25, 30, 14, 50, 30, 60, 40)
+    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=header_row):
         for cell in row:

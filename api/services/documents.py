@@ -16,6 +16,7 @@ from catalog.models import (
     Document,
     DocumentIcs,
     DocumentRelation,
+    FactReview,
     Issuer,
     Product,
     ProductCategory,
@@ -23,8 +24,17 @@ from catalog.models import (
     code_columns,
     utcnow,
 )
+from catalog.review import review_of
 from catalog.text import clean, slugify
-from catalog.vocab import CodeScheme, RelationKind, Role, Status, SubjectKind
+from catalog.vocab import (
+    CodeScheme,
+    RelationKind,
+    ReviewState,
+    ReviewSubject,
+    Role,
+    Status,
+    SubjectKind,
+)
 
 APPLIES_TO_LIMIT = 500
 
@@ -164,6 +174,7 @@ class DocumentService:
             cited_by=links(cite_kinds, outgoing=False),
             applies_to=self.applies_to(doc),
             source=doc.source,
+            review=review_of(self.session, ReviewSubject.DOCUMENT, doc.id),
         )
 
     def applies_to(self, doc: Document) -> list[AppliesTo]:
@@ -172,6 +183,13 @@ class DocumentService:
             select(ApplicabilityRule).where(ApplicabilityRule.document_id == doc.id)
         ).all()
         found: dict[int, AppliesTo] = {}
+        states = dict(
+            self.session.exec(
+                select(FactReview.rule_id, FactReview.state).where(
+                    col(FactReview.rule_id).in_([r.id for r in rules])
+                )
+            ).all()
+        )
         categories = None
         for rule in sorted(rules, key=lambda r: r.id):
             if rule.subject_kind == SubjectKind.PRODUCT:
@@ -209,6 +227,8 @@ class DocumentService:
                         name_vi=product.name_vi,
                         role=Role(rule.role),
                         via=via,
+                        rule_id=rule.id,
+                        review_state=ReviewState(states.get(rule.id, ReviewState.UNVERIFIED)),
                     )
         return sorted(found.values(), key=lambda a: (a.name_vi, a.product_id))[:APPLIES_TO_LIMIT]
 

@@ -103,7 +103,7 @@ class EncodedAnswers:
                     tail.append(b",")
                 tail.append(self._piece(entry))
             tail.append(b"]")
-        tail.append(b"}")
+        tail.append(b',"mandatory_review":' + encode_json(answer.mandatory_review) + b"}")
         digest = hashlib.sha1(head, usedforsecurity=False)
         for piece in tail:
             digest.update(piece)

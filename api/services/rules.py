@@ -14,8 +14,9 @@ from api.services.audit import Audit
 from api.services.documents import DocumentService
 from api.services.products import ProductService
 from catalog.models import ApplicabilityRule, Document, ProductCategory
+from catalog.review import review_of
 from catalog.text import clean, slugify
-from catalog.vocab import Role, SubjectKind
+from catalog.vocab import ReviewSubject, Role, SubjectKind
 
 _HS = re.compile(r"^[0-9]{2,10}$")
 _ICS = re.compile(r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$")
@@ -35,6 +36,7 @@ class RuleService:
         doc = self.session.get(Document, rule.document_id)
         return RuleOut(
             id=rule.id,
+            number=rule.number,
             subject_kind=SubjectKind(rule.subject_kind),
             subject_key=rule.subject_key,
             document=doc.code if doc else str(rule.document_id),
@@ -43,6 +45,7 @@ class RuleService:
             legal_basis=rule.legal_basis,
             valid_from=rule.valid_from,
             valid_to=rule.valid_to,
+            review=review_of(self.session, ReviewSubject.RULE, rule.id),
         )
 
     def create(self, data: RuleCreate, audit: Audit) -> RuleOut:

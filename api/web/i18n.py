@@ -94,6 +94,43 @@ LABELS: dict[str, tuple[str, str]] = {
     "col_status": ("Tình trạng", "Status"),
     "col_condition": ("Điều kiện", "Condition"),
     "mandatory": ("Bắt buộc", "Mandatory"),
+    "col_review": ("Nguồn và rà soát", "Sources and review"),
+    "reviewed": ("rà soát", "reviewed"),
+    "last_confirmed": ("Xác nhận lần cuối", "Last confirmed"),
+    "never_confirmed": ("Chưa từng được xác nhận", "Never confirmed"),
+    "not_reviewed": ("Chưa rà soát", "Not reviewed"),
+    "no_sources": ("Chưa có nguồn", "No source recorded"),
+    "retrieved": ("truy cập", "retrieved"),
+    "rule_review": ("Quy tắc", "Rule"),
+    "status_review": ("Tình trạng văn bản", "Document status"),
+    "review_via_citation": ("Qua viện dẫn (chưa rà soát)", "Through a citation (not reviewed)"),
+    "unconfirmed_group": (
+        "⚠ Bắt buộc nhưng chưa được kiểm chứng hoặc có tranh chấp",
+        "⚠ Mandatory, but not verified or disputed",
+    ),
+    "unconfirmed_warning": (
+        "Các văn bản dưới đây được ghi là bắt buộc nhưng căn cứ chưa được xác nhận từ nguồn, "
+        "hoặc người rà soát có nghi vấn. Kiểm tra nguồn trước khi dựa vào.",
+        "The documents below are recorded as mandatory, but the rule has not been confirmed "
+        "from a source, or a reviewer doubts it. Check the sources before relying on them.",
+    ),
+    "review_queue": ("Hàng chờ rà soát nguồn", "Review queue"),
+    "report_review": ("Rà soát nguồn", "Source review"),
+    "report_review_about": (
+        "Quy tắc áp dụng và tình trạng văn bản chưa được kiểm chứng hoặc có tranh chấp, bắt "
+        "buộc trước, rồi theo số sản phẩm liên quan.",
+        "Applicability rules and document statuses not verified or disputed, mandatory first, "
+        "then by products reached.",
+    ),
+    "review_counts": ("Tổng hợp rà soát", "Review counts"),
+    "not_confirmed_for": (
+        "Chưa được xác nhận từ nguồn quá {months} tháng",
+        "Not confirmed from a source for more than {months} months",
+    ),
+    "not_confirmed": ("Chưa xác nhận quá hạn", "Not confirmed in time"),
+    "mandatory_not_confirmed": ("…trong đó bắt buộc", "…of which mandatory"),
+    "col_review_subject": ("Quy tắc / văn bản", "Rule / document"),
+    "more_in_workbook": ("Danh sách đầy đủ trong tệp Excel.", "The full list is in the workbook."),
     "voluntary": ("Tự nguyện", "Voluntary"),
     "download_csv": ("Tải danh mục CSV", "Download checklist (CSV)"),
     "download_xlsx": ("Tải danh mục Excel", "Download checklist (Excel)"),

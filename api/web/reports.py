@@ -29,6 +29,7 @@ from catalog.plan.annual import reminder
 from catalog.reports.changes import Change, changes
 from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impact_tables
 from catalog.reports.gaps import Gap, gap_report
+from catalog.reports.review import review_report
 from catalog.reports.tables import workbook
 from catalog.reports.watch import describe, find_watch_list, watched_changes
 from catalog.vocab import DeclarationKind, Status
@@ -98,7 +99,12 @@ class ReportPages(Controller):
     ) -> Response[str]:
         """Gaps, stale citations and overlaps on the chosen day."""
         day = day_param(request, "ngay", clock.today())
-        report = gap_report(db_session, day, graph=request.app.state.answers.graph.current())
+        report = gap_report(
+            db_session,
+            day,
+            graph=request.app.state.answers.graph.current(),
+            unconfirmed_months=request.app.state.settings.unconfirmed_months,
+        )
         return render(
             request,
             "reports/gaps.html",
@@ -111,6 +117,12 @@ class ReportPages(Controller):
             products=report_views.product_names(db_session),
             describe_via=report_views.describe_via,
         )
+
+    @get("/ra-soat", name="web:review", sync_to_thread=True)
+    def review(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Response[str]:
+        return render(request, "reports/review.html", report=review_report(db_session))
 
     @get("/du-thao", name="web:drafts", sync_to_thread=True)
     def drafts(

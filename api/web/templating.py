@@ -18,7 +18,7 @@ from api.web.wording import describe_reason, entry_notes
 from catalog import clock
 from catalog.codes import DocType
 from catalog.plan.wording import en_number, vi_number
-from catalog.vocab import Equivalence, ProductKind, Status
+from catalog.vocab import Equivalence, ProductKind, ReviewState, ReviewSubject, Status
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -54,6 +54,8 @@ def _environment() -> Environment:
     env.globals["describe_reason"] = describe_reason
     env.globals["entry_notes"] = entry_notes
     env.globals["local"] = clock.local
+    env.globals["review_states"] = tuple(ReviewState)
+    env.globals["review_subjects"] = tuple(ReviewSubject)
     return env
 
 

@@ -7,6 +7,9 @@ answers on the day asked; this module reads those answers and reports:
   product standard, or no test method;
 - **stale citations**: rules (and mandatory citations) that name an edition no longer in
   force, with the edition in force now, or a withdrawn document with no successor;
+- **not confirmed**: rules and document statuses not confirmed from a source for more than
+  ``unconfirmed_months`` months (never confirmed included), by impact
+  (:mod:`catalog.reports.review`);
 - **overlaps**: products, grouped by category, to which several in-force documents apply
   in the same role through specific rules (on the product, its own category, its HS or ICS
   codes: two product standards, two traceability standards…), and products to which two
@@ -31,6 +34,13 @@ from catalog.codes import CodeError, DocType, parse_code
 from catalog.models import Document, Product
 from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
+from catalog.reports.review import (
+    REVIEW_HEADERS,
+    ReviewItem,
+    months_before,
+    review_report,
+    review_rows,
+)
 from catalog.reports.tables import Table
 from catalog.vocab import ProductKind, Role
 
@@ -43,6 +53,7 @@ DEFAULT_OVERLAP_ROLES = (
     Role.TRACEABILITY,
     Role.MANAGEMENT_SYSTEM,
 )
+DEFAULT_UNCONFIRMED_MONTHS = 12
 _STANDARDS = (DocType.TCVN, DocType.TCCS, DocType.SECTOR)
 _REGULATIONS = (DocType.QCVN, DocType.QCDP)
 
@@ -113,6 +124,9 @@ class GapReport:
     product_gaps: tuple[ProductGaps, ...]  # only products with at least one gap
     stale: tuple[StaleCitation, ...]
     overlaps: tuple[Overlap, ...]
+    unconfirmed_months: int = DEFAULT_UNCONFIRMED_MONTHS
+    # Rules and document statuses not confirmed since ``unconfirmed_months`` before the day.
+    unconfirmed: tuple[ReviewItem, ...] = ()
 
     def count(self, gap: Gap) -> int:
         return sum(gap in p.gaps for p in self.product_gaps)
@@ -127,6 +141,8 @@ class GapReport:
             "stale_citations": len(self.stale),
             "products_with_stale_citations": len({p.id for s in self.stale for p in s.products}),
             "overlaps": len(self.overlaps),
+            "not_confirmed": len(self.unconfirmed),
+            "mandatory_not_confirmed": sum(i.mandatory for i in self.unconfirmed),
         }
 
 
@@ -137,8 +153,9 @@ def gap_report(
     kinds: tuple[ProductKind, ...] = tuple(ProductKind),
     overlap_roles: tuple[Role, ...] = DEFAULT_OVERLAP_ROLES,
     graph: CatalogGraph | None = None,
+    unconfirmed_months: int = DEFAULT_UNCONFIRMED_MONTHS,
 ) -> GapReport:
-    """The gap, stale-citation and overlap report over the products of ``kinds``.
+    """The gap, stale-citation, overlap and freshness report over the products of ``kinds``.
 
     ``graph`` is the catalog graph to answer from when the caller holds a current one (the
     API does); otherwise it is loaded from ``session``."""
@@ -159,6 +176,8 @@ def gap_report(
         product_gaps=tuple(g for brief, a in answers if (g := _product_gaps(brief, a)).gaps),
         stale=_stale_citations(session, answers, day, index),
         overlaps=_overlaps(answers, overlap_roles, index),
+        unconfirmed_months=unconfirmed_months,
+        unconfirmed=review_report(session, day).unconfirmed(months_before(day, unconfirmed_months)),
     )
 
 
@@ -299,7 +318,7 @@ def _family(code: str) -> str:
 
 
 def gap_tables(report: GapReport) -> list[Table]:
-    """The report as three sheets: gaps by product, stale citations, overlaps."""
+    """The report as sheets: gaps by product, stale citations, overlaps, not confirmed."""
     kind_label = {k.value: k.label_vi for k in ProductKind}
     return [
         Table(
@@ -363,5 +382,10 @@ def gap_tables(report: GapReport) -> list[Table]:
                 )
                 for o in report.overlaps
             ),
+        ),
+        Table(
+            f"Chưa xác nhận quá {report.unconfirmed_months} tháng",
+            REVIEW_HEADERS,
+            review_rows(report.unconfirmed),
         ),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ingest.sources.catalogue import CatalogueSource
 from ingest.sources.documents import DocumentSheetSource, RelationSheetSource
 from ingest.sources.products import ProductRegistrySource
+from ingest.sources.provenance import ProvenanceSheetSource
 from ingest.sources.provincial import ProvincialSource
 from ingest.sources.qcvn_register import QcvnRegisterSource
 from ingest.sources.reference import ReferenceSource
@@ -19,7 +20,8 @@ SHEET_SOURCES = {
         RelationSheetSource,
         ProductRegistrySource,
         RulesSheetSource,
+        ProvenanceSheetSource,
     )
 }
 # The bundled dataset, in dependency order.
-BUNDLED_ORDER = ("reference", "documents", "relations", "products", "rules")
+BUNDLED_ORDER = ("reference", "documents", "relations", "products", "rules", "provenance")

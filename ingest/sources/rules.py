@@ -1,10 +1,11 @@
 """Source 5: the applicability rules sheet kept by officials (XLSX or CSV).
 
-One row per rule: Loại đối tượng (product, category, HS prefix or ICS field), Đối tượng
-(the product or category slug, the HS prefix or the ICS code), Số hiệu văn bản (the
-document), Vai trò (role), Điều kiện (condition), Căn cứ pháp lý (legal basis), Hiệu lực
-từ / đến (validity) and Ghi chú. Rules may cite an older edition on purpose: which edition
-is in force on a date is the engine's question, not the sheet's.
+One row per rule: STT (its number, by which the provenance sheet names it), Loại đối
+tượng (product, category, HS prefix or ICS field), Đối tượng (the product or category slug,
+the HS prefix or the ICS code), Số hiệu văn bản (the document), Vai trò (role), Điều kiện
+(condition), Căn cứ pháp lý (legal basis), Hiệu lực từ / đến (validity) and Ghi chú. Rules
+may cite an older edition on purpose: which edition is in force on a date is the engine's
+question, not the sheet's.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def parse_row(row: SheetRow) -> RuleRecord:
     role = cells.choice(Role, row.get("vai tro"), "Vai trò", ROLE_ALIASES)
     rule = RuleRecord(
         location=row.location,
+        number=cells.whole_number(row.get("stt"), "STT"),
         subject_kind=kind,
         subject=subject,
         document_code=code.canonical(),

@@ -157,7 +157,7 @@ def test_checklists_in_csv_and_xlsx(client, catalog):
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[1][:2] == ["Sản phẩm / Product", "Cam sành Hàm Yên"]
-    assert [row[0] for row in values[7:]] == [
+    assert [row[0] for row in values[8:]] == [
         "QCVN 8-2:2011/BYT",
         "TCVN 7602:2007",
         "TCVN 1873:2014",

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from catalog.models import (
     ApplicabilityRule,
     Document,
     DocumentRelation,
+    FactReview,
+    FactSource,
     FieldChange,
     IngestReject,
     IngestRun,
@@ -36,6 +39,15 @@ from ingest.jobs import BUNDLED_DATASET, ingest, ingest_bundled
 from ingest.records import DocumentRecord
 from ingest.run import reap_dead_runs, run_ingest
 
+# The bundled provenance sheet's reviews (docs/research/catalog-review-2026-12.md).
+REVIEWS_BUNDLED = {
+    ("rule", "verified"): 35,
+    ("rule", "unverified"): 67,
+    ("rule", "disputed"): 9,
+    ("document", "verified"): 41,
+    ("document", "unverified"): 10,
+}
+
 
 def count(session: Session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
@@ -43,7 +55,14 @@ def count(session: Session, model) -> int:
 
 def test_bundled_dataset_loads_and_a_second_run_changes_nothing(engine) -> None:
     first = ingest_bundled(engine)
-    assert [s.source for s in first] == ["reference", "documents", "relations", "products", "rules"]
+    assert [s.source for s in first] == [
+        "reference",
+        "documents",
+        "relations",
+        "products",
+        "rules",
+        "provenance",
+    ]
     assert all(s.rejected == 0 for s in first), [s.line() for s in first]
     with Session(engine) as session:
         assert count(session, Document) >= 300
@@ -58,9 +77,13 @@ def test_bundled_dataset_loads_and_a_second_run_changes_nothing(engine) -> None:
         honey = session.exec(select(Product).where(Product.slug == "mat-ong-huong-rung")).one()
         assert (honey.ocop_stars, honey.ocop_decision) == (4, "321/QĐ-UBND")
         assert honey.source == "products.csv" and honey.source_ref and honey.content_hash
+        states = Counter((r.subject.value, r.state.value) for r in session.exec(select(FactReview)))
+        assert states == REVIEWS_BUNDLED, states
+        sources = session.exec(select(FactSource)).all()
+        assert len(sources) == 264 and {s.source for s in sources} == {"provenance.csv"}
     changes_before = _changes(engine)
     second = ingest_bundled(engine)
-    assert [(s.new, s.updated) for s in second] == [(0, 0)] * 5
+    assert [(s.new, s.updated) for s in second] == [(0, 0)] * 6
     assert sum(s.unchanged for s in second) == sum(s.new + s.updated for s in first)
     assert _changes(engine) == changes_before
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlmodel import select
 
+from catalog.models import ApplicabilityRule, FactReview
 from catalog.reports.gaps import Gap, OverlapKind, gap_report, gap_tables
 from catalog.reports.tables import workbook
-from catalog.vocab import ProductKind, Role, Status
+from catalog.vocab import ProductKind, ReviewState, ReviewSubject, Role, Status
 
 from .catalogs import CatalogBuilder
 
@@ -86,7 +88,35 @@ def test_products_missing_regulations_standards_or_methods(session, catalog):
         "stale_citations": 2,
         "products_with_stale_citations": 2,
         "overlaps": 3,
+        "not_confirmed": 24,  # nothing is reviewed: every rule and every document they name
+        "mandatory_not_confirmed": 2,
     }
+
+
+def test_not_confirmed_for_more_than_n_months(session, catalog):
+    rules = session.exec(select(ApplicabilityRule).order_by(ApplicabilityRule.id)).all()
+    fresh, old = rules[0], rules[1]
+    for rule, confirmed in ((fresh, date(2025, 9, 1)), (old, date(2024, 12, 31))):
+        session.add(
+            FactReview(
+                subject=ReviewSubject.RULE,
+                rule_id=rule.id,
+                state=ReviewState.VERIFIED,
+                reviewed_by="Sở KH&CN",
+                reviewed_on=date(2026, 1, 5),
+                confirmed_on=confirmed,
+            )
+        )
+    session.commit()
+    ids = lambda report: {i.id for i in report.unconfirmed if i.subject == "rule"}  # noqa: E731
+    year = gap_report(session, DAY)  # 12 months: confirmed on or after 2025-03-01
+    assert fresh.id not in ids(year) and old.id in ids(year)
+    assert year.headline["not_confirmed"] == 23
+    assert fresh.id in ids(gap_report(session, DAY, unconfirmed_months=3))
+    longer = gap_report(session, DAY, unconfirmed_months=15)  # since 2024-12-01
+    assert fresh.id not in ids(longer) and old.id not in ids(longer)
+    sheet = gap_tables(year)[-1]
+    assert sheet.title == "Chưa xác nhận quá 12 tháng" and len(sheet.rows) == 23
 
 
 def test_rules_citing_superseded_or_withdrawn_editions(session, catalog):
@@ -162,7 +192,12 @@ def test_report_as_a_workbook(session, catalog, tmp_path):
     path = tmp_path / "gaps.xlsx"
     path.write_bytes(workbook(gap_tables(report), ["Báo cáo", DAY.isoformat()]))
     book = load_workbook(path)
-    assert book.sheetnames == ["Thiếu văn bản", "Viện dẫn hết hiệu lực", "Chồng chéo"]
+    assert book.sheetnames == [
+        "Thiếu văn bản",
+        "Viện dẫn hết hiệu lực",
+        "Chồng chéo",
+        "Chưa xác nhận quá 12 tháng",
+    ]
     rows = list(book["Thiếu văn bản"].iter_rows(min_row=5, values_only=True))
     assert [r[0] for r in rows] == ["Bưởi Soi Hà", "Chè xanh Ngọc Thuý", "Mật ong bạc hà"]
     assert rows[2][4:7] == ("x", "x", "x")

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from catalog.codes import parse_code
 from catalog.models import (
     ApplicabilityRule,
     Document,
     DocumentRelation,
+    FactReview,
+    FactSource,
     Locality,
     LocalitySuccession,
     Product,
@@ -28,6 +30,8 @@ from catalog.vocab import (
     LocalityKind,
     ProductKind,
     RelationKind,
+    ReviewState,
+    ReviewSubject,
     Role,
     Status,
     SubjectKind,
@@ -257,4 +261,65 @@ def load(session: Session) -> None:
     )
     rule((SubjectKind.HS_PREFIX, "0805"), "TCVN 11892-1:2017", Role.GOOD_PRACTICE)
     rule((SubjectKind.PRODUCT, orange), "TCVN 11892-1:2017", Role.GOOD_PRACTICE)
+    session.flush()
+    _reviews(session, docs)
     session.commit()
+
+
+# Reviews with sources from fixtures/dataset/provenance.csv: the heavy-metals regulation on
+# farm produce verified; the labelling decree's rule left unverified (the reported 2026
+# replacement is not confirmed).
+LEGAL_CODE = "Bộ Pháp điển, đề mục 45.1 An toàn thực phẩm (bản chụp Hieu1607/AI_legal_assistant)"
+
+
+def _reviews(session: Session, docs: dict[str, Document]) -> None:
+    by_document = {
+        r.document_id: r
+        for r in session.exec(
+            select(ApplicabilityRule).where(ApplicabilityRule.subject_key == "category:nong-san")
+        )
+    }
+    verified = by_document[docs["QCVN 8-2:2011/BYT"].id]
+    labelling = by_document[docs["43/2017/NĐ-CP"].id]
+    reviewer, on = "tieuchuan research (2026-12)", date(2026, 12, 7)
+    session.add_all(
+        [
+            FactReview(
+                subject=ReviewSubject.RULE,
+                rule_id=verified.id,
+                state=ReviewState.VERIFIED,
+                reviewed_by=reviewer,
+                reviewed_on=on,
+                confirmed_on=date(2025, 6, 18),
+            ),
+            FactSource(
+                subject=ReviewSubject.RULE,
+                rule_id=verified.id,
+                title=LEGAL_CODE,
+                url="http://vbpl.vn/TW/Pages/vbpq-toanvan.aspx?ItemID=26964#Dieu_1",
+                locator="Thông tư 02/2011/TT-BYT, Điều 1",
+                retrieved_on=date(2025, 6, 18),
+                note="Ban hành QCVN 8-2:2011/BYT (kim loại nặng); hiệu lực 01/08/2011",
+                added_by=reviewer,
+                added_on=on,
+            ),
+            FactReview(
+                subject=ReviewSubject.RULE,
+                rule_id=labelling.id,
+                state=ReviewState.UNVERIFIED,
+                reviewed_by=reviewer,
+                reviewed_on=on,
+            ),
+            FactSource(
+                subject=ReviewSubject.RULE,
+                rule_id=labelling.id,
+                title="Nhắc tới 37/2026/NĐ-CP trong các kho mã công khai",
+                locator='find_string "37/2026/NĐ-CP"',
+                retrieved_on=on,
+                note="Các nguồn không thống nhất về việc 37/2026/NĐ-CP thay 43/2017; "
+                "không có văn bản gốc",
+                added_by=reviewer,
+                added_on=on,
+            ),
+        ]
+    )

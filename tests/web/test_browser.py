@@ -146,3 +146,21 @@ def test_errors_are_friendly_pages(page) -> None:
     assert response.status == 400
     assert "2015-02-30" in page.locator(".error .detail").inner_text()
     shot(page, "10-error-bad-date")
+
+
+def test_product_page_shows_sources_and_review_state(page) -> None:
+    page.goto("/san-pham/cam-sanh-ham-yen")
+    verified = page.locator("table[aria-labelledby='h-mandatory'] tr.entry.review-verified")
+    assert verified.first.get_attribute("data-code") == "QCVN 8-2:2011/BYT"
+    source = verified.first.locator("td.review ul.sources a")
+    assert source.first.inner_text().startswith("Bộ Pháp điển, đề mục 45.1")
+    assert "vbpl.vn" in source.first.get_attribute("href")
+    assert "Xác nhận lần cuối: 18/06/2025" in verified.first.locator("td.review").inner_text()
+    group = page.locator("#h-mandatory-unconfirmed")
+    assert group.is_visible() and "chưa được kiểm chứng" in group.inner_text()
+    unconfirmed = page.locator("tbody.unconfirmed-group tr.entry.unconfirmed")
+    codes = [unconfirmed.nth(i).get_attribute("data-code") for i in range(unconfirmed.count())]
+    assert "43/2017/NĐ-CP" in codes and "QCVN 8-2:2011/BYT" not in codes
+    assert "37/2026/NĐ-CP" in page.locator("tbody.unconfirmed-group").inner_text()
+    page.locator("#h-mandatory").scroll_into_view_if_needed()
+    shot(page, "11-product-sources-review")

@@ -66,7 +66,12 @@ def test_gap_page_on_desktop_phone_and_paper(desk, browser, site: ReportSite, tm
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     sheets = openpyxl.load_workbook(saved).sheetnames
-    assert sheets == ["Thiếu văn bản", "Viện dẫn hết hiệu lực", "Chồng chéo"]
+    assert sheets == [
+        "Thiếu văn bản",
+        "Viện dẫn hết hiệu lực",
+        "Chồng chéo",
+        "Chưa xác nhận quá 12 tháng",
+    ]
 
     phone_context = browser.new_context(
         base_url=site.url, viewport={"width": 390, "height": 844}, is_mobile=True
