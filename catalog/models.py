@@ -544,3 +544,7 @@ class WebhookDelivery(SQLModel, table=True):
     succeeded: bool = False
     error: str | None = text_field()
     duration_ms: int = 0
+
+
+# The WTO notification tables live in their own module; importing it registers them.
+from catalog import models_wto  # noqa: E402, F401

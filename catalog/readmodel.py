@@ -42,6 +42,13 @@ from catalog.models import (
     ProductCategory,
     ProductCode,
 )
+from catalog.models_wto import (
+    Notification,
+    NotificationCategory,
+    NotificationCode,
+    NotificationUpdate,
+)
+from catalog.notifications import NotificationIndex
 from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
 
 logger = logging.getLogger(__name__)
@@ -62,6 +69,10 @@ _COUNTED = (
     LocalitySuccession,
     Issuer,
     IssuerSuccession,
+    Notification,
+    NotificationCode,
+    NotificationCategory,
+    NotificationUpdate,
 )
 _WITH_ID = (
     Document,
@@ -75,6 +86,8 @@ _WITH_ID = (
     FieldChange,
     AuditLog,
     IngestRun,
+    Notification,
+    NotificationUpdate,
 )
 
 CatalogVersion = tuple
@@ -200,6 +213,7 @@ class CatalogGraph:
     locality_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
     issuers: dict[int, IssuerRow] = field(default_factory=dict)
     issuer_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
+    notifications: NotificationIndex = field(default_factory=NotificationIndex)
     # What readers derive from the graph once and reuse (the graph is not changed after
     # loading, so what they derive stays true): keyed by the reader, e.g. per-product plans.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
@@ -215,6 +229,7 @@ class CatalogGraph:
         graph._load_products(session)
         graph._load_rules(session)
         graph._load_places(session)
+        graph.notifications = NotificationIndex.load(session)
         return graph
 
     def _load_documents(self, session: Session) -> None:

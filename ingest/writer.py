@@ -59,11 +59,14 @@ from catalog.upsert import (
     upsert,
 )
 from catalog.vocab import CodeScheme, LocalityKind, RelationKind, Status, SubjectKind
+from ingest.notification_writer import write_notification, write_update
 from ingest.records import (
     CategoryRecord,
     DocumentRecord,
     IssuerRecord,
     LocalityRecord,
+    NotificationRecord,
+    NotificationUpdateRecord,
     Parsed,
     ProductRecord,
     Record,
@@ -849,6 +852,8 @@ def _natural_key(record: Record) -> tuple[str, str] | None:
             return ("issuer", record.code)
         case RuleRecord():
             return ("rule", f"{record.subject_key} → {record.document_code} ({record.role})")
+        case NotificationRecord() | NotificationUpdateRecord():
+            return ("notification", record.symbol)
     return None
 
 
@@ -860,4 +865,6 @@ _HANDLERS = {
     CategoryRecord: StoreWriter._category,
     ProductRecord: StoreWriter._product,
     RuleRecord: StoreWriter._rule,
+    NotificationRecord: write_notification,
+    NotificationUpdateRecord: write_update,
 }
