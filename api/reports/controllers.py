@@ -50,6 +50,7 @@ from catalog.reports.draft_impact import (
 )
 from catalog.reports.gaps import DEFAULT_OVERLAP_ROLES, gap_report, gap_tables
 from catalog.reports.indicators import indicator_tables, indicators
+from catalog.reports.open_comments import OpenCommentReport, open_comments
 from catalog.reports.tables import workbook
 from catalog.reports.watch import (
     WatchListError,
@@ -118,6 +119,31 @@ class ReportController(Controller):
             graph=request.app.state.answers.graph.current(),
         )
         return GapReportResponse(headline=report.headline, report=report)
+
+    @get(
+        "/open-comments",
+        summary="Open comment periods of notified drafts touching the province's products",
+        sync_to_thread=True,
+    )
+    def open_comments(self, request: Request, as_of: AsOf = None) -> OpenCommentReport:
+        """WTO notifications (home and importing members') whose comment period is open on the
+        day and that reach at least one product, soonest deadline first."""
+        return open_comments(request.app.state.answers.graph.current(), day_asked(as_of))
+
+    @get(
+        "/open-comments.xlsx",
+        summary="The open comment periods as a workbook",
+        media_type=XLSX,
+        sync_to_thread=True,
+    )
+    def open_comments_xlsx(self, request: Request, as_of: AsOf = None) -> Response[bytes]:
+        report = open_comments(request.app.state.answers.graph.current(), day_asked(as_of))
+        heading = [
+            "Dự thảo quy định đã thông báo WTO đang lấy ý kiến, liên quan sản phẩm tỉnh "
+            "Tuyên Quang",
+            f"Ngày: {report.as_of.strftime('%d/%m/%Y')} — {len(report.items)} thông báo",
+        ]
+        return _xlsx(workbook(report.tables(), heading), f"open-comments-{report.as_of}.xlsx")
 
     @get(
         "/gaps.xlsx",

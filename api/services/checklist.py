@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 
 from catalog.applicability import Applicability, Entry, Standing
 from catalog.cells import append_row, csv_row
+from catalog.notifications import UnderWay
 
 COLUMNS = (
     "Số hiệu / Document",
@@ -40,6 +41,7 @@ def heading(answer: Applicability) -> list[list[str]]:
         ["Nhóm / Category", p.category or ""],
         ["Địa phương / Locality", p.locality or ""],
         ["Tại ngày / As of", answer.as_of.isoformat()],
+        *([["Thị trường xuất khẩu / Export market", answer.market]] if answer.market else []),
     ]
 
 
@@ -47,6 +49,29 @@ def rows(answer: Applicability) -> Iterator[tuple[Standing, list[str]]]:
     for group in (answer.entries, answer.upcoming, answer.withdrawn):
         for entry in group:
             yield entry.standing, _row(entry)
+    for item in answer.under_way:  # drafts notified to the WTO: not in force, but coming
+        yield Standing.UPCOMING, _under_way_row(item)
+
+
+def _under_way_row(item: UnderWay) -> list[str]:
+    deadline = ""
+    if item.comment_deadline:
+        state = "đang mở / open" if item.comments_open else "đã đóng / closed"
+        deadline = f", góp ý đến / comments until {item.comment_deadline.isoformat()} ({state})"
+    adoption = item.proposed_adoption.isoformat() if item.proposed_adoption else "?"
+    return [
+        item.symbol + (f" ({item.document_code})" if item.document_code else ""),
+        item.title or "",
+        "Dự thảo thông báo WTO / Notified draft",
+        "",
+        "; ".join(item.reasons),
+        "",
+        "",
+        f"Đang soạn thảo / Under way{deadline}",
+        item.proposed_entry_into_force.isoformat() if item.proposed_entry_into_force else "",
+        f"{item.member_name or item.member}; dự kiến thông qua / expected adoption {adoption}"
+        + "".join(f"; {link}" for link in item.links),
+    ]
 
 
 def _row(entry: Entry) -> list[str]:
