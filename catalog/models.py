@@ -511,6 +511,17 @@ class WatchItem(SQLModel, table=True):
     )
 
 
+class WatchMarket(SQLModel, table=True):
+    """An export market a watch list follows: that WTO member's notifications reach the list
+    (Viet Nam's own always do). ``member`` is a WTO member code (``EU``, ``CHN``), read from a
+    country or member code by :func:`catalog.codes_wto.wto_member`."""
+
+    __tablename__ = "watch_market"
+
+    watch_list_id: int = Field(foreign_key="watch_list.id", primary_key=True, ondelete="CASCADE")
+    member: str = Field(primary_key=True, max_length=8)
+
+
 class Webhook(SQLModel, table=True):
     """Where to POST a watch list's changes; bodies are signed with HMAC-SHA256 of ``secret``.
 

@@ -298,7 +298,7 @@ class WatchListController(Controller):
 
     @post(
         "/",
-        summary="Save a watch list of products and categories (any API key)",
+        summary="Save a watch list of products, categories and export markets (any API key)",
         guards=[requires(ApiRole.READER)],
         sync_to_thread=True,
         responses=problem_responses(400, 401),
@@ -317,6 +317,7 @@ class WatchListController(Controller):
                 owner=data.owner,
                 products=data.products,
                 categories=data.categories,
+                markets=data.markets,
             )
         except WatchListError as exc:
             raise Problem(400, "Invalid watch list", str(exc)) from exc
@@ -452,6 +453,7 @@ def _watch_response(request: Request, session: Session, watch: WatchList) -> Wat
         created_at=clock.local(view.created_at),
         products=list(view.products),
         categories=list(view.categories),
+        markets=list(view.markets),
         covered=list(view.covered),
         feed_url=f"{base}/changes",
         atom_url=f"{base}/changes.atom",

@@ -324,6 +324,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "watch_created": ("Ngày tạo", "Created"),
     "watch_products": ("Sản phẩm theo dõi", "Products watched"),
     "watch_categories": ("Nhóm sản phẩm theo dõi", "Categories watched"),
+    "watch_markets": ("Thị trường xuất khẩu theo dõi", "Export markets watched"),
+    "watch_markets_how": (
+        "Thông báo WTO của Việt Nam về sản phẩm theo dõi luôn được báo; thông báo của thành "
+        'viên khác chỉ khi danh sách nêu thị trường đó trong "markets" (mã nước ISO hoặc mã '
+        "thành viên WTO: DE hay EU đều là EU).",
+        "Viet Nam's WTO notifications on a watched product always reach the list; another "
+        'member\'s only when the list names that market in "markets" (an ISO country or a '
+        "WTO member code: DE and EU both mean the EU).",
+    ),
     "watch_covered": ("Tất cả sản phẩm được theo dõi", "Every product covered"),
     "watch_changes": ("Thay đổi liên quan", "Changes that concern them"),
     "filter_enterprise": ("Doanh nghiệp", "Enterprise"),

@@ -1,10 +1,12 @@
 """WTO notifications and their addenda in the change feed (JSON, Atom, XLSX), reaching
-products as the applicability answer does; the notifications come in through ingest."""
+products as the applicability answer does, and in watch lists' feeds and webhook deliveries
+(another member's only for the markets a list names); they come in through ingest."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,14 +16,18 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from api.app import create_app
+from api.auth import issue_key
 from api.settings import ApiSettings
 from catalog.models import ProductCode, utcnow
 from catalog.reports.changes import ChangeKind, change_table, changes
-from catalog.vocab import CodeScheme
+from catalog.reports.watch import WatchListError, create_watch_list, describe, watched_changes
+from catalog.vocab import ApiRole, CodeScheme
+from catalog.webhooks import add_webhook, dispatch
 from ingest.jobs import ingest
 
 from .feeds import build_catalog, record_history
 from .test_api import ATOM, assert_valid_atom
+from .test_webhooks import FAST, SECRET, Receiver, loopback
 
 COLUMNS = ("Số hiệu", "Thành viên", "Ngày thông báo", "Sản phẩm", "Mã HS", "Nhóm sản phẩm",
            "Tiêu đề", "Hạn góp ý", "Ngày dự kiến thông qua", "Ngày dự kiến hiệu lực",
@@ -75,9 +81,10 @@ def catalog(session: Session):
 
 
 @pytest.fixture
-def client(engine, catalog):
+def client(session, engine, catalog):
     settings = ApiSettings(database_url=str(engine.url), rate_limit_per_minute=None)
     with TestClient(create_app(settings, engine=engine)) as client:
+        client.key = issue_key(session, "reader", ApiRole.READER).key
         yield client
 
 
@@ -150,3 +157,84 @@ def test_the_feed_serves_them_as_json_atom_and_xlsx(client, engine, tmp_path):
     ]
     page = client.get("/bao-cao/thay-doi", params={"tu-ngay": since.date().isoformat()}).text
     assert 'data-kind="notified"' in page and "https://example.org/eu-9102.pdf" in page
+
+
+def watched(session, watch, since) -> list[str]:
+    return [e.subject for e in watched_changes(session, watch, since)]
+
+
+def test_watch_lists_follow_home_notifications_and_their_markets(
+    session, engine, catalog, tmp_path
+):
+    tea_home = create_watch_list(session, "Chè", products=["che xanh ngoc thuy"])
+    tea_eu = create_watch_list(session, "Chè (EU)", categories=["che"], markets=["DE", "EU"])
+    tea_china = create_watch_list(session, "Chè (TQ)", categories=["che"], markets=["cn"])
+    citrus = create_watch_list(session, "Cam", categories=["cay-co-mui"], markets=["EU"])
+    session.commit()
+    assert describe(session, tea_eu).markets == ("EU",)  # DE is an EU state
+    assert describe(session, tea_china).markets == ("CHN",)
+    since = ingest_rows(engine, tmp_path / "first", NOTIFIED)
+    assert watched(session, tea_home, since) == ["G/SPS/N/VNM/9101"]
+    assert watched(session, tea_eu, since) == ["G/SPS/N/EU/9102", "G/SPS/N/VNM/9101"]
+    assert watched(session, tea_china, since) == ["G/SPS/N/VNM/9101"]
+    assert watched(session, citrus, since) == ["G/TBT/N/VNM/9103"]  # the EU's is on tea
+    later = ingest_rows(engine, tmp_path / "second", ADDENDA)
+    assert watched(session, tea_home, later) == ["G/SPS/N/VNM/9101/Add.1"]
+    assert watched(session, tea_eu, later) == ["G/SPS/N/EU/9102/Add.1", "G/SPS/N/VNM/9101/Add.1"]
+    assert watched(session, citrus, later) == []
+
+
+def test_a_watch_list_refuses_a_market_that_is_no_member(session, catalog):
+    with pytest.raises(WatchListError, match="markets: 'XYZ1' is not a country"):
+        create_watch_list(session, "x", products=["che xanh ngoc thuy"], markets=["XYZ1"])
+
+
+def test_webhooks_deliver_new_notifications_on_watched_products(session, engine, catalog, tmp_path):
+    tea = create_watch_list(session, "Chè", categories=["che"], markets=["EU"])
+    citrus = create_watch_list(session, "Cam", products=["cam sanh ham yen"])
+    session.commit()
+    tea_receiver, citrus_receiver = Receiver([]), Receiver([])
+    try:
+        addresses = loopback(tea_receiver, citrus_receiver)
+        add_webhook(session, tea, tea_receiver.url, SECRET, addresses)
+        add_webhook(session, citrus, citrus_receiver.url, SECRET, addresses)
+        session.commit()
+        ingest_rows(engine, tmp_path / "first", NOTIFIED[:2])  # both on tea
+        summary = dispatch(session, policy=FAST, addresses=addresses)
+        assert (summary.delivered, summary.changes) == (1, 2)
+        assert citrus_receiver.requests == []
+        sent = json.loads(tea_receiver.requests[-1][1])["changes"]
+        assert [(c["kind"], c["notification"]["symbol"]) for c in sent] == [
+            ("notified", "G/SPS/N/VNM/9101"),
+            ("notified", "G/SPS/N/EU/9102"),
+        ]
+        assert sent[0]["title"] == "Thông báo WTO: G/SPS/N/VNM/9101 (Viet Nam)"
+        assert sent[1]["notification"]["comment_deadline"] == "2027-01-02"
+        ingest_rows(engine, tmp_path / "second", ADDENDA)
+        summary = dispatch(session, policy=FAST, addresses=addresses)
+        assert (summary.delivered, summary.changes) == (1, 2)
+        sent = json.loads(tea_receiver.requests[-1][1])["changes"]
+        assert [c["notification"]["update"] for c in sent] == [
+            "G/SPS/N/VNM/9101/Add.1",
+            "G/SPS/N/EU/9102/Add.1",
+        ]
+        assert citrus_receiver.requests == []
+    finally:
+        tea_receiver.close()
+        citrus_receiver.close()
+
+
+def test_a_watch_list_names_its_markets_through_the_api(client, engine, tmp_path):
+    body = {"name": "Chè xuất khẩu", "categories": ["che"], "markets": ["deu", "CN"]}
+    made = client.post("/api/v1/watchlists", json=body, headers={"X-API-Key": client.key})
+    assert made.status_code == 201, made.text
+    assert made.json()["markets"] == ["CHN", "EU"]
+    since = ingest_rows(engine, tmp_path, NOTIFIED)
+    feed = client.get(made.json()["feed_url"], params={"since": since.isoformat()}).json()
+    assert [c["notification"]["symbol"] for c in feed["changes"]] == [
+        "G/SPS/N/EU/9102",
+        "G/SPS/N/VNM/9101",
+    ]
+    body["markets"] = ["Viet Nam"]
+    refused = client.post("/api/v1/watchlists", json=body, headers={"X-API-Key": client.key})
+    assert refused.status_code == 400
