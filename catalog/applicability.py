@@ -219,6 +219,9 @@ class DaySpan:
 # --- finding the product ---------------------------------------------------------------------
 
 
+_LARGEST_ID = 2**63 - 1  # a larger number is no id (and SQLite cannot even compare it)
+
+
 def resolve_product(session: Session, reference: int | str) -> Product:
     """The product with this id, slug, name or alias (any case, with or without diacritics).
 
@@ -226,7 +229,8 @@ def resolve_product(session: Session, reference: int | str) -> Product:
     """
     text = clean(str(reference)) or ""
     if isinstance(reference, int) or text.isdigit():
-        product = session.get(Product, int(text)) if text else None
+        number = int(text) if text else None
+        product = session.get(Product, number) if number and number <= _LARGEST_ID else None
         if product is not None:
             return product
     slug = slugify(text)

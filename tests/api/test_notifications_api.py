@@ -102,3 +102,9 @@ def test_the_product_page_shows_drafts_under_way(client, notified) -> None:
     page = client.get("/san-pham/cam-sanh-ham-yen", params={"ngay": DAY})
     assert page.status_code == 200 and "G/SPS/N/VNM/901" in page.text
     assert "h-under-way" in page.text
+
+
+@pytest.mark.parametrize("suffix", ["", "/applicable", "/checklist.csv", "/checklist.xlsx"])
+def test_a_number_too_large_for_an_id_is_no_product(client, catalog, suffix) -> None:
+    response = client.get(f"/api/v1/products/{'9' * 30}{suffix}", params={"market": "EU"})
+    assert response.status_code == 404, response.text
