@@ -11,6 +11,7 @@ from litestar.params import Parameter
 
 from api.problems import Problem
 from catalog import clock
+from catalog.codes_wto import wto_member
 
 AsOf = Annotated[
     str | None,
@@ -54,7 +55,29 @@ def moment_asked(
         raise _invalid(name, exc) from None
 
 
-def _invalid(name: str, exc: clock.ClockError) -> Problem:
+Market = Annotated[
+    str | None,
+    Parameter(
+        description="An export destination: an ISO 3166 country code (DE, CN, DEU) or a WTO "
+        "member code (EU, CHN, TPKM). Its notifications of drafts under way that cover the "
+        "product are listed too; without it only Viet Nam's own are",
+        pattern=r"^[A-Za-z]{2,4}$",
+        required=False,
+    ),
+]
+
+
+def market_asked(value: str | None) -> str | None:
+    """The WTO member code that notifies for ``value`` (None when absent), or a 400 problem."""
+    if value is None:
+        return None
+    try:
+        return wto_member(value)
+    except ValueError as exc:
+        raise _invalid("market", exc) from None
+
+
+def _invalid(name: str, exc: Exception) -> Problem:
     message = str(exc)
     return Problem(
         400,

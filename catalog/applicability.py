@@ -49,6 +49,7 @@ from sqlmodel import Session, col, select
 from catalog import clock
 from catalog.codes import DocType
 from catalog.models import Document, Locality, Product, ProductAlias, ProductCategory
+from catalog.notifications import UnderWay, under_way
 from catalog.readmodel import (
     CatalogGraph,
     CategoryRow,
@@ -201,6 +202,10 @@ class Applicability:
     withdrawn: tuple[Entry, ...]  # no longer in force and no successor
     out_of_scope: tuple[Entry, ...]  # local documents of another province
     mandatory_review: ReviewCount = ReviewCount()  # of the mandatory entries in force
+    # Drafts notified to the WTO and not yet adopted (catalog.notifications): at home, and
+    # in the market asked about; a notified draft is listed here, not under ``upcoming``.
+    under_way: tuple[UnderWay, ...] = ()
+    market: str | None = None  # the WTO member whose notifications were asked for
 
     @property
     def mandatory(self) -> tuple[Entry, ...]:
@@ -241,6 +246,9 @@ class DaySpan:
 # --- finding the product ---------------------------------------------------------------------
 
 
+_LARGEST_ID = 2**63 - 1  # a larger number is no id (and SQLite cannot even compare it)
+
+
 def resolve_product(session: Session, reference: int | str) -> Product:
     """The product with this id, slug, name or alias (any case, with or without diacritics).
 
@@ -248,7 +256,8 @@ def resolve_product(session: Session, reference: int | str) -> Product:
     """
     text = clean(str(reference)) or ""
     if isinstance(reference, int) or text.isdigit():
-        product = session.get(Product, int(text)) if text else None
+        number = int(text) if text else None
+        product = session.get(Product, number) if number and number <= _LARGEST_ID else None
         if product is not None:
             return product
     slug = slugify(text)
@@ -325,6 +334,7 @@ def applicable(
     role: Role | None = None,
     mandatory_only: bool = False,
     graph: CatalogGraph | None = None,
+    market: str | None = None,
 ) -> Applicability:
     """The documents that apply to ``product`` on ``as_of`` (default: today in the configured
     zone, :func:`catalog.clock.today`), with reasons.
@@ -337,7 +347,9 @@ def applicable(
     found = find_product(graph, key)
     if found is None:
         found = graph.products[resolve_product(session, key).id]
-    return applicable_in(graph, found.id, as_of, role=role, mandatory_only=mandatory_only)
+    return applicable_in(
+        graph, found.id, as_of, role=role, mandatory_only=mandatory_only, market=market
+    )
 
 
 def applicable_in(
@@ -347,9 +359,12 @@ def applicable_in(
     *,
     role: Role | None = None,
     mandatory_only: bool = False,
+    market: str | None = None,
 ) -> Applicability:
     """:func:`applicable` for a product of ``graph`` (no database access)."""
-    answer, _ = applicable_over(graph, product_id, as_of, role=role, mandatory_only=mandatory_only)
+    answer, _ = applicable_over(
+        graph, product_id, as_of, role=role, mandatory_only=mandatory_only, market=market
+    )
     return answer
 
 
@@ -360,10 +375,13 @@ def applicable_over(
     *,
     role: Role | None = None,
     mandatory_only: bool = False,
+    market: str | None = None,
 ) -> tuple[Applicability, DaySpan]:
     """:func:`applicable_in`, and the days around ``as_of`` on which the answer is the same
-    but for its ``as_of`` (so an answer may be reused for any day of that span)."""
-    resolver = _Resolver(graph, graph.products[product_id], as_of or clock.today())
+    but for its ``as_of`` (so an answer may be reused for any day of that span). ``market``
+    is the WTO member code (``EU``, ``CHN``) of an export destination whose notifications
+    under way should be listed too."""
+    resolver = _Resolver(graph, graph.products[product_id], as_of or clock.today(), market)
     answer = resolver.run()
     if role is not None or mandatory_only:
         answer = answer.filtered(role=role, mandatory_only=mandatory_only)
@@ -505,8 +523,11 @@ class _Clock:
 class _Resolver:
     """Applies the rules of the module docstring to one product and day, over the graph."""
 
-    def __init__(self, graph: CatalogGraph, product: ProductRow | None, day: date) -> None:
+    def __init__(
+        self, graph: CatalogGraph, product: ProductRow | None, day: date, market: str | None = None
+    ) -> None:
         self.graph = graph
+        self.market = market
         self.documents = graph.documents
         self.product = product
         self.clock = _Clock(day)  # the only way the resolver looks at the day
@@ -676,7 +697,31 @@ class _Resolver:
                 self.add(documents[rule.document_id], reason)
         self._follow_citations()
         self._apply_local_scope()
-        return self._answer(plan.ref)
+        return self._answer(plan.ref, self._under_way())
+
+    def _under_way(self) -> tuple[UnderWay, ...]:
+        product, graph = self.product, self.graph
+        categories: dict[int, str] = {}
+        category_id = product.category_id
+        while category_id is not None and category_id not in categories:
+            category = graph.categories[category_id]
+            categories[category_id] = category.name_vi
+            category_id = category.parent_id
+        reached = {
+            doc_id: graph.documents[doc_id].code
+            for standing, doc_id in self.drafts
+            if standing != Standing.OUT_OF_SCOPE
+        }
+        return under_way(
+            graph.notifications,
+            self.clock,
+            hs_codes=product.hs_codes,
+            ics_codes=product.ics_codes,
+            category_names=categories,
+            documents_reached=reached,
+            document_code=lambda i: graph.documents[i].code if i in graph.documents else None,
+            market=self.market,
+        )
 
     def _follow_citations(self) -> None:
         """Make mandatory what in-force mandatory entries cite as mandatory (transitively)."""
@@ -736,12 +781,16 @@ class _Resolver:
             draft.notes.append(why)
             self.drafts[(Standing.OUT_OF_SCOPE, draft.document.id)] = draft
 
-    def _answer(self, product: ProductRef) -> Applicability:
+    def _answer(self, product: ProductRef, notified: tuple[UnderWay, ...]) -> Applicability:
         by_standing: dict[Standing, list[tuple[tuple, Entry]]] = {s: [] for s in Standing}
         in_force_ids = {i for (s, i) in self.drafts if s == Standing.IN_FORCE}
+        notified_drafts = {u.document_code for u in notified if u.document_code}
         for (standing, doc_id), draft in self.drafts.items():
             if standing != Standing.IN_FORCE and doc_id in in_force_ids:
                 continue
+            document = draft.document
+            if document.status == Status.DRAFT and document.code in notified_drafts:
+                continue  # under way, with its notification, rather than upcoming
             by_standing[standing].append(self._memo.entry(draft, self.ref(draft.document)))
         for ordered in by_standing.values():
             ordered.sort(key=_first)
@@ -754,6 +803,8 @@ class _Resolver:
             upcoming=tuple(e for _, e in by_standing[Standing.UPCOMING]),
             withdrawn=tuple(e for _, e in by_standing[Standing.WITHDRAWN]),
             out_of_scope=tuple(e for _, e in by_standing[Standing.OUT_OF_SCOPE]),
+            under_way=notified,
+            market=self.market,
         )
 
 

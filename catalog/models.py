@@ -578,6 +578,17 @@ class WatchItem(SQLModel, table=True):
     )
 
 
+class WatchMarket(SQLModel, table=True):
+    """An export market a watch list follows: that WTO member's notifications reach the list
+    (Viet Nam's own always do). ``member`` is a WTO member code (``EU``, ``CHN``), read from a
+    country or member code by :func:`catalog.codes_wto.wto_member`."""
+
+    __tablename__ = "watch_market"
+
+    watch_list_id: int = Field(foreign_key="watch_list.id", primary_key=True, ondelete="CASCADE")
+    member: str = Field(primary_key=True, max_length=8)
+
+
 class Webhook(SQLModel, table=True):
     """Where to POST a watch list's changes; bodies are signed with HMAC-SHA256 of ``secret``.
 
@@ -615,4 +626,6 @@ class WebhookDelivery(SQLModel, table=True):
 
 # The plan's records live in their own module; importing it here registers their tables
 # wherever the catalog's tables are (migrations, tests, the app).
+# The WTO notification tables live in their own module; importing it registers them.
+from catalog import models_wto  # noqa: E402, F401
 from catalog.plan import models as _plan_models  # noqa: E402, F401

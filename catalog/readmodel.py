@@ -44,6 +44,13 @@ from catalog.models import (
     ProductCategory,
     ProductCode,
 )
+from catalog.models_wto import (
+    Notification,
+    NotificationCategory,
+    NotificationCode,
+    NotificationUpdate,
+)
+from catalog.notifications import NotificationIndex
 from catalog.review import Review, load_reviews
 from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
 
@@ -67,6 +74,10 @@ _COUNTED = (
     IssuerSuccession,
     FactReview,
     FactSource,
+    Notification,
+    NotificationCode,
+    NotificationCategory,
+    NotificationUpdate,
 )
 _WITH_ID = (
     Document,
@@ -82,6 +93,8 @@ _WITH_ID = (
     IngestRun,
     FactReview,
     FactSource,
+    Notification,
+    NotificationUpdate,
 )
 
 CatalogVersion = tuple
@@ -210,6 +223,7 @@ class CatalogGraph:
     # Review state and sources (catalog.review): of rules, and of documents' facts, by id.
     rule_reviews: dict[int, Review] = field(default_factory=dict)
     document_reviews: dict[int, Review] = field(default_factory=dict)
+    notifications: NotificationIndex = field(default_factory=NotificationIndex)
     # What readers derive from the graph once and reuse (the graph is not changed after
     # loading, so what they derive stays true): keyed by the reader, e.g. per-product plans.
     derived: dict = field(default_factory=dict, repr=False, compare=False)
@@ -226,6 +240,7 @@ class CatalogGraph:
         graph._load_rules(session)
         graph._load_places(session)
         graph.rule_reviews, graph.document_reviews = load_reviews(session)
+        graph.notifications = NotificationIndex.load(session)
         return graph
 
     def _load_documents(self, session: Session) -> None:

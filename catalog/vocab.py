@@ -338,3 +338,27 @@ class Scheme(Labelled):
             cls.ORGANIC: ("Hữu cơ", "Organic"),
             cls.TRACEABILITY: ("Truy xuất nguồn gốc", "Traceability"),
         }
+
+
+class NotificationAction(Labelled):
+    """What an addendum or corrigendum to a WTO notification does (the form's tick boxes)."""
+
+    ADOPTED = "adopted"  # adoption, publication or entry into force of the regulation
+    DATES_CHANGED = "dates_changed"  # change in proposed date of adoption or entry into force
+    COMMENT_PERIOD = "comment_period"  # modification of the final date for comments
+    CONTENT = "content"  # modification of content and/or scope of the draft
+    WITHDRAWN = "withdrawn"  # withdrawal of the proposed regulation
+    CORRECTION = "correction"  # a corrigendum
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return {
+            cls.ADOPTED: ("Thông qua, ban hành hoặc có hiệu lực", "Adopted, published or in force"),
+            cls.DATES_CHANGED: ("Thay đổi ngày dự kiến", "Change in proposed dates"),
+            cls.COMMENT_PERIOD: ("Thay đổi hạn góp ý", "Final date for comments changed"),
+            cls.CONTENT: ("Sửa đổi nội dung, phạm vi", "Content or scope modified"),
+            cls.WITHDRAWN: ("Rút dự thảo", "Proposed regulation withdrawn"),
+            cls.CORRECTION: ("Đính chính", "Corrigendum"),
+            cls.OTHER: ("Khác", "Other"),
+        }

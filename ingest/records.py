@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any, ClassVar
 
+from catalog.codes_wto import Agreement
 from catalog.limits import (
     CATEGORY_SLUG_MAX,
     CLASS_CODE_MAX,
@@ -29,6 +30,7 @@ from catalog.vocab import (
     Equivalence,
     IssuerKind,
     LocalityKind,
+    NotificationAction,
     ProductKind,
     RelationKind,
     ReviewState,
@@ -292,6 +294,47 @@ class Citation:
 
 
 @dataclass
+class NotificationRecord(Record):
+    """A WTO notification as circulated (see :mod:`catalog.models_wto`)."""
+
+    LIMITS: ClassVar[dict[str, int]] = {
+        "symbol": CODE_MAX,
+        "member_name": NAME_MAX,
+        "agency": TEXT_MAX,
+        "products": TEXT_MAX,
+        "title": TEXT_MAX,
+        "description": TEXT_MAX,
+        "objective": TEXT_MAX,
+        "hs_codes": CLASS_CODE_MAX,
+        "ics_codes": CLASS_CODE_MAX,
+        "categories": CATEGORY_SLUG_MAX,
+        "links": TEXT_MAX,
+        "document_code": CODE_MAX,
+        "note": TEXT_MAX,
+    }
+
+    symbol: str = ""  # canonical
+    agreement: Agreement = Agreement.TBT
+    member: str = ""
+    member_name: str | None = None
+    notified_on: date | None = None
+    agency: str | None = None
+    products: str | None = None
+    hs_codes: list[str] = field(default_factory=list)
+    ics_codes: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)  # category slugs (sheets only)
+    title: str | None = None
+    description: str | None = None
+    objective: str | None = None
+    proposed_adoption: date | None = None
+    proposed_entry_into_force: date | None = None
+    comment_deadline: date | None = None
+    links: list[str] = field(default_factory=list)
+    document_code: str | None = None  # the catalog document it notifies (a draft QCVN)
+    note: str | None = None
+
+
+@dataclass
 class ReviewRecord(Record):
     """The review of one rule (by its sheet number) or of one document's facts (by code),
     with the sources it rests on: the rows of the provenance sheet about that subject."""
@@ -313,6 +356,31 @@ class ReviewRecord(Record):
             return None
         days = [s.retrieved_on or self.reviewed_on for s in self.sources]
         return max((d for d in days if d), default=self.reviewed_on)
+
+
+@dataclass
+class NotificationUpdateRecord(Record):
+    """An addendum or corrigendum to a notification, and what it changes."""
+
+    LIMITS: ClassVar[dict[str, int]] = {
+        "symbol": CODE_MAX,
+        "base_symbol": CODE_MAX,
+        "summary": TEXT_MAX,
+        "links": TEXT_MAX,
+        "document_code": CODE_MAX,
+    }
+
+    symbol: str = ""  # canonical, "G/TBT/N/VNM/123/Add.1"
+    base_symbol: str = ""  # "G/TBT/N/VNM/123"
+    action: NotificationAction = NotificationAction.OTHER
+    issued_on: date | None = None
+    summary: str | None = None
+    proposed_adoption: date | None = None
+    proposed_entry_into_force: date | None = None
+    comment_deadline: date | None = None
+    adopted_on: date | None = None
+    document_code: str | None = None  # the adopted document, when the update names it
+    links: list[str] = field(default_factory=list)
 
 
 Parsed = Record | Reject

@@ -59,11 +59,14 @@ from catalog.upsert import (
     upsert,
 )
 from catalog.vocab import CodeScheme, LocalityKind, RelationKind, Status, SubjectKind
+from ingest.notification_writer import write_notification, write_update
 from ingest.records import (
     CategoryRecord,
     DocumentRecord,
     IssuerRecord,
     LocalityRecord,
+    NotificationRecord,
+    NotificationUpdateRecord,
     Parsed,
     ProductRecord,
     Record,
@@ -873,6 +876,8 @@ def _natural_key(record: Record) -> tuple[str, str] | None:
             return ("rule", f"{record.subject_key} → {record.document_code} ({record.role})")
         case ReviewRecord():
             return (f"reviewed {record.subject.value}", record.ref)
+        case NotificationRecord() | NotificationUpdateRecord():
+            return ("notification", record.symbol)
     return None
 
 
@@ -885,4 +890,6 @@ _HANDLERS = {
     ProductRecord: StoreWriter._product,
     RuleRecord: StoreWriter._rule,
     ReviewRecord: StoreWriter._review,
+    NotificationRecord: write_notification,
+    NotificationUpdateRecord: write_update,
 }

@@ -13,7 +13,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
-from api.params import AsOf, day_asked
+from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
 from api.services import checklist
@@ -32,11 +32,16 @@ MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
 
 
 async def answer_json(
-    request: Request, reference: str, as_of: str | None, role: Role | None, mandatory_only: bool
+    request: Request,
+    reference: str,
+    as_of: str | None,
+    role: Role | None,
+    mandatory_only: bool,
+    market: str | None = None,
 ) -> ASGIApp:
     """:func:`answer_for` as its JSON, which the service holds for the days it covers."""
     answers: AnswerService = request.app.state.answers
-    key = (reference, day_asked(as_of), role, mandatory_only)
+    key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
     found = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
     cache_control = None
     if as_of is None:  # today's answer: not cached past midnight in the configured zone
@@ -63,13 +68,18 @@ def json_response(body: bytes, etag: str | None, cache_control: str | None = Non
 
 
 async def answer_for(
-    request: Request, reference: str, as_of: str | None, role: Role | None, mandatory_only: bool
+    request: Request,
+    reference: str,
+    as_of: str | None,
+    role: Role | None,
+    mandatory_only: bool,
+    market: str | None = None,
 ) -> Applicability:
     """The engine's answer: in memory on the event loop when the catalog graph is fresh,
     else in a worker thread (which checks the catalog's version, or resolves an unknown
-    product with suggestions)."""
+    product with suggestions). ``market`` is a country or WTO member code, as asked."""
     answers: AnswerService = request.app.state.answers
-    key = (reference, day_asked(as_of), role, mandatory_only)
+    key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
     return answers.answer_now(key) or await anyio.to_thread.run_sync(answers.answer, key)
 
 
@@ -130,8 +140,11 @@ class ProductController(Controller):
         as_of: AsOf = None,
         role: RoleFilter = None,
         mandatory_only: MandatoryOnly = False,
+        market: Market = None,
     ) -> ASGIApp:
-        return await answer_json(request, ref, as_of, role, mandatory_only)
+        """Documents in force, upcoming, withdrawn and out of scope, and drafts notified to
+        the WTO still under way (Viet Nam's, and ``market``'s when given)."""
+        return await answer_json(request, ref, as_of, role, mandatory_only, market)
 
     @get(
         "/{ref:str}/checklist.csv",
@@ -140,9 +153,9 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def checklist_csv(
-        self, request: Request, ref: ProductRef, as_of: AsOf = None
+        self, request: Request, ref: ProductRef, as_of: AsOf = None, market: Market = None
     ) -> Response[bytes]:
-        answer = await answer_for(request, ref, as_of, None, False)
+        answer = await answer_for(request, ref, as_of, None, False, market)
         return Response(
             checklist.to_csv(answer),
             media_type="text/csv; charset=utf-8",
@@ -156,9 +169,9 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def checklist_xlsx(
-        self, request: Request, ref: ProductRef, as_of: AsOf = None
+        self, request: Request, ref: ProductRef, as_of: AsOf = None, market: Market = None
     ) -> Response[bytes]:
-        answer = await answer_for(request, ref, as_of, None, False)
+        answer = await answer_for(request, ref, as_of, None, False, market)
         content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer)
         return Response(
             content,

@@ -42,12 +42,9 @@ def atom_feed(
         _text(entry, "id", f"{_TAG_AUTHORITY}:change:{change.id}")
         _text(entry, "title", change.title)
         _text(entry, "updated", rfc3339(change.at))
-        ET.SubElement(
-            entry,
-            f"{{{ATOM}}}link",
-            rel="alternate",
-            href=f"{base_url}/api/v1/documents/{change.document.slug}",
-        )
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=_alternate(change, base_url))
+        for link in change.links[1:] if change.document is None else change.links:
+            ET.SubElement(entry, f"{{{ATOM}}}link", rel="related", href=link)
         ET.SubElement(
             entry, f"{{{ATOM}}}category", term=change.kind.value, label=change.kind.label_vi
         )
@@ -60,6 +57,14 @@ def atom_feed(
             )
         _text(entry, "summary", change.summary)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _alternate(change: Change, base_url: str) -> str:
+    """The catalog's document when there is one, else the notification's first link (a
+    the feed itself when it has none)."""
+    if change.document is not None:
+        return f"{base_url}/api/v1/documents/{change.document.slug}"
+    return change.links[0] if change.links else f"{base_url}/api/v1/changes"
 
 
 def _text(parent: ET.Element, name: str, value: str) -> ET.Element:

@@ -53,6 +53,7 @@ from catalog.reports.draft_impact import (
 )
 from catalog.reports.gaps import DEFAULT_OVERLAP_ROLES, gap_report, gap_tables
 from catalog.reports.indicators import indicator_tables, indicators
+from catalog.reports.open_comments import OpenCommentReport, open_comments
 from catalog.reports.review import review_report, review_tables
 from catalog.reports.tables import workbook
 from catalog.reports.watch import (
@@ -123,6 +124,31 @@ class ReportController(Controller):
             unconfirmed_months=request.app.state.settings.unconfirmed_months,
         )
         return GapReportResponse(headline=report.headline, report=report)
+
+    @get(
+        "/open-comments",
+        summary="Open comment periods of notified drafts touching the province's products",
+        sync_to_thread=True,
+    )
+    def open_comments(self, request: Request, as_of: AsOf = None) -> OpenCommentReport:
+        """WTO notifications (home and importing members') whose comment period is open on the
+        day and that reach at least one product, soonest deadline first."""
+        return open_comments(request.app.state.answers.graph.current(), day_asked(as_of))
+
+    @get(
+        "/open-comments.xlsx",
+        summary="The open comment periods as a workbook",
+        media_type=XLSX,
+        sync_to_thread=True,
+    )
+    def open_comments_xlsx(self, request: Request, as_of: AsOf = None) -> Response[bytes]:
+        report = open_comments(request.app.state.answers.graph.current(), day_asked(as_of))
+        heading = [
+            "Dự thảo quy định đã thông báo WTO đang lấy ý kiến, liên quan sản phẩm tỉnh "
+            "Tuyên Quang",
+            f"Ngày: {report.as_of.strftime('%d/%m/%Y')} — {len(report.items)} thông báo",
+        ]
+        return _xlsx(workbook(report.tables(), heading), f"open-comments-{report.as_of}.xlsx")
 
     @get(
         "/gaps.xlsx",
@@ -320,7 +346,7 @@ class WatchListController(Controller):
 
     @post(
         "/",
-        summary="Save a watch list of products and categories (any API key)",
+        summary="Save a watch list of products, categories and export markets (any API key)",
         guards=[requires(ApiRole.READER)],
         sync_to_thread=True,
         responses=problem_responses(400, 401),
@@ -339,6 +365,7 @@ class WatchListController(Controller):
                 owner=data.owner,
                 products=data.products,
                 categories=data.categories,
+                markets=data.markets,
             )
         except WatchListError as exc:
             raise Problem(400, "Invalid watch list", str(exc)) from exc
@@ -474,6 +501,7 @@ def _watch_response(request: Request, session: Session, watch: WatchList) -> Wat
         created_at=clock.local(view.created_at),
         products=list(view.products),
         categories=list(view.categories),
+        markets=list(view.markets),
         covered=list(view.covered),
         feed_url=f"{base}/changes",
         atom_url=f"{base}/changes.atom",

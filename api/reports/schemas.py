@@ -21,6 +21,7 @@ from catalog.reports.review import ReviewCounts, ReviewItem
 from catalog.vocab import DeclarationKind, Role, SubjectKind
 
 Url = Annotated[str, Meta(min_length=8, max_length=1000, pattern=r"^https?://[^\x00-\x20\x7f]+$")]
+Market = Annotated[str, Meta(min_length=2, max_length=8, pattern=r"^[A-Za-z]+$")]
 Secret = Annotated[str, Meta(min_length=16, max_length=200, pattern=PRINTABLE)]
 
 
@@ -41,6 +42,7 @@ class WatchListCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     owner: Name | None = None
     products: Annotated[list[Ref], Meta(max_length=500)] = []
     categories: Annotated[list[Ref], Meta(max_length=200)] = []
+    markets: Annotated[list[Market], Meta(max_length=60)] = []  # country or WTO member codes
 
 
 class WatchListResponse(Struct, kw_only=True):
@@ -50,6 +52,7 @@ class WatchListResponse(Struct, kw_only=True):
     created_at: datetime
     products: list[ProductBrief]
     categories: list[str]
+    markets: list[str]  # WTO member codes
     covered: list[ProductBrief]
     feed_url: str
     atom_url: str

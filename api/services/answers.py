@@ -38,7 +38,7 @@ from catalog.applicability import (
 from catalog.readmodel import CatalogGraph, ProductRow, SharedCatalogGraph
 from catalog.vocab import Role
 
-AnswerKey = tuple[str, date, Role | None, bool]
+AnswerKey = tuple[str, date, Role | None, bool, str | None]  # product, day, role, mandatory, market
 
 
 class AnswerService:
@@ -119,7 +119,7 @@ class AnswerService:
         not; None when holding must stop (a newer graph serves, or the limit is reached)."""
         if self.graph.last is not graph or held.held >= held.limit:
             return None
-        kind = (product.id, None, False)
+        kind = (product.id, None, False, None)
         span = held.span_at(kind, day)
         if span is None:
             answer, span = applicable_over(graph, product.id, day)
@@ -153,19 +153,21 @@ class AnswerService:
 
     @staticmethod
     def _answer(graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> Applicability:
-        _, day, role, mandatory_only = key
-        return applicable_in(graph, product.id, day, role=role, mandatory_only=mandatory_only)
+        _, day, role, mandatory_only, market = key
+        return applicable_in(
+            graph, product.id, day, role=role, mandatory_only=mandatory_only, market=market
+        )
 
     def _json(self, graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> EncodedAnswer:
-        _, day, role, mandatory_only = key
+        _, day, role, mandatory_only, market = key
         if not self.held:
             return EncodedAnswer(encode_json(self._answer(graph, product, key)), None)
         held = EncodedAnswers.of(graph, self.held)
-        kind = (product.id, role, mandatory_only)
+        kind = (product.id, role, mandatory_only, market)
         found = held.get(kind, day)
         if found is not None:
             return found
         answer, span = applicable_over(
-            graph, product.id, day, role=role, mandatory_only=mandatory_only
+            graph, product.id, day, role=role, mandatory_only=mandatory_only, market=market
         )
         return held.put(kind, answer, span)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from itertools import zip_longest
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from catalog.applicability import Applicability, Entry, Standing
 from catalog.cells import append_row, csv_row
+from catalog.notifications import UnderWay
 from catalog.review import Review, SourceRef
 from catalog.vocab import ReviewState
 
@@ -57,17 +59,46 @@ def heading(answer: Applicability) -> list[list[str]]:
                 else ""
             ),
         ],
+        *([["Thị trường xuất khẩu / Export market", answer.market]] if answer.market else []),
     ]
 
 
 def rows(answer: Applicability) -> Iterator[tuple[Standing, list[str]]]:
+    """The checklist's rows: the documents (as :func:`_entries` lists them), then the drafts
+    notified to the WTO that are under way (not in force, but coming)."""
     for entry in _entries(answer):
         yield entry.standing, _row(entry)
+    for item in answer.under_way:
+        yield Standing.UPCOMING, _under_way_row(item)
 
 
 def _entries(answer: Applicability) -> Iterator[Entry]:
     for group in (answer.entries, answer.upcoming, answer.withdrawn):
         yield from group
+
+
+def _under_way_row(item: UnderWay) -> list[str]:
+    deadline = ""
+    if item.comment_deadline:
+        state = "đang mở / open" if item.comments_open else "đã đóng / closed"
+        deadline = f", góp ý đến / comments until {item.comment_deadline.isoformat()} ({state})"
+    adoption = item.proposed_adoption.isoformat() if item.proposed_adoption else "?"
+    return [
+        item.symbol + (f" ({item.document_code})" if item.document_code else ""),
+        item.title or "",
+        "Dự thảo thông báo WTO / Notified draft",
+        "",
+        "; ".join(item.reasons),
+        "",
+        "",
+        f"Đang soạn thảo / Under way{deadline}",
+        item.proposed_entry_into_force.isoformat() if item.proposed_entry_into_force else "",
+        f"{item.member_name or item.member}; dự kiến thông qua / expected adoption {adoption}"
+        + "".join(f"; {link}" for link in item.links),
+        "",  # a draft has no rule review, sources or status review yet
+        "",
+        "",
+    ]
 
 
 def _row(entry: Entry) -> list[str]:
@@ -137,7 +168,8 @@ def to_xlsx(answer: Applicability) -> bytes:
     for cell in append_row(sheet, COLUMNS):
         cell.font = Font(bold=True)
     header_row = sheet.max_row
-    for (standing, row), entry in zip(rows(answer), _entries(answer), strict=True):
+    # The documents' rows come first, each beside its entry; the drafts under way have none.
+    for (standing, row), entry in zip_longest(rows(answer), _entries(answer)):
         cells = append_row(sheet, row)
         if standing != Standing.IN_FORCE:
             for cell in cells:

@@ -28,7 +28,7 @@ _SECTIONS = ("entries", "upcoming", "withdrawn", "out_of_scope")
 _MEMO_KEY = "api.encoded_answers"  # in CatalogGraph.derived
 
 # (product id, role filter, mandatory only)
-AnswerKind = tuple[int, Role | None, bool]
+AnswerKind = tuple[int, Role | None, bool, str | None]  # product id, role, mandatory only, market
 # the span, the JSON up to the as_of value, the pieces after it, and a digest of both
 Held = tuple[DaySpan, bytes, tuple[bytes, ...], str]
 
@@ -103,7 +103,10 @@ class EncodedAnswers:
                     tail.append(b",")
                 tail.append(self._piece(entry))
             tail.append(b"]")
-        tail.append(b',"mandatory_review":' + encode_json(answer.mandatory_review) + b"}")
+        tail.append(b',"mandatory_review":' + encode_json(answer.mandatory_review))
+        # Drafts under way are few and depend on the market asked: encoded as they are.
+        tail.append(b',"under_way":' + encode_json(answer.under_way))
+        tail.append(b',"market":' + encode_json(answer.market) + b"}")
         digest = hashlib.sha1(head, usedforsecurity=False)
         for piece in tail:
             digest.update(piece)

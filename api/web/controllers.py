@@ -25,6 +25,7 @@ from api.web.templating import render, url_with
 from catalog import clock
 from catalog.applicability import ProductNotFound, Standing, resolve_product
 from catalog.codes import DocType
+from catalog.codes_wto import wto_member
 from catalog.vocab import ProductKind, Status
 from search.query import SearchResponse, SearchService
 
@@ -122,7 +123,8 @@ class WebController(Controller):
             return Redirect(url_with(request, path=f"/san-pham/{found.slug}"), status_code=301)
         facts = views.product_facts(db_session, found)
         answers: AnswerService = request.app.state.answers
-        key = (found.slug, day, None, False)  # the key the checklist downloads use too
+        market = _market(request.query_params.get("thi-truong"))
+        key = (found.slug, day, None, False, market)  # the key the checklist downloads use too
         answer = answers.answer(key)
         return render(
             request,
@@ -167,3 +169,11 @@ FILTER_OPTIONS = {
     "tinh-trang": [(s.value, s) for s in Status],
     "loai-san-pham": [(k.value, k) for k in ProductKind],
 }
+
+
+def _market(value: str | None) -> str | None:
+    """The export market of the page's ``thi-truong`` parameter; an unknown one is ignored."""
+    try:
+        return wto_member(value) if value else None
+    except ValueError:
+        return None

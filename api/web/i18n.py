@@ -84,6 +84,31 @@ LABELS: dict[str, tuple[str, str]] = {
     "mandatory_group": ("Bắt buộc", "Mandatory"),
     "voluntary_group": ("Tự nguyện", "Voluntary"),
     "upcoming_group": ("Sắp có hiệu lực", "Upcoming"),
+    "under_way_group": (
+        "Dự thảo đang soạn thảo (đã thông báo WTO)",
+        "Drafts under way (notified to the WTO)",
+    ),
+    "notification": ("Thông báo", "Notification"),
+    "notifying_member": ("Thành viên", "Member"),
+    "comment_deadline": ("Hạn góp ý", "Comments until"),
+    "comments_open": ("đang mở", "open"),
+    "comments_closed": ("đã đóng", "closed"),
+    "expected_adoption": ("Dự kiến thông qua", "Expected adoption"),
+    "expected_in_force": ("Dự kiến hiệu lực", "Expected in force"),
+    "why_reached": ("Vì sao liên quan", "Why it concerns the product"),
+    "report_open_comments": ("Dự thảo đang lấy ý kiến góp ý", "Open comment periods"),
+    "report_open_comments_about": (
+        "Dự thảo quy định đã thông báo WTO (của Việt Nam và của thị trường nhập khẩu) còn hạn "
+        "góp ý, liên quan đến sản phẩm của tỉnh, hạn gần nhất trước.",
+        "Drafts notified to the WTO (Viet Nam's and importing members') still open for "
+        "comments that touch the province's products, soonest deadline first.",
+    ),
+    "days_left": ("Còn (ngày)", "Days left"),
+    "province_products": ("Sản phẩm của tỉnh", "Province products"),
+    "no_open_comments": (
+        "Không có dự thảo nào đang lấy ý kiến vào ngày này.",
+        "No comment period is open on this day.",
+    ),
     "withdrawn_group": ("Hết hiệu lực, chưa có văn bản thay thế", "Withdrawn, no successor"),
     "out_of_scope_group": ("Quy chuẩn địa phương tỉnh khác", "Other provinces' local rules"),
     "no_entries": ("Không có văn bản nào.", "No documents."),
@@ -306,6 +331,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "change_updated": ("Cập nhật", "Updated"),
     "change_superseded": ("Bị thay thế", "Superseded"),
     "change_withdrawn": ("Hết hiệu lực", "Withdrawn"),
+    "change_notified": ("Thông báo WTO", "WTO notification"),
+    "change_notification_updated": ("Bổ sung thông báo WTO", "WTO addendum"),
+    "change_notification_adopted": ("Thông qua (thông báo WTO)", "Adopted (WTO addendum)"),
     "replaced_by_short": ("thay bằng", "replaced by"),
     "replaces_short": ("thay thế", "replaces"),
     "atom_feed": ("Nguồn tin Atom", "Atom feed"),
@@ -335,6 +363,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "watch_created": ("Ngày tạo", "Created"),
     "watch_products": ("Sản phẩm theo dõi", "Products watched"),
     "watch_categories": ("Nhóm sản phẩm theo dõi", "Categories watched"),
+    "watch_markets": ("Thị trường xuất khẩu theo dõi", "Export markets watched"),
+    "watch_markets_how": (
+        "Thông báo WTO của Việt Nam về sản phẩm theo dõi luôn được báo; thông báo của thành "
+        'viên khác chỉ khi danh sách nêu thị trường đó trong "markets" (mã nước ISO hoặc mã '
+        "thành viên WTO: DE hay EU đều là EU).",
+        "Viet Nam's WTO notifications on a watched product always reach the list; another "
+        'member\'s only when the list names that market in "markets" (an ISO country or a '
+        "WTO member code: DE and EU both mean the EU).",
+    ),
     "watch_covered": ("Tất cả sản phẩm được theo dõi", "Every product covered"),
     "watch_changes": ("Thay đổi liên quan", "Changes that concern them"),
     "filter_enterprise": ("Doanh nghiệp", "Enterprise"),

@@ -29,6 +29,7 @@ from catalog.plan.annual import reminder
 from catalog.reports.changes import Change, changes
 from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impact_tables
 from catalog.reports.gaps import Gap, gap_report
+from catalog.reports.open_comments import open_comments
 from catalog.reports.review import review_report
 from catalog.reports.tables import workbook
 from catalog.reports.watch import describe, find_watch_list, watched_changes
@@ -123,6 +124,13 @@ class ReportPages(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[str]:
         return render(request, "reports/review.html", report=review_report(db_session))
+
+    @get("/gop-y", name="web:open-comments", sync_to_thread=True)
+    def open_comments(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """Comment periods open on the chosen day for notified drafts touching our products."""
+        day = day_param(request, "ngay", clock.today())
+        report = open_comments(request.app.state.answers.graph.current(), day)
+        return render(request, "reports/open_comments.html", report=report, day=day)
 
     @get("/du-thao", name="web:drafts", sync_to_thread=True)
     def drafts(

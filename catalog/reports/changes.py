@@ -1,5 +1,6 @@
-"""The change feed: documents added, updated, superseded or withdrawn, with the products
-each change concerns.
+"""The change feed: documents added, updated, superseded or withdrawn, and WTO notifications
+and their addenda (:mod:`catalog.reports.notification_changes`), with the products each
+change concerns.
 
 Built from the field-level history that ingest and API writes record
 (:class:`~catalog.models.FieldChange`) and from documents' creation times (creation is not
@@ -13,89 +14,29 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import StrEnum
+from collections.abc import Collection, Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from catalog import clock
 from catalog.models import Document, DocumentRelation, FieldChange
-from catalog.reports.reach import ProductBrief, Reach
+from catalog.reports.change_entries import (
+    Change,
+    ChangeKind,
+    DocumentBrief,
+    FieldDiff,
+    shown,
+    source_of,
+    utc,
+)
+from catalog.reports.notification_changes import notification_changes
+from catalog.reports.reach import Reach
 from catalog.reports.tables import Table
 from catalog.vocab import RelationKind, Status
 
-
-class ChangeKind(StrEnum):
-    ADDED = "added"
-    UPDATED = "updated"
-    SUPERSEDED = "superseded"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label_vi(self) -> str:
-        return {
-            ChangeKind.ADDED: "Bổ sung",
-            ChangeKind.UPDATED: "Cập nhật",
-            ChangeKind.SUPERSEDED: "Bị thay thế",
-            ChangeKind.WITHDRAWN: "Hết hiệu lực",
-        }[self]
-
-
-@dataclass(frozen=True)
-class FieldDiff:
-    field: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class DocumentBrief:
-    id: int
-    code: str
-    slug: str
-    doc_type: str
-    title_vi: str | None
-    status: str
-
-
-@dataclass(frozen=True)
-class Change:
-    id: str
-    kind: ChangeKind
-    at: datetime  # UTC
-    document: DocumentBrief
-    fields: tuple[FieldDiff, ...]
-    replaces: tuple[str, ...]  # codes this document replaces (for added entries)
-    replaced_by: tuple[str, ...]  # codes that replace it
-    products: tuple[ProductBrief, ...]
-    source: str | None  # "ingest run 12" or "api: <key name>"
-
-    @property
-    def title(self) -> str:
-        """One line for a feed reader: ``Bị thay thế: TCVN 5603:2008 → TCVN 5603:2023``."""
-        line = f"{self.kind.label_vi}: {self.document.code}"
-        if self.kind == ChangeKind.SUPERSEDED and self.replaced_by:
-            line += " → " + ", ".join(self.replaced_by)
-        if self.kind == ChangeKind.ADDED and self.replaces:
-            line += " (thay thế " + ", ".join(self.replaces) + ")"
-        return line
-
-    @property
-    def summary(self) -> str:
-        parts = [self.document.title_vi or self.document.code, f"Thời điểm: {clock.shown(self.at)}"]
-        for diff in self.fields:
-            parts.append(f"{diff.field}: {_shown(diff.old)} → {_shown(diff.new)}")
-        if self.products:
-            parts.append("Sản phẩm liên quan: " + ", ".join(p.name_vi for p in self.products))
-        return "\n".join(parts)
-
-
-def utc(moment: datetime) -> datetime:
-    """An aware UTC time (SQLite hands back naive UTC times)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+__all__ = ["Change", "ChangeKind", "change_table", "changes", "utc"]
 
 
 def changes(
@@ -107,10 +48,14 @@ def changes(
     product_ids: Iterable[int] | None = None,
     limit: int | None = None,
     reach: Reach | None = None,
+    members: Collection[str] | None = None,
 ) -> list[Change]:
-    """Document changes from ``since`` (exclusive when ``after``) to ``until``, newest first.
+    """Document changes and WTO notifications from ``since`` (exclusive when ``after``) to
+    ``until``, newest first.
 
-    With ``product_ids``, only changes that concern at least one of those products.
+    With ``product_ids``, only changes that concern at least one of those products; with
+    ``members`` (WTO member codes), another member's notifications only when it is among
+    them (Viet Nam's always count).
     """
     since = utc(since)
     reach = reach or Reach(session)
@@ -134,7 +79,7 @@ def changes(
                 replaces,
                 replaced_by,
                 reach,
-                _source(doc.ingest_run_id, None),
+                source_of(doc.ingest_run_id, None),
             )
         )
     for (doc_id, at, run_id, actor), rows in grouped.items():
@@ -155,9 +100,10 @@ def changes(
                 replaces,
                 replaced_by,
                 reach,
-                _source(run_id, actor),
+                source_of(run_id, actor),
             )
         )
+    entries += notification_changes(session, since, until, after, reach, members)
     if wanted is not None:
         entries = [e for e in entries if any(p.id in wanted for p in e.products)]
     entries.sort(key=lambda e: (e.at, e.id), reverse=True)
@@ -175,16 +121,18 @@ def change_table(entries: list[Change]) -> Table:
             "Trường thay đổi",
             "Sản phẩm",
             "Nguồn",
+            "Liên kết",
         ),
         tuple(
             (
                 clock.local(e.at),
                 e.kind.label_vi,
-                e.document.code,
-                e.document.title_vi,
-                [f"{d.field}: {_shown(d.old)} → {_shown(d.new)}" for d in e.fields],
+                e.subject,
+                e.notification.title if e.notification else e.document.title_vi,
+                [f"{d.field}: {shown(d.old)} → {shown(d.new)}" for d in e.fields],
                 [p.name_vi for p in e.products],
                 e.source,
+                list(e.links),
             )
             for e in entries
         ),
@@ -278,19 +226,3 @@ def _value(text: str | None) -> Any:
         return json.loads(text)
     except ValueError:
         return text
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
-
-
-def _source(run_id: int | None, actor: str | None) -> str | None:
-    if actor:
-        return f"api: {actor}"
-    if run_id is not None:
-        return f"ingest run {run_id}"
-    return None

@@ -4,6 +4,12 @@ A watch list is named by an unguessable ``token`` that goes in its feed URL, so 
 reader can subscribe without an API key; the list holds products and categories (a
 category covers every product below it). Its feed is the change feed filtered to changes
 that concern at least one watched product.
+
+A list also names the export *markets* it follows (``markets``: countries or WTO members,
+as the answer's ``market`` reads them, kept as WTO member codes): a WTO notification by
+Viet Nam that touches a watched product always reaches the list; another member's only
+when the list names that member (a rule on honey notified by Israel matters to an
+exporter to Israel). The same holds for addenda and corrigenda.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from catalog.applicability import ProductNotFound, resolve_product
-from catalog.models import ProductCategory, WatchItem, WatchList
+from catalog.codes_wto import wto_member
+from catalog.models import ProductCategory, WatchItem, WatchList, WatchMarket
 from catalog.reports.changes import Change, changes
 from catalog.reports.reach import ProductBrief, ProductIndex, Reach
 from catalog.text import clean, slugify
@@ -35,6 +42,7 @@ class WatchListView:
     created_at: datetime
     products: tuple[ProductBrief, ...]  # watched directly
     categories: tuple[str, ...]  # slugs
+    markets: tuple[str, ...]  # WTO member codes whose notifications the list follows
     covered: tuple[ProductBrief, ...]  # every product the list covers
 
 
@@ -45,9 +53,11 @@ def create_watch_list(
     owner: str | None = None,
     products: Sequence[str | int] = (),
     categories: Sequence[str] = (),
+    markets: Sequence[str] = (),
 ) -> WatchList:
-    """Save a watch list of ``products`` (id, slug, name or alias) and ``categories`` (slug or
-    name). Raises :class:`WatchListError` naming every item that matches nothing."""
+    """Save a watch list of ``products`` (id, slug, name or alias), ``categories`` (slug or
+    name) and export ``markets`` (country or WTO member codes). Raises
+    :class:`WatchListError` naming every item that matches nothing."""
     title = clean(name)
     if not title:
         raise WatchListError("name: a watch list needs a name")
@@ -69,6 +79,12 @@ def create_watch_list(
             problems.append(f"categories: no category matches {reference!r}")
         else:
             category_ids.append(found.id)
+    members: list[str] = []
+    for market in markets:
+        try:
+            members.append(wto_member(str(market)))
+        except ValueError as exc:
+            problems.append(f"markets: {exc}")
     if problems:
         raise WatchListError("; ".join(problems))
     watch_list = WatchList(token=secrets.token_urlsafe(18), name=title, owner=clean(owner))
@@ -80,6 +96,7 @@ def create_watch_list(
             WatchItem(watch_list_id=watch_list.id, category_id=i)
             for i in dict.fromkeys(category_ids)
         ]
+        + [WatchMarket(watch_list_id=watch_list.id, member=m) for m in dict.fromkeys(members)]
     )
     session.flush()
     return watch_list
@@ -101,6 +118,17 @@ def covered_products(session: Session, watch_list: WatchList, index: ProductInde
     return found
 
 
+def followed_markets(session: Session, watch_list: WatchList) -> tuple[str, ...]:
+    """The WTO member codes the list follows, sorted."""
+    return tuple(
+        session.exec(
+            select(WatchMarket.member)
+            .where(WatchMarket.watch_list_id == watch_list.id)
+            .order_by(col(WatchMarket.member))
+        )
+    )
+
+
 def describe(session: Session, watch_list: WatchList) -> WatchListView:
     index = ProductIndex(session)
     items = session.exec(
@@ -118,6 +146,7 @@ def describe(session: Session, watch_list: WatchList) -> WatchListView:
         categories=tuple(
             index.categories[i.category_id].slug for i in items if i.category_id is not None
         ),
+        markets=followed_markets(session, watch_list),
         covered=index.briefs(covered_products(session, watch_list, index)),
     )
 
@@ -130,7 +159,16 @@ def watched_changes(
     after: bool = False,
     limit: int | None = None,
 ) -> list[Change]:
-    """The changes from ``since`` that concern a product the list covers, newest first."""
+    """The changes from ``since`` that concern a product the list covers, newest first: its
+    markets' WTO notifications among them (see the module docstring)."""
     reach = Reach(session)
     products = covered_products(session, watch_list, reach.index)
-    return changes(session, since, after=after, product_ids=products, limit=limit, reach=reach)
+    return changes(
+        session,
+        since,
+        after=after,
+        product_ids=products,
+        limit=limit,
+        reach=reach,
+        members=followed_markets(session, watch_list),
+    )

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from ingest.sources.catalogue import CatalogueSource
 from ingest.sources.documents import DocumentSheetSource, RelationSheetSource
+from ingest.sources.notification_sheet import NotificationSheetSource
 from ingest.sources.products import ProductRegistrySource
 from ingest.sources.provenance import ProvenanceSheetSource
 from ingest.sources.provincial import ProvincialSource
 from ingest.sources.qcvn_register import QcvnRegisterSource
 from ingest.sources.reference import ReferenceSource
 from ingest.sources.rules import RulesSheetSource
+from ingest.sources.wto import WtoNotificationSource
 
-WEB_SOURCES = {s.name: s for s in (CatalogueSource, QcvnRegisterSource, ProvincialSource)}
+WEB_SOURCES = {
+    s.name: s
+    for s in (CatalogueSource, QcvnRegisterSource, ProvincialSource, WtoNotificationSource)
+}
 SHEET_SOURCES = {
     s.name: s
     for s in (
@@ -21,7 +26,16 @@ SHEET_SOURCES = {
         ProductRegistrySource,
         RulesSheetSource,
         ProvenanceSheetSource,
+        NotificationSheetSource,
     )
 }
 # The bundled dataset, in dependency order.
-BUNDLED_ORDER = ("reference", "documents", "relations", "products", "rules", "provenance")
+BUNDLED_ORDER = (
+    "reference",
+    "documents",
+    "relations",
+    "products",
+    "rules",
+    "provenance",
+    "notifications",
+)

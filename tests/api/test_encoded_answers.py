@@ -47,7 +47,7 @@ def test_every_day_is_held_and_served_as_the_engine_answers_it(engine):
                 expected = applicable_in(
                     graph, product_id, day, role=role, mandatory_only=mandatory_only
                 )
-                key = (str(product_id), day, role, mandatory_only)
+                key = (str(product_id), day, role, mandatory_only, None)
                 assert service.json(key).body == encode_json(expected), (product_id, day, role)
                 asked += 1
     after = service.stats()
@@ -65,7 +65,7 @@ def test_few_answers_are_held_when_the_limit_is_low_and_none_when_it_is_zero(eng
         for product_id in sorted(graph.products)[:10]:
             for day in sample_days(3):
                 expected = encode_json(applicable_in(graph, product_id, day))
-                assert service.json((str(product_id), day, None, False)).body == expected
+                assert service.json((str(product_id), day, None, False, None)).body == expected
                 assert service.stats()["held"] <= max(held, 5)
         assert (service.stats()["computed"] == 0) == (held == 0)
 
@@ -75,7 +75,7 @@ def test_a_change_to_the_catalog_is_answered_at_once_after_invalidate(engine):
     service = AnswerService(engine, check_every=3600)
     graph = service.graph.current()
     product_id = min(graph.products)
-    key = (str(product_id), clock.today(), None, False)
+    key = (str(product_id), clock.today(), None, False, None)
     before = service.json(key).body
     with Session(engine) as session:
         document = session.exec(select(Document).where(Document.code == "TCVN 9999:2013")).first()

@@ -62,6 +62,7 @@ def test_bundled_dataset_loads_and_a_second_run_changes_nothing(engine) -> None:
         "products",
         "rules",
         "provenance",
+        "notifications",
     ]
     assert all(s.rejected == 0 for s in first), [s.line() for s in first]
     with Session(engine) as session:
@@ -83,7 +84,7 @@ def test_bundled_dataset_loads_and_a_second_run_changes_nothing(engine) -> None:
         assert len(sources) == 264 and {s.source for s in sources} == {"provenance.csv"}
     changes_before = _changes(engine)
     second = ingest_bundled(engine)
-    assert [(s.new, s.updated) for s in second] == [(0, 0)] * 6
+    assert [(s.new, s.updated) for s in second] == [(0, 0)] * 7
     assert sum(s.unchanged for s in second) == sum(s.new + s.updated for s in first)
     assert _changes(engine) == changes_before
 

@@ -60,6 +60,7 @@ def test_navigation_leads_to_every_report(http: httpx.Client) -> None:
     expected = [
         "/bao-cao/khoang-trong",
         "/bao-cao/du-thao",
+        "/bao-cao/gop-y",
         "/bao-cao/thay-doi",
         "/bao-cao/theo-doi",
         "/bao-cao/cong-bo",
