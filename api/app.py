@@ -33,6 +33,7 @@ from api.deps import DEPENDENCIES
 from api.problems import problem_handlers
 from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
+from api.request_body import ApiRequest
 from api.response_cache import HeldResponses, ResponseCacheMiddleware
 from api.services.answers import AnswerService
 from api.settings import ApiSettings
@@ -119,6 +120,7 @@ def create_app(
     app = Litestar(
         route_handlers=[health, ready, api, web_router],
         dependencies=DEPENDENCIES,
+        request_class=ApiRequest,
         exception_handlers=problem_handlers(not_found_page=web_not_found),
         middleware=middleware,
         compression_config=CompressionConfig(

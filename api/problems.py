@@ -155,6 +155,7 @@ _DEFAULT_DETAIL = {
     401: "this operation needs an API key in the X-API-Key header",
     404: "no such resource",
     405: "this method is not allowed on this resource",
+    413: "the request body is larger than the server accepts (10 MB)",
     429: "too many requests: slow down and retry after the time in RateLimit-Reset",
 }
 

@@ -18,3 +18,5 @@ ISSUER_CODE_MAX = 60  # an issuer's code ("BKHCN", "UBND-TQ")
 TITLE_MAX = 1_000  # a document title as a catalogue prints it (the longest seen: 228)
 TEXT_MAX = 20_000  # free text: description, scope, condition, legal basis, note
 NOTE_MAX = 2_000  # a note on a declaration
+
+ROW_ID_MAX = 2**63 - 1  # the largest id a database integer column (BIGINT, SQLite) can hold
