@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import anyio
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
@@ -20,8 +21,9 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from sqlalchemy import Engine
 
-from api.auth import KEY_HEADER, client_identity
+from api.auth import KEY_HEADER
 from api.caching import HttpCachingMiddleware
+from api.client_identity import KnownKeys, client_identity
 from api.controllers.admin import AdminController, RuleController
 from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
@@ -74,6 +76,10 @@ def create_app(
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="handler")
         )
+
+    async def read_known_keys(app: Litestar) -> None:
+        if settings.rate_limit_per_minute:
+            await anyio.to_thread.run_sync(app.state.known_keys.load)
 
     def open_search(app: Litestar) -> None:
         """A search client per run of the app (it holds a connection pool)."""
@@ -153,7 +159,7 @@ def create_app(
                 }
             ),
         ),
-        on_startup=[size_thread_pool, open_search],
+        on_startup=[size_thread_pool, read_known_keys, open_search],
         on_shutdown=[close_search],
         debug=False,
     )
@@ -162,6 +168,7 @@ def create_app(
     app.state.search = search
     app.state.reindex = reindex
     app.state.held_responses = held_responses
+    app.state.known_keys = KnownKeys(engine)
     app.state.answers = AnswerService(
         engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
     )

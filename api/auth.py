@@ -56,14 +56,6 @@ def presented_key(connection: ASGIConnection) -> str | None:
     return key.strip() if key and key.strip() else None
 
 
-def client_identity(connection: ASGIConnection) -> str:
-    """Who a rate limit counts: the key (by hash prefix) or else the client address."""
-    key = presented_key(connection)
-    if key:
-        return "key:" + hash_key(key)[:16]
-    return "addr:" + (connection.client.host if connection.client else "unknown")
-
-
 def find_key(engine: Engine, key: str) -> ApiKey | None:
     with Session(engine) as session:
         row = session.exec(select(ApiKey).where(ApiKey.key_hash == hash_key(key))).first()

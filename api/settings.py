@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from api.client_identity import Network, trusted_networks
 from catalog.address_policy import AddressPolicy
 from catalog.store import PoolLimits, database_url
 
@@ -23,7 +24,9 @@ class ApiSettings:
     meili_master_key: str | None = None  # only to re-index after writes; never used to search
     index_prefix: str = ""
     cors_origins: tuple[str, ...] = ()
-    rate_limit_per_minute: int | None = 600  # per API key, else per client address; None: off
+    rate_limit_per_minute: int | None = 600  # per valid API key, else per client address; None: off
+    # Proxies whose X-Forwarded-For names the client (addresses or CIDR blocks); none: the peer.
+    trusted_proxies: tuple[Network, ...] = ()
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
     # How often the in-memory catalog graph checks for writes made outside the API, seconds.
     catalog_check_seconds: float = 2.0
@@ -55,11 +58,12 @@ class ApiSettings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
-        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
-        checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
-        held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads),
-        TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and TIEUCHUAN_STATEMENT_TIMEOUT
-        (seconds), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see
+        0 = off), TIEUCHUAN_TRUSTED_PROXIES (comma-separated addresses or CIDR blocks),
+        TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between checks
+        for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers held as
+        JSON, 0 = none), TIEUCHUAN_THREADS (handler threads), TIEUCHUAN_RESPONSES_HELD_MB,
+        TIEUCHUAN_LOCK_TIMEOUT and TIEUCHUAN_STATEMENT_TIMEOUT (seconds),
+        TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see
         :mod:`catalog.address_policy`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
@@ -72,6 +76,7 @@ class ApiSettings:
                 o.strip() for o in (env.get("TIEUCHUAN_CORS_ORIGINS") or "").split(",") if o.strip()
             ),
             rate_limit_per_minute=rate or None,
+            trusted_proxies=trusted_networks(env.get("TIEUCHUAN_TRUSTED_PROXIES") or ""),
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
             answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),
