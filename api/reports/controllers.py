@@ -5,6 +5,7 @@ lists and webhooks, declarations and the plan's indicators. Thin: the work is in
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
@@ -269,6 +270,9 @@ class ChangeController(Controller):
 class WatchListController(Controller):
     path = "/watchlists"
     tags = ("watch lists",)
+    opt = MappingProxyType(
+        {"private": True}
+    )  # the token in the URL is the capability to read the list
 
     @post(
         "/",
