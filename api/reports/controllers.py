@@ -5,8 +5,7 @@ lists and webhooks, declarations and the plan's indicators. Thin: the work is in
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import MappingProxyType
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -270,9 +269,8 @@ class ChangeController(Controller):
 class WatchListController(Controller):
     path = "/watchlists"
     tags = ("watch lists",)
-    opt = MappingProxyType(
-        {"private": True}
-    )  # the token in the URL is the capability to read the list
+    # The token in the URL is the capability to read the list: its answers are private.
+    opt: ClassVar[dict[str, bool]] = {"private": True}
 
     @post(
         "/",
