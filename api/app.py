@@ -18,10 +18,10 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components
 from sqlalchemy import Engine
 
-from api.auth import KEY_HEADER
+from api.auth import KEY_HEADER, SECURITY_SCHEMES
 from api.caching import HttpCachingMiddleware
 from api.client_identity import KnownKeys, client_identity
 from api.controllers.admin import AdminController, RuleController
@@ -37,6 +37,7 @@ from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
 from api.request_body import ApiRequest
 from api.response_cache import HeldResponses, ResponseCacheMiddleware
+from api.security_headers import add_security_headers
 from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
@@ -127,6 +128,7 @@ def create_app(
         route_handlers=[health, ready, api, web_router],
         dependencies=DEPENDENCIES,
         request_class=ApiRequest,
+        before_send=[add_security_headers],
         exception_handlers=problem_handlers(not_found_page=web_not_found),
         middleware=middleware,
         compression_config=CompressionConfig(
@@ -147,17 +149,11 @@ def create_app(
                 "Vietnamese standards (TCVN), technical regulations (QCVN, QCĐP) and legal "
                 "instruments, and which of them apply to Tuyên Quang's products, why, and as of "
                 "when. Errors are application/problem+json (RFC 9457). Writes need an API key "
-                f"in the {KEY_HEADER} header."
+                f"in the {KEY_HEADER} header (or as a Bearer token)."
             ),
             path=f"{API_PREFIX}/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
-            components=Components(
-                security_schemes={
-                    "apiKey": SecurityScheme(
-                        type="apiKey", name=KEY_HEADER, security_scheme_in="header"
-                    )
-                }
-            ),
+            components=Components(security_schemes=SECURITY_SCHEMES),
         ),
         on_startup=[size_thread_pool, read_known_keys, open_search],
         on_shutdown=[close_search],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.spec import SecurityScheme
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -21,6 +22,13 @@ from catalog.models import ApiKey
 from catalog.vocab import ApiRole
 
 KEY_HEADER = "X-API-Key"
+# The OpenAPI security schemes a key may be sent by (either one), and the requirement that
+# every guarded operation declares (``security=KEY_SECURITY``).
+SECURITY_SCHEMES = {
+    "apiKey": SecurityScheme(type="apiKey", name=KEY_HEADER, security_scheme_in="header"),
+    "bearer": SecurityScheme(type="http", scheme="bearer"),
+}
+KEY_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}, {"bearer": []}]
 _RANK = {ApiRole.READER: 0, ApiRole.EDITOR: 1, ApiRole.ADMIN: 2}
 
 

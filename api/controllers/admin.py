@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import JSONBody, Parameter
 
-from api.auth import issue_key, requires
+from api.auth import KEY_SECURITY, issue_key, requires
 from api.deps import AuditLog, DbSession, after_write
 from api.problems import problem_responses
 from api.schemas import AuditPage, KeyCreate, KeyIssued, RuleCreate, RuleOut, RuleUpdate
@@ -36,6 +36,7 @@ class RuleController(Controller):
         "/",
         summary="Add a rule (editor)",
         guards=[requires(ApiRole.EDITOR)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401, 403, 404, 409),
     )
@@ -50,6 +51,7 @@ class RuleController(Controller):
         "/{rule_id:int}",
         summary="Change a rule (editor)",
         guards=[requires(ApiRole.EDITOR)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401, 403, 404, 409),
     )
@@ -70,6 +72,7 @@ class RuleController(Controller):
         "/{rule_id:int}",
         summary="Remove a rule (editor)",
         guards=[requires(ApiRole.EDITOR)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(401, 403, 404),
     )
@@ -85,6 +88,7 @@ class AdminController(Controller):
     path = "/admin"
     tags = ("admin",)
     guards = (requires(ApiRole.ADMIN),)
+    security = KEY_SECURITY
 
     @post(
         "/keys",

@@ -7,7 +7,7 @@ from typing import Annotated
 from litestar import Controller, Request, get, patch, post
 from litestar.params import JSONBody, Parameter
 
-from api.auth import requires
+from api.auth import KEY_SECURITY, requires
 from api.deps import AuditLog, DbSession, after_write
 from api.problems import problem_responses
 from api.schemas import DocumentDetail, DraftCreate, DraftUpdate
@@ -44,6 +44,7 @@ class DraftController(Controller):
     path = "/drafts"
     tags = ("drafts",)
     guards = (requires(ApiRole.EDITOR),)
+    security = KEY_SECURITY
 
     @post(
         "/",

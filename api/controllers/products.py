@@ -11,7 +11,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, JSONBody, Parameter
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from api.auth import requires
+from api.auth import KEY_SECURITY, requires
 from api.deps import AuditLog, DbSession, after_write
 from api.params import AsOf, day_asked
 from api.problems import problem_responses
@@ -170,6 +170,7 @@ class ProductController(Controller):
         "/",
         summary="Create a product (editor)",
         guards=[requires(ApiRole.EDITOR)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401, 403, 409),
     )
@@ -188,6 +189,7 @@ class ProductController(Controller):
         "/{ref:str}",
         summary="Change a product (editor)",
         guards=[requires(ApiRole.EDITOR)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401, 403, 404),
     )

@@ -11,7 +11,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from sqlmodel import Session, col, select
 
-from api.auth import requires
+from api.auth import KEY_SECURITY, requires
 from api.deps import AuditLog, DbSession
 from api.params import AsOf, Since, day_asked, moment_asked
 from api.problems import Problem, problem_responses
@@ -94,7 +94,8 @@ def _since(value: str | None) -> datetime:
 
 
 def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The configured public URL: a forged Host header must not reach feeds and links."""
+    return request.app.state.settings.public_url
 
 
 class ReportController(Controller):
@@ -276,6 +277,7 @@ class WatchListController(Controller):
         "/",
         summary="Save a watch list of products and categories (any API key)",
         guards=[requires(ApiRole.READER)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401),
     )
@@ -354,6 +356,7 @@ class WatchListController(Controller):
         "/{token:str}/webhooks",
         summary="POST the list's changes to a URL, signed with HMAC-SHA256 (any API key)",
         guards=[requires(ApiRole.READER)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401, 404),
     )
@@ -477,6 +480,7 @@ class DeclarationController(Controller):
         "/declarations",
         summary="Record a declaration or certificate (editor)",
         guards=[requires(ApiRole.EDITOR)],
+        security=KEY_SECURITY,
         sync_to_thread=True,
         responses=problem_responses(400, 401, 403),
     )
