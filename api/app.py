@@ -32,6 +32,7 @@ from api.controllers.reference import categories, issuers
 from api.controllers.search import search as search_handler
 from api.controllers.system import health, ready
 from api.deps import DEPENDENCIES
+from api.openapi_contract import refine_schema
 from api.problems import problem_handlers
 from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
@@ -155,7 +156,7 @@ def create_app(
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
             components=Components(security_schemes=SECURITY_SCHEMES),
         ),
-        on_startup=[size_thread_pool, read_known_keys, open_search],
+        on_startup=[size_thread_pool, refine_schema, read_known_keys, open_search],
         on_shutdown=[close_search],
         debug=False,
     )
