@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+import anyio
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
@@ -17,11 +18,12 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components
 from sqlalchemy import Engine
 
-from api.auth import KEY_HEADER, client_identity
+from api.auth import KEY_HEADER, SECURITY_SCHEMES
 from api.caching import HttpCachingMiddleware
+from api.client_identity import KnownKeys, client_identity
 from api.controllers.admin import AdminController, RuleController
 from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
@@ -31,10 +33,13 @@ from api.controllers.reviews import ReviewController
 from api.controllers.search import search as search_handler
 from api.controllers.system import health, ready
 from api.deps import DEPENDENCIES
+from api.openapi_contract import refine_schema
 from api.problems import problem_handlers
 from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
+from api.request_body import ApiRequest
 from api.response_cache import HeldResponses, ResponseCacheMiddleware
+from api.security_headers import add_security_headers
 from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
@@ -74,6 +79,10 @@ def create_app(
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(max_workers=settings.threads, thread_name_prefix="handler")
         )
+
+    async def read_known_keys(app: Litestar) -> None:
+        if settings.rate_limit_per_minute:
+            await anyio.to_thread.run_sync(app.state.known_keys.load)
 
     def open_search(app: Litestar) -> None:
         """A search client per run of the app (it holds a connection pool)."""
@@ -121,6 +130,8 @@ def create_app(
     app = Litestar(
         route_handlers=[health, ready, api, web_router],
         dependencies=DEPENDENCIES,
+        request_class=ApiRequest,
+        before_send=[add_security_headers],
         exception_handlers=problem_handlers(not_found_page=web_not_found),
         middleware=middleware,
         compression_config=CompressionConfig(
@@ -141,19 +152,13 @@ def create_app(
                 "Vietnamese standards (TCVN), technical regulations (QCVN, QCĐP) and legal "
                 "instruments, and which of them apply to Tuyên Quang's products, why, and as of "
                 "when. Errors are application/problem+json (RFC 9457). Writes need an API key "
-                f"in the {KEY_HEADER} header."
+                f"in the {KEY_HEADER} header (or as a Bearer token)."
             ),
             path=f"{API_PREFIX}/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin()],
-            components=Components(
-                security_schemes={
-                    "apiKey": SecurityScheme(
-                        type="apiKey", name=KEY_HEADER, security_scheme_in="header"
-                    )
-                }
-            ),
+            components=Components(security_schemes=SECURITY_SCHEMES),
         ),
-        on_startup=[size_thread_pool, open_search],
+        on_startup=[size_thread_pool, refine_schema, read_known_keys, open_search],
         on_shutdown=[close_search],
         debug=False,
     )
@@ -162,6 +167,7 @@ def create_app(
     app.state.search = search
     app.state.reindex = reindex
     app.state.held_responses = held_responses
+    app.state.known_keys = KnownKeys(engine)
     app.state.answers = AnswerService(
         engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.spec import SecurityScheme
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
@@ -21,6 +22,13 @@ from catalog.models import ApiKey
 from catalog.vocab import ApiRole
 
 KEY_HEADER = "X-API-Key"
+# The OpenAPI security schemes a key may be sent by (either one), and the requirement that
+# every guarded operation declares (attached by api.openapi_contract from the guards).
+SECURITY_SCHEMES = {
+    "apiKey": SecurityScheme(type="apiKey", name=KEY_HEADER, security_scheme_in="header"),
+    "bearer": SecurityScheme(type="http", scheme="bearer"),
+}
+KEY_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}, {"bearer": []}]
 _RANK = {ApiRole.READER: 0, ApiRole.EDITOR: 1, ApiRole.ADMIN: 2}
 
 
@@ -54,14 +62,6 @@ def presented_key(connection: ASGIConnection) -> str | None:
         if authorization.lower().startswith("bearer "):
             key = authorization[7:]
     return key.strip() if key and key.strip() else None
-
-
-def client_identity(connection: ASGIConnection) -> str:
-    """Who a rate limit counts: the key (by hash prefix) or else the client address."""
-    key = presented_key(connection)
-    if key:
-        return "key:" + hash_key(key)[:16]
-    return "addr:" + (connection.client.host if connection.client else "unknown")
 
 
 def find_key(engine: Engine, key: str) -> ApiKey | None:

@@ -1,4 +1,10 @@
-"""HTTP caching: Cache-Control on every response, ETag on successful GETs, 304 on a match."""
+"""HTTP caching: Cache-Control on every response, ETag on successful GETs, 304 on a match.
+
+Answers that depend on who asks are private: those of handlers behind a key guard, and of
+handlers marked ``opt={"private": True}`` (a capability token in the URL, such as a watch
+list's). They go out ``private, no-store`` with ``Vary`` on the key headers, whatever the
+handler set, and no shared cache (ours included, :mod:`api.response_cache`) keeps them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,16 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 # Headers are handled as the raw ASGI list of (lower-case name, value) byte pairs: this runs on
 # every response, and Litestar's MutableScopeHeaders cost a tenth of a cached answer's time.
 Headers = list[tuple[bytes, bytes]]
+PRIVATE = "private, no-store"
+VARY_ON_KEY = b"X-API-Key, Authorization"
+
+
+def is_private(scope: Scope) -> bool:
+    """Whether the answer to this request depends on a key or a capability token."""
+    handler = scope.get("route_handler")
+    if handler is None:
+        return False
+    return bool(handler.opt.get("private")) or bool(handler.resolve_guards())
 
 
 class HttpCachingMiddleware:
@@ -29,6 +45,9 @@ class HttpCachingMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if is_private(scope):
+            await self.app(scope, receive, _private(send))
             return
         if scope["method"] not in ("GET", "HEAD") or scope["path"] in self.no_store:
             await self.app(scope, receive, _with_cache_control(send, "no-store"))
@@ -122,6 +141,18 @@ def _with_cache_control(send: Send, cache_control: str) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             _set_default(message, cache_control)
+        await send(message)
+
+    return wrapped
+
+
+def _private(send: Send) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = _headers(message)
+            _set(headers, b"cache-control", PRIVATE.encode())
+            vary = _get(headers, b"vary")
+            _set(headers, b"vary", vary + b", " + VARY_ON_KEY if vary else VARY_ON_KEY)
         await send(message)
 
     return wrapped

@@ -106,6 +106,9 @@ def _http(request: Request, exc: HTTPException) -> Response:
     )
     response = problem_response(exc.status_code, title, detail, request.url.path)
     response.headers.update(exc.headers or {})
+    reset = response.headers.get("RateLimit-Reset")
+    if exc.status_code == 429 and reset is not None:
+        response.headers["Retry-After"] = str(max(1, int(reset)))
     return response
 
 
@@ -155,7 +158,8 @@ _DEFAULT_DETAIL = {
     401: "this operation needs an API key in the X-API-Key header",
     404: "no such resource",
     405: "this method is not allowed on this resource",
-    429: "too many requests: slow down and retry after the time in RateLimit-Reset",
+    413: "the request body is larger than the server accepts (10 MB)",
+    429: "too many requests: slow down and retry after the seconds in Retry-After",
 }
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.caching import is_private
 from api.web.i18n import COOKIE
 from catalog import clock
 from catalog.readmodel import SharedCatalogGraph
@@ -144,7 +145,7 @@ class ResponseCacheMiddleware:
             or path.endswith(_HELD_ELSEWHERE)
         ):
             return None
-        if any(name in _PRIVATE for name, _ in scope["headers"]):
+        if any(name in _PRIVATE for name, _ in scope["headers"]) or is_private(scope):
             return None
         graph = scope["app"].state.answers.graph
         current = graph.fresh()

@@ -5,9 +5,25 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from api.client_identity import Network, trusted_networks
 from catalog.address_policy import AddressPolicy
 from catalog.store import PoolLimits, database_url
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # where `make run` / `tieuchuan serve` answer
+
+
+def public_base_url(text: str) -> str:
+    """``text`` as a base URL for links: http(s), a host, maybe a path; no query or fragment."""
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"TIEUCHUAN_PUBLIC_URL: {text!r} is not an http(s) base URL such as "
+            "https://tieuchuan.tuyenquang.gov.vn"
+        )
+    return text.strip().rstrip("/")
+
 
 # Connections beyond the handler threads: the catalog graph's loader and the re-indexer.
 _BACKGROUND_CONNECTIONS = 4
@@ -23,7 +39,12 @@ class ApiSettings:
     meili_master_key: str | None = None  # only to re-index after writes; never used to search
     index_prefix: str = ""
     cors_origins: tuple[str, ...] = ()
-    rate_limit_per_minute: int | None = 600  # per API key, else per client address; None: off
+    # Where the public reaches this service: the base of absolute links in feeds and watch
+    # lists (never taken from the request's Host header, which the client chooses).
+    public_url: str = DEFAULT_PUBLIC_URL
+    rate_limit_per_minute: int | None = 600  # per valid API key, else per client address; None: off
+    # Proxies whose X-Forwarded-For names the client (addresses or CIDR blocks); none: the peer.
+    trusted_proxies: tuple[Network, ...] = ()
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
     # How often the in-memory catalog graph checks for writes made outside the API, seconds.
     catalog_check_seconds: float = 2.0
@@ -56,14 +77,15 @@ class ApiSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
-        TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
-        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
-        checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
-        held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads),
-        TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and TIEUCHUAN_STATEMENT_TIMEOUT
-        (seconds), TIEUCHUAN_UNCONFIRMED_MONTHS (the gap report's freshness limit),
-        TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see
-        :mod:`catalog.address_policy`)."""
+        TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_PUBLIC_URL (the base of links),
+        TIEUCHUAN_RATE_LIMIT (requests per minute, 0 = off), TIEUCHUAN_TRUSTED_PROXIES
+        (comma-separated addresses or CIDR blocks), TIEUCHUAN_CACHE_MAX_AGE (seconds),
+        TIEUCHUAN_CATALOG_CHECK (seconds between checks for catalog changes made by other
+        processes), TIEUCHUAN_ANSWERS_HELD (answers held as JSON, 0 = none), TIEUCHUAN_THREADS
+        (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
+        TIEUCHUAN_STATEMENT_TIMEOUT (seconds), TIEUCHUAN_UNCONFIRMED_MONTHS (the gap report's
+        freshness limit), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and
+        TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`catalog.address_policy`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values = dict(
@@ -75,6 +97,8 @@ class ApiSettings:
                 o.strip() for o in (env.get("TIEUCHUAN_CORS_ORIGINS") or "").split(",") if o.strip()
             ),
             rate_limit_per_minute=rate or None,
+            public_url=public_base_url(env.get("TIEUCHUAN_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
+            trusted_proxies=trusted_networks(env.get("TIEUCHUAN_TRUSTED_PROXIES") or ""),
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
             answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),

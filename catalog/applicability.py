@@ -48,6 +48,7 @@ from sqlmodel import Session, col, select
 
 from catalog import clock
 from catalog.codes import DocType
+from catalog.limits import ROW_ID_MAX
 from catalog.models import Document, Locality, Product, ProductAlias, ProductCategory
 from catalog.notifications import UnderWay, under_way
 from catalog.readmodel import (
@@ -246,7 +247,16 @@ class DaySpan:
 # --- finding the product ---------------------------------------------------------------------
 
 
-_LARGEST_ID = 2**63 - 1  # a larger number is no id (and SQLite cannot even compare it)
+def row_id(reference: int | str) -> int | None:
+    """``reference`` as a row id when it is one: ASCII digits (not "²" or "٣", which
+    ``str.isdigit`` accepts) of a value a database integer column can hold."""
+    if isinstance(reference, int):
+        number = reference
+    elif reference.isascii() and reference.isdecimal() and len(reference.lstrip("0")) < 20:
+        number = int(reference)  # 20 digits or more: beyond any 64-bit value
+    else:
+        return None
+    return number if 0 < number <= ROW_ID_MAX else None
 
 
 def resolve_product(session: Session, reference: int | str) -> Product:
@@ -255,9 +265,9 @@ def resolve_product(session: Session, reference: int | str) -> Product:
     Raises :class:`ProductNotFound` with suggestions when nothing matches exactly.
     """
     text = clean(str(reference)) or ""
-    if isinstance(reference, int) or text.isdigit():
-        number = int(text) if text else None
-        product = session.get(Product, number) if number and number <= _LARGEST_ID else None
+    product_id = row_id(text)
+    if product_id is not None:
+        product = session.get(Product, product_id)
         if product is not None:
             return product
     slug = slugify(text)
@@ -390,15 +400,13 @@ def applicable_over(
 
 def find_product(graph: CatalogGraph, reference: int | str) -> ProductRow | None:
     """The product of ``graph`` with this id, slug or alias (as :func:`resolve_product`)."""
-    if isinstance(reference, str) and reference.isdigit():  # an id, as the API mostly asks
-        found = graph.products.get(int(reference))
-        if found is not None:
-            return found
+    found = graph.products.get(row_id(reference))  # an id, as the API mostly asks
+    if found is not None:
+        return found
     text = clean(str(reference)) or ""
-    if isinstance(reference, int) or text.isdigit():
-        found = graph.products.get(int(text)) if text else None
-        if found is not None:
-            return found
+    found = graph.products.get(row_id(text))
+    if found is not None:
+        return found
     slug = slugify(text)
     if not slug:
         return None

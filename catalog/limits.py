@@ -21,3 +21,5 @@ NOTE_MAX = 2_000  # a note on a declaration
 URL_MAX = 1_000  # a source's address
 LOCATOR_MAX = 300  # where in a source: instrument and article ("Thông tư 02/2011/TT-BYT, Điều 1")
 REVIEWER_MAX = 120  # who reviewed a fact: a person, an office or an API key's name
+
+ROW_ID_MAX = 2**63 - 1  # the largest id a database integer column (BIGINT, SQLite) can hold

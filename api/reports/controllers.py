@@ -5,7 +5,7 @@ lists and webhooks, declarations and the plan's indicators. Thin: the work is in
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -99,7 +99,8 @@ def _since(value: str | None) -> datetime:
 
 
 def _base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The configured public URL: a forged Host header must not reach feeds and links."""
+    return request.app.state.settings.public_url
 
 
 class ReportController(Controller):
@@ -343,6 +344,8 @@ class ChangeController(Controller):
 class WatchListController(Controller):
     path = "/watchlists"
     tags = ("watch lists",)
+    # The token in the URL is the capability to read the list: its answers are private.
+    opt: ClassVar[dict[str, bool]] = {"private": True}
 
     @post(
         "/",

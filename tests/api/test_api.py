@@ -316,20 +316,6 @@ def test_draft_local_regulation_goes_from_upcoming_to_in_force(client, catalog):
     assert "QCĐP" in problem(not_local, 400)["detail"]
 
 
-def test_rate_limit_per_key_then_per_client(engine, search_settings, catalog):
-    from dataclasses import replace
-
-    settings = replace(search_settings, rate_limit_per_minute=3)
-    with TestClient(create_app(settings, engine=engine)) as limited:
-        for _ in range(3):
-            assert limited.get("/api/v1/categories").status_code == 200
-        body = problem(limited.get("/api/v1/categories"), 429)
-        assert "RateLimit-Reset" in body["detail"]
-        keyed = {"X-API-Key": catalog.keys["reader"]}
-        assert limited.get("/api/v1/categories", headers=keyed).status_code == 200
-        assert limited.get("/health").status_code == 200
-
-
 def test_unknown_route_and_method_are_problems(client):
     problem(client.get("/api/v1/nothing-here"), 404)
     problem(client.put("/api/v1/categories"), 405)
