@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 import time
 
@@ -106,25 +108,50 @@ def meili_status() -> None:
 def up(ctx: click.Context, host: str, port: int) -> None:
     """The main job: migrate, start Meilisearch, load the bundled data, index it and serve.
 
-    Each step prints what it did; the last one serves the API and the web page until Ctrl-C.
+    Each step prints what it did; the last one serves the API and the web page until Ctrl-C
+    or SIGTERM. A Meilisearch this command started is stopped when it exits; one that was
+    already running (or MEILI_URL) is left alone.
     """
     from api.commands import serve
     from ingest.cli import bundled
     from search.cli import index_rebuild
 
+    started_meili = False
+
+    def start_meili() -> None:
+        nonlocal started_meili
+        if os.environ.get("MEILI_URL"):
+            click.echo(f"using MEILI_URL={os.environ['MEILI_URL']}")
+            return
+        started_meili = meili.daemon_status(var_dir()) is None
+        ctx.invoke(meili_start)
+
     steps = [
         ("database", lambda: ctx.invoke(db_upgrade)),
-        ("Meilisearch", lambda: ctx.invoke(meili_start)),
+        ("Meilisearch", start_meili),
         ("bundled data", lambda: ctx.invoke(bundled)),
         ("search index", lambda: ctx.invoke(index_rebuild)),
     ]
-    for name, step in steps:
-        click.echo(f"== {name}")
-        started = time.monotonic()
-        step()
-        click.echo(f"   ({time.monotonic() - started:.1f} s)")
-    click.echo(f"== serving: web page http://{host}:{port}/  API http://{host}:{port}/api/v1")
-    ctx.invoke(serve, host=host, port=port)
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        for name, step in steps:
+            click.echo(f"== {name}")
+            started = time.monotonic()
+            step()
+            click.echo(f"   ({time.monotonic() - started:.1f} s)")
+        click.echo(f"== serving: web page http://{host}:{port}/  API http://{host}:{port}/api/v1")
+        ctx.invoke(serve, host=host, port=port)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if started_meili:
+            stopped = meili.stop_daemon(var_dir())
+            if stopped:
+                click.echo("== stopped the Meilisearch started here")
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    """SIGTERM ends `up` like Ctrl-C does: through its clean-up, not around it."""
+    raise SystemExit(128 + signum)
 
 
 # --- commands from the other packages (each helper registers its group here) --------------
