@@ -38,6 +38,7 @@ from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
 from api.web.errors import not_found as web_not_found
+from api.worker.controllers import run_log
 from catalog import clock
 from catalog.store import make_engine
 from search.query import SearchService
@@ -99,6 +100,7 @@ def create_app(
             categories,
             issuers,
             *REPORT_HANDLERS,
+            run_log,
         ],
     )
     held_responses = HeldResponses(settings.responses_held_mb * 2**20)

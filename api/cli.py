@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import time
 
@@ -104,13 +105,14 @@ def meili_status() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--no-worker", is_flag=True, help="Do not start `tieuchuan worker` beside the API.")
 @click.pass_context
-def up(ctx: click.Context, host: str, port: int) -> None:
+def up(ctx: click.Context, host: str, port: int, no_worker: bool) -> None:
     """The main job: migrate, start Meilisearch, load the bundled data, index it and serve.
 
-    Each step prints what it did; the last one serves the API and the web page until Ctrl-C
-    or SIGTERM. A Meilisearch this command started is stopped when it exits; one that was
-    already running (or MEILI_URL) is left alone.
+    Each step prints what it did; the last one serves the API and the web page, with the
+    worker beside it, until Ctrl-C or SIGTERM. A Meilisearch this command started is stopped
+    when it exits; one that was already running (or MEILI_URL) is left alone.
     """
     from api.commands import serve
     from ingest.cli import bundled
@@ -132,6 +134,7 @@ def up(ctx: click.Context, host: str, port: int) -> None:
         ("bundled data", lambda: ctx.invoke(bundled)),
         ("search index", lambda: ctx.invoke(index_rebuild)),
     ]
+    worker: subprocess.Popen[bytes] | None = None
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         for name, step in steps:
@@ -139,14 +142,33 @@ def up(ctx: click.Context, host: str, port: int) -> None:
             started = time.monotonic()
             step()
             click.echo(f"   ({time.monotonic() - started:.1f} s)")
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.DEVNULL)
+            click.echo(f"== worker: pid {worker.pid} (see `tieuchuan worker --help`)")
         click.echo(f"== serving: web page http://{host}:{port}/  API http://{host}:{port}/api/v1")
         ctx.invoke(serve, host=host, port=port)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if worker is not None:
+            _stop_process(worker)
         if started_meili:
             stopped = meili.stop_daemon(var_dir())
             if stopped:
                 click.echo("== stopped the Meilisearch started here")
+
+
+_WORKER = "from api.cli import main; main(['worker'])"
+
+
+def _stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it is still there after ``timeout`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
@@ -165,6 +187,9 @@ from api.commands import register as register_api_commands  # noqa: E402
 
 register_api_commands(main)
 from api.reports.cli import COMMANDS as REPORT_COMMANDS  # noqa: E402
+from api.worker.cli import worker_command  # noqa: E402
+
+main.add_command(worker_command)
 
 for command in REPORT_COMMANDS:
     main.add_command(command)

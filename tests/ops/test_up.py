@@ -27,7 +27,7 @@ def _up(up_var: Path, tmp_path: Path, sig: int) -> tuple[int, int, str]:
     port = free_port()
     env = command_env(TIEUCHUAN_VAR=str(up_var), DATABASE_URL=f"sqlite:///{up_var / 'up.db'}")
     log = tmp_path / "up.log"
-    with running(["up", "--port", str(port)], env, log) as process:
+    with running(["up", "--port", str(port), "--no-worker"], env, log) as process:
         wait_for(lambda: answers(f"http://127.0.0.1:{port}/health"), 90, "up serving", log)
         state = json.loads((up_var / "meili" / "state.json").read_text())
         code = stop(process, sig)
