@@ -18,6 +18,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.stores.base import Store
 from sqlalchemy import Engine
 
 from api.auth import KEY_HEADER, client_identity
@@ -45,6 +46,17 @@ from search.query import SearchService
 
 API_PREFIX = "/api/v1"
 _NO_STORE = ("/health", "/ready")
+
+
+def rate_limit_stores(settings: ApiSettings) -> dict[str, Store]:
+    """The rate limit's counters in Redis when ``REDIS_URL`` is set, so every process and
+    replica counts together; otherwise Litestar's default, a memory store per process."""
+    if not settings.redis_url:
+        return {}
+    from litestar.stores.redis import RedisStore
+
+    namespace = f"{settings.redis_namespace}:rate_limit"
+    return {"rate_limit": RedisStore.with_client(settings.redis_url, namespace=namespace)}
 
 
 def create_app(
@@ -120,6 +132,7 @@ def create_app(
         )
     app = Litestar(
         route_handlers=[health, ready, api, web_router],
+        stores=rate_limit_stores(settings),
         dependencies=DEPENDENCIES,
         exception_handlers=problem_handlers(not_found_page=web_not_found),
         middleware=middleware,

@@ -24,6 +24,10 @@ class ApiSettings:
     index_prefix: str = ""
     cors_origins: tuple[str, ...] = ()
     rate_limit_per_minute: int | None = 600  # per API key, else per client address; None: off
+    # Where the rate-limit counters live: Redis, shared by every process and replica, when
+    # set; otherwise each process counts on its own.
+    redis_url: str | None = None
+    redis_namespace: str = "tieuchuan"
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
     # How often the in-memory catalog graph checks for writes made outside the API, seconds.
     catalog_check_seconds: float = 2.0
@@ -55,7 +59,8 @@ class ApiSettings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_RATE_LIMIT (requests per minute,
-        0 = off), TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
+        0 = off), REDIS_URL and TIEUCHUAN_REDIS_NAMESPACE (shared rate-limit counters),
+        TIEUCHUAN_CACHE_MAX_AGE (seconds), TIEUCHUAN_CATALOG_CHECK (seconds between
         checks for catalog changes made by other processes), TIEUCHUAN_ANSWERS_HELD (answers
         held as JSON, 0 = none), TIEUCHUAN_THREADS (handler threads),
         TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and TIEUCHUAN_STATEMENT_TIMEOUT
@@ -72,6 +77,8 @@ class ApiSettings:
                 o.strip() for o in (env.get("TIEUCHUAN_CORS_ORIGINS") or "").split(",") if o.strip()
             ),
             rate_limit_per_minute=rate or None,
+            redis_url=env.get("REDIS_URL") or None,
+            redis_namespace=env.get("TIEUCHUAN_REDIS_NAMESPACE") or "tieuchuan",
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
             answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),
