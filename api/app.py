@@ -31,6 +31,7 @@ from api.controllers.reference import categories, issuers
 from api.controllers.search import search as search_handler
 from api.controllers.system import health, ready
 from api.deps import DEPENDENCIES
+from api.opendata import export_table
 from api.problems import problem_handlers
 from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
@@ -113,6 +114,7 @@ def create_app(
             issuers,
             *REPORT_HANDLERS,
             run_log,
+            export_table,
         ],
     )
     held_responses = HeldResponses(settings.responses_held_mb * 2**20)

@@ -190,6 +190,10 @@ from api.reports.cli import COMMANDS as REPORT_COMMANDS  # noqa: E402
 from api.worker.cli import worker_command  # noqa: E402
 
 main.add_command(worker_command)
+from api.opendata import export_command, import_command  # noqa: E402
+
+main.add_command(export_command)
+main.add_command(import_command)
 
 for command in REPORT_COMMANDS:
     main.add_command(command)
