@@ -19,6 +19,7 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components
+from litestar.stores.base import Store
 from sqlalchemy import Engine
 
 from api.auth import KEY_HEADER, SECURITY_SCHEMES
@@ -34,6 +35,7 @@ from api.controllers.search import search as search_handler
 from api.controllers.system import health, ready
 from api.deps import DEPENDENCIES
 from api.openapi_contract import refine_schema
+from api.opendata import export_table
 from api.problems import problem_handlers
 from api.reindex import Reindexer
 from api.reports import REPORT_HANDLERS
@@ -44,12 +46,24 @@ from api.services.answers import AnswerService
 from api.settings import ApiSettings
 from api.web import web_router
 from api.web.errors import not_found as web_not_found
+from api.worker.controllers import run_log
 from catalog import clock
 from catalog.store import make_engine
 from search.query import SearchService
 
 API_PREFIX = "/api/v1"
 _NO_STORE = ("/health", "/ready")
+
+
+def rate_limit_stores(settings: ApiSettings) -> dict[str, Store]:
+    """The rate limit's counters in Redis when ``REDIS_URL`` is set, so every process and
+    replica counts together; otherwise Litestar's default, a memory store per process."""
+    if not settings.redis_url:
+        return {}
+    from litestar.stores.redis import RedisStore
+
+    namespace = f"{settings.redis_namespace}:rate_limit"
+    return {"rate_limit": RedisStore.with_client(settings.redis_url, namespace=namespace)}
 
 
 def create_app(
@@ -110,6 +124,8 @@ def create_app(
             categories,
             issuers,
             *REPORT_HANDLERS,
+            run_log,
+            export_table,
         ],
     )
     held_responses = HeldResponses(settings.responses_held_mb * 2**20)
@@ -129,6 +145,7 @@ def create_app(
         )
     app = Litestar(
         route_handlers=[health, ready, api, web_router],
+        stores=rate_limit_stores(settings),
         dependencies=DEPENDENCIES,
         request_class=ApiRequest,
         before_send=[add_security_headers],

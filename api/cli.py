@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -109,20 +112,33 @@ def meili_status() -> None:
     show_default=True,
     help="Also load the plan's sample records for a demo (marked as samples wherever shown).",
 )
+@click.option("--no-worker", is_flag=True, help="Do not start `tieuchuan worker` beside the API.")
 @click.pass_context
-def up(ctx: click.Context, host: str, port: int, samples: bool) -> None:
+def up(ctx: click.Context, host: str, port: int, samples: bool, no_worker: bool) -> None:
     """The main job: migrate, start Meilisearch, load the bundled data, index it and serve.
 
-    Each step prints what it did; the last one serves the API and the web page until Ctrl-C.
-    With --samples (or TIEUCHUAN_DEMO_SAMPLES=1) the plan's sample records are loaded too.
+    Each step prints what it did; the last one serves the API and the web page, with the
+    worker beside it, until Ctrl-C or SIGTERM. A Meilisearch this command started is stopped
+    when it exits; one that was already running (or MEILI_URL) is left alone. With --samples
+    (or TIEUCHUAN_DEMO_SAMPLES=1) the plan's sample records are loaded too.
     """
     from api.commands import serve
     from ingest.cli import bundled
     from search.cli import index_rebuild
 
+    started_meili = False
+
+    def start_meili() -> None:
+        nonlocal started_meili
+        if os.environ.get("MEILI_URL"):
+            click.echo(f"using MEILI_URL={os.environ['MEILI_URL']}")
+            return
+        started_meili = meili.daemon_status(var_dir()) is None
+        ctx.invoke(meili_start)
+
     steps = [
         ("database", lambda: ctx.invoke(db_upgrade)),
-        ("Meilisearch", lambda: ctx.invoke(meili_start)),
+        ("Meilisearch", start_meili),
         ("bundled data", lambda: ctx.invoke(bundled)),
         ("search index", lambda: ctx.invoke(index_rebuild)),
     ]
@@ -130,13 +146,46 @@ def up(ctx: click.Context, host: str, port: int, samples: bool) -> None:
         from api.reports.plan_cli import plan_samples
 
         steps.append(("plan sample records", lambda: ctx.invoke(plan_samples, remove=False)))
-    for name, step in steps:
-        click.echo(f"== {name}")
-        started = time.monotonic()
-        step()
-        click.echo(f"   ({time.monotonic() - started:.1f} s)")
-    click.echo(f"== serving: web page http://{host}:{port}/  API http://{host}:{port}/api/v1")
-    ctx.invoke(serve, host=host, port=port)
+    worker: subprocess.Popen[bytes] | None = None
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        for name, step in steps:
+            click.echo(f"== {name}")
+            started = time.monotonic()
+            step()
+            click.echo(f"   ({time.monotonic() - started:.1f} s)")
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.DEVNULL)
+            click.echo(f"== worker: pid {worker.pid} (see `tieuchuan worker --help`)")
+        click.echo(f"== serving: web page http://{host}:{port}/  API http://{host}:{port}/api/v1")
+        ctx.invoke(serve, host=host, port=port)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if worker is not None:
+            _stop_process(worker)
+        if started_meili:
+            stopped = meili.stop_daemon(var_dir())
+            if stopped:
+                click.echo("== stopped the Meilisearch started here")
+
+
+_WORKER = "from api.cli import main; main(['worker'])"
+
+
+def _stop_process(process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if it is still there after ``timeout`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    """SIGTERM ends `up` like Ctrl-C does: through its clean-up, not around it."""
+    raise SystemExit(128 + signum)
 
 
 # --- commands from the other packages (each helper registers its group here) --------------
@@ -150,6 +199,13 @@ from api.commands import register as register_api_commands  # noqa: E402
 
 register_api_commands(main)
 from api.reports.cli import COMMANDS as REPORT_COMMANDS  # noqa: E402
+from api.worker.cli import worker_command  # noqa: E402
+
+main.add_command(worker_command)
+from api.opendata import export_command, import_command  # noqa: E402
+
+main.add_command(export_command)
+main.add_command(import_command)
 
 for command in REPORT_COMMANDS:
     main.add_command(command)

@@ -90,6 +90,8 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/plan/report.docx"): "download_plan_report_docx",
     ("get", "/api/v1/plan/annex.xlsx"): "download_plan_annex_xlsx",
     ("get", "/api/v1/plan/reminder"): "get_plan_report_reminder",
+    ("get", "/api/v1/export/{filename}"): "download_table_csv",
+    ("get", "/api/v1/changes/runs"): "list_worker_runs",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PROBLEM = {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}

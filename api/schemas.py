@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from api.worker.schemas import JobState
 from catalog.applicability import Applicability
 from catalog.codes import DocType
 from catalog.limits import (
@@ -366,3 +367,5 @@ class Readiness(Struct, kw_only=True):
     search: str
     answers: AnswerStats
     responses: ResponseStats
+    # The worker's jobs; a failing one is reported here without making the API "not ready".
+    jobs: list[JobState] = msgspec.field(default_factory=list)

@@ -45,6 +45,10 @@ class ApiSettings:
     rate_limit_per_minute: int | None = 600  # per valid API key, else per client address; None: off
     # Proxies whose X-Forwarded-For names the client (addresses or CIDR blocks); none: the peer.
     trusted_proxies: tuple[Network, ...] = ()
+    # Where the rate-limit counters live: Redis, shared by every process and replica, when
+    # set; otherwise each process counts on its own.
+    redis_url: str | None = None
+    redis_namespace: str = "tieuchuan"
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
     # How often the in-memory catalog graph checks for writes made outside the API, seconds.
     catalog_check_seconds: float = 2.0
@@ -79,7 +83,8 @@ class ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_PUBLIC_URL (the base of links),
         TIEUCHUAN_RATE_LIMIT (requests per minute, 0 = off), TIEUCHUAN_TRUSTED_PROXIES
-        (comma-separated addresses or CIDR blocks), TIEUCHUAN_CACHE_MAX_AGE (seconds),
+        (comma-separated addresses or CIDR blocks), REDIS_URL and TIEUCHUAN_REDIS_NAMESPACE
+        (shared rate-limit counters), TIEUCHUAN_CACHE_MAX_AGE (seconds),
         TIEUCHUAN_CATALOG_CHECK (seconds between checks for catalog changes made by other
         processes), TIEUCHUAN_ANSWERS_HELD (answers held as JSON, 0 = none), TIEUCHUAN_THREADS
         (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
@@ -99,6 +104,8 @@ class ApiSettings:
             rate_limit_per_minute=rate or None,
             public_url=public_base_url(env.get("TIEUCHUAN_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
             trusted_proxies=trusted_networks(env.get("TIEUCHUAN_TRUSTED_PROXIES") or ""),
+            redis_url=env.get("REDIS_URL") or None,
+            redis_namespace=env.get("TIEUCHUAN_REDIS_NAMESPACE") or "tieuchuan",
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
             answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),

@@ -624,6 +624,46 @@ class WebhookDelivery(SQLModel, table=True):
     duration_ms: int = 0
 
 
+# --- the worker ----------------------------------------------------------------------------
+
+
+class WorkerJob(SQLModel, table=True):
+    """A job the worker runs on a schedule, and the lease that lets one worker run it at a time.
+
+    A worker takes the lease by setting ``holder`` and ``lease_until`` in one conditional
+    UPDATE (free, expired, or already its own), renews it while the job runs, and clears it
+    when done; a worker that dies leaves a lease that simply expires.
+    """
+
+    __tablename__ = "worker_job"
+
+    name: str = Field(primary_key=True, max_length=80)  # "source:catalogue", "webhooks", …
+    holder: str | None = Field(default=None, max_length=160)  # "host:pid:token" of the worker
+    lease_until: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    next_due_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    failures: int = 0  # consecutive failed runs: the backoff before the next try grows with it
+    last_status: RunStatus | None = enum_field(RunStatus, nullable=True)
+    last_finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    last_error: str | None = text_field()
+
+
+class WorkerRun(SQLModel, table=True):
+    """One run of one worker job: the worker's run log."""
+
+    __tablename__ = "worker_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=80, index=True)
+    worker: str = Field(max_length=160)
+    started_at: datetime = timestamp_field()
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    status: RunStatus = enum_field(RunStatus, default=RunStatus.RUNNING)
+    message: str | None = text_field()
+    ingest_run_id: int | None = Field(
+        default=None, foreign_key="ingest_run.id", index=True, ondelete="SET NULL"
+    )
+
+
 # The plan's records live in their own module; importing it here registers their tables
 # wherever the catalog's tables are (migrations, tests, the app).
 # The WTO notification tables live in their own module; importing it registers them.

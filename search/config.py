@@ -30,6 +30,45 @@ class MeiliConfig:
         )
 
 
+@dataclass(frozen=True)
+class IndexingLimits:
+    """How much memory and how many threads the Meilisearch we start may use for indexing.
+
+    Meilisearch's own defaults take two thirds of the machine's memory and every core; on a
+    small server shared with PostgreSQL and the API that is far too much. ``None`` leaves
+    Meilisearch's default in place.
+    """
+
+    memory: str | None = "256 MiB"
+    threads: int | None = 1
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> IndexingLimits:
+        """TIEUCHUAN_MEILI_INDEXING_MEMORY (e.g. ``512 MiB``, ``1 GiB``; ``0`` for Meilisearch's
+        default) and TIEUCHUAN_MEILI_INDEXING_THREADS (``0`` for every core)."""
+        env = os.environ if env is None else env
+        memory = (env.get("TIEUCHUAN_MEILI_INDEXING_MEMORY") or "").strip() or cls.memory
+        threads_text = (env.get("TIEUCHUAN_MEILI_INDEXING_THREADS") or "").strip()
+        try:
+            threads = int(threads_text) if threads_text else cls.threads
+        except ValueError:
+            raise ValueError(
+                f"TIEUCHUAN_MEILI_INDEXING_THREADS={threads_text!r} is not a whole number"
+            ) from None
+        if threads is not None and threads < 0:
+            raise ValueError(f"TIEUCHUAN_MEILI_INDEXING_THREADS={threads} is negative")
+        return cls(memory=None if memory == "0" else memory, threads=threads or None)
+
+    def flags(self) -> list[str]:
+        """The meilisearch command-line flags for these limits."""
+        flags = []
+        if self.memory:
+            flags += ["--max-indexing-memory", self.memory]
+        if self.threads:
+            flags += ["--max-indexing-threads", str(self.threads)]
+        return flags
+
+
 def bin_dir(var: Path | None = None) -> Path:
     """Cache directory for downloaded binaries: <var>/bin."""
     return (var_dir() if var is None else var) / "bin"

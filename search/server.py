@@ -282,12 +282,19 @@ def _check_master_key(master_key: str) -> None:
 
 
 def _launch(
-    binary: Path, data_dir: Path, master_key: str, port: int | None, *, detached: bool
+    binary: Path,
+    data_dir: Path,
+    master_key: str,
+    port: int | None,
+    *,
+    detached: bool,
+    limits: config.IndexingLimits | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start meilisearch on 127.0.0.1 with its state and log under `data_dir`.
 
     The master key goes through the environment (not argv, which any local user can
     read); other MEILI_* variables are dropped so only these flags configure it.
+    ``limits`` (default: from the environment) caps indexing memory and threads.
     """
     _check_master_key(master_key)
     data_dir = data_dir.resolve()
@@ -304,6 +311,7 @@ def _launch(
         "--http-addr", f"127.0.0.1:{port}",
         "--env", "development",
         "--no-analytics",
+        *(config.IndexingLimits.from_env() if limits is None else limits).flags(),
     ]  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith("MEILI_")}
     env["MEILI_MASTER_KEY"] = master_key
@@ -368,11 +376,12 @@ class MeiliProcess:
         master_key: str | None = None,
         port: int | None = None,
         timeout: float = 30.0,
+        limits: config.IndexingLimits | None = None,
     ) -> MeiliProcess:
         """Launch meilisearch (free port unless `port`) and return once /health is available."""
         master_key = master_key or secrets.token_urlsafe(24)
         data_dir = data_dir.resolve()
-        process, url = _launch(binary, data_dir, master_key, port, detached=False)
+        process, url = _launch(binary, data_dir, master_key, port, detached=False, limits=limits)
         _await_start(process, url, data_dir / LOG_NAME, timeout)
         return cls(process, url, master_key, data_dir)
 

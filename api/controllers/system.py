@@ -8,8 +8,11 @@ import anyio
 from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from sqlalchemy import text
+from sqlmodel import Session
 
 from api.schemas import AnswerStats, Health, Readiness, ResponseStats
+from api.worker.controllers import job_states
+from api.worker.schemas import JobState
 from search.server import MeiliError, MeiliUnavailable
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,16 @@ async def ready(request: Request) -> Response[Readiness]:
             return f"unreachable: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         return "ok"
 
+    def worker_jobs() -> list[JobState]:
+        try:
+            with Session(state.engine) as session:
+                return job_states(session)
+        except Exception as exc:  # the database line says why
+            log.info("ready: cannot read the worker's jobs: %s", exc)
+            return []
+
     database = await anyio.to_thread.run_sync(check_database)
+    jobs = await anyio.to_thread.run_sync(worker_jobs) if database == "ok" else []
     search = "not configured (set MEILI_URL)"
     if state.search is not None:
         try:
@@ -58,6 +70,7 @@ async def ready(request: Request) -> Response[Readiness]:
             search=search,
             answers=AnswerStats(**state.answers.stats()),
             responses=ResponseStats(**state.held_responses.stats()),
+            jobs=jobs,
         ),
         status_code=200 if ok else 503,
     )

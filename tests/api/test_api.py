@@ -36,6 +36,7 @@ def test_ready_checks_database_and_meilisearch(search_client, engine, search_set
         "search": "ok",
         "answers": {"held": 0, "served_held": 0, "computed": 0, "every_day": False},
         "responses": {"held": 0, "bytes": 0, "hits": 0},
+        "jobs": [],  # no worker has run against this database
     }
     dead = SearchService("http://127.0.0.1:9", None, search_settings.index_prefix)
     with TestClient(create_app(search_settings, engine=engine, search=dead)) as other:
