@@ -2,9 +2,12 @@
 
 Exported: the catalog and its history (documents, relations, ICS fields, issuers and
 localities with their succession, categories, enterprises, products with aliases and codes,
-rules with their sources, declarations, ingest runs without their process and host, field
-changes). Never exported: API keys, the audit log, watch lists (their token is a password)
-and webhooks (their secret), the delivery log, rejects and the worker's state.
+rules, the reviews and sources of rules and documents, WTO notifications, declarations, the
+provincial plan's records, ingest runs without their process and host, field changes). Never
+exported: API keys, the audit log, watch lists (their token is a password) and webhooks (their
+secret), the delivery log, rejects and the worker's state. Every table of the catalog is in
+exactly one of :data:`EXPORTED` and :data:`NEVER_EXPORTED` (a test keeps it so: a new table
+is classified on purpose).
 """
 
 from __future__ import annotations
@@ -35,13 +38,48 @@ EXPORTED = (
     "product_alias",
     "product_code",
     "applicability_rule",
+    "fact_review",
+    "fact_source",
+    "wto_notification",
+    "wto_notification_code",
+    "wto_notification_category",
+    "wto_notification_update",
     "declaration",
+    "plan_training",
+    "plan_training_attendance",
+    "plan_expert",
+    "plan_support",
+    "plan_producer_register",
+    "plan_outreach",
+    "plan_outreach_producer",
+    "plan_quality_award",
+    "plan_ocop_trademark",
+    "plan_portal_milestone",
+    "plan_report_issue",
     "field_change",
+)
+NEVER_EXPORTED = (
+    "api_key",
+    "audit_log",
+    "watch_list",
+    "watch_item",
+    "watch_market",
+    "webhook",
+    "webhook_delivery",
+    "ingest_reject",
+    "worker_job",
+    "worker_run",
 )
 # Columns left out of the export: where a run ran is the server's business, not the public's.
 OMITTED = {"ingest_run": ("pid", "host")}
-# Served by GET /api/v1/export/{table}.csv: everything exported but the ingest bookkeeping.
-PUBLIC = tuple(name for name in EXPORTED if name not in ("ingest_run", "field_change"))
+# Served by GET /api/v1/export/{table}.csv: everything exported but the ingest bookkeeping
+# and the plan's records, which are the department's working files and name people (a
+# backup carries them; the public does not).
+PUBLIC = tuple(
+    name
+    for name in EXPORTED
+    if name not in ("ingest_run", "field_change") and not name.startswith("plan_")
+)
 
 
 def table(name: str) -> Table:

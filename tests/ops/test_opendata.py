@@ -18,7 +18,8 @@ from api.auth import issue_key
 from api.settings import ApiSettings
 from catalog import migrate
 from catalog.address_policy import WEB_PORTS, AddressPolicy
-from catalog.models import Product
+from catalog.models import Product, SQLModel
+from catalog.opendata import tables
 from catalog.opendata.load import ImportRefused, load
 from catalog.reports.watch import create_watch_list
 from catalog.store import make_engine
@@ -119,3 +120,10 @@ def test_an_export_holds_no_secret_documents_itself_and_is_checked(
             assert connection.exec_driver_sql("SELECT COUNT(*) FROM document").scalar() == 0
     finally:
         target.dispose()
+
+
+def test_every_table_is_either_exported_or_never_exported() -> None:
+    exported, never = set(tables.EXPORTED), set(tables.NEVER_EXPORTED)
+    assert not exported & never
+    assert exported | never == set(SQLModel.metadata.tables), "classify the new table"
+    assert not any(name.startswith("plan_") for name in tables.PUBLIC)
