@@ -26,6 +26,7 @@ local method, key, cycle = os.getenv("METHOD"), os.getenv("KEY"), os.getenv("CYC
 function init(args)
   for line in io.lines(os.getenv("REQUESTS")) do lines[#lines + 1] = line end
   if key and key ~= "" then wrk.headers["Authorization"] = "Bearer " .. key end
+  if os.getenv("GZIP") == "1" then wrk.headers["Accept-Encoding"] = "gzip" end
   if method == "POST" then wrk.headers["Content-Type"] = "application/json" end
 end
 function request()
@@ -73,12 +74,14 @@ def run_wrk(
     method: str = "GET",
     key: str = "",
     cycle: bool = False,
+    gzip: bool = False,
     watched: dict[str, int] | None = None,
 ) -> Figures:
     """Replay ``lines`` against ``base`` for ``seconds`` over ``connections`` connections.
 
     ``cycle`` starts the lines over when they run out (otherwise wrk stops there and the
-    figures say ``ran_out``); ``watched`` names processes whose CPU time is measured.
+    figures say ``ran_out``); ``gzip`` asks for compressed answers, as browsers and most HTTP
+    clients do; ``watched`` names processes whose CPU time is measured.
     """
     watched = watched or {}
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
@@ -90,6 +93,7 @@ def run_wrk(
             "METHOD": method,
             "KEY": key,
             "CYCLE": "1" if cycle else "0",
+            "GZIP": "1" if gzip else "0",
         }
         command = [
             "wrk", "--threads", "1", "--connections", str(connections),
