@@ -44,8 +44,8 @@ REVIEWS_BUNDLED = {
     ("rule", "verified"): 35,
     ("rule", "unverified"): 67,
     ("rule", "disputed"): 9,
-    ("document", "verified"): 41,
-    ("document", "unverified"): 10,
+    ("document", "verified"): 55,
+    ("document", "unverified"): 56,
 }
 
 
@@ -81,7 +81,7 @@ def test_bundled_dataset_loads_and_a_second_run_changes_nothing(engine) -> None:
         states = Counter((r.subject.value, r.state.value) for r in session.exec(select(FactReview)))
         assert states == REVIEWS_BUNDLED, states
         sources = session.exec(select(FactSource)).all()
-        assert len(sources) == 264 and {s.source for s in sources} == {"provenance.csv"}
+        assert len(sources) == 326 and {s.source for s in sources} == {"provenance.csv"}
     changes_before = _changes(engine)
     second = ingest_bundled(engine)
     assert [(s.new, s.updated) for s in second] == [(0, 0)] * 7
