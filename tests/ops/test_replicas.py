@@ -37,7 +37,15 @@ def redis_namespace() -> str:
 
 
 @pytest.fixture
-def replicas(database_url: str, redis_namespace: str, tmp_path: Path):
+def editor_key(session) -> str:
+    """The test catalog and an editor key, made before the processes start: a key gets its
+    own rate-limit bucket once the process knows it (it re-reads live keys every 10 s)."""
+    build_catalog(session)
+    return issue_key(session, "editor for the replica test", ApiRole.EDITOR).key
+
+
+@pytest.fixture
+def replicas(database_url: str, redis_namespace: str, editor_key: str, tmp_path: Path):
     """Two API processes on free ports; their base URLs."""
     env = command_env(
         DATABASE_URL=database_url,
@@ -66,9 +74,8 @@ def replicas(database_url: str, redis_namespace: str, tmp_path: Path):
             stop(process)
 
 
-def test_two_api_processes_share_writes_and_the_rate_limit(session, replicas) -> None:
-    build_catalog(session)
-    key = issue_key(session, "editor for the replica test", ApiRole.EDITOR).key
+def test_two_api_processes_share_writes_and_the_rate_limit(replicas, editor_key: str) -> None:
+    key = editor_key
     first, second = replicas
     path = "/api/v1/products/cam-sanh-ham-yen"
 
