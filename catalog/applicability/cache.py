@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
 from catalog.readmodel import CatalogGraph
@@ -23,7 +22,7 @@ from catalog.vocab import Role
 
 if TYPE_CHECKING:
     from catalog.applicability.answer import DocumentRef, Entry, Reason
-    from catalog.applicability.editions import Reach, Timeline
+    from catalog.applicability.editions import ReachTimeline, Timeline
     from catalog.applicability.plan import ProductPlan
 
 LIMIT = 200_000  # interned values per table
@@ -42,8 +41,8 @@ class EngineCache:
     local_documents: frozenset[int] | None = None
     # per document: the days its standing changes and its standing from each
     timelines: dict[int, Timeline] = field(default_factory=dict)
-    # per document: where naming it leads, per span of days (first, end or None, reach)
-    reaches: dict[int, list[tuple[date, date | None, Reach]]] = field(default_factory=dict)
+    # per document: where naming it leads, from each day it may change
+    reaches: dict[int, ReachTimeline] = field(default_factory=dict)
     # per document: its reference in answers
     refs: dict[int, DocumentRef] = field(default_factory=dict)
     # "cited as mandatory by <code>", per citing code and role

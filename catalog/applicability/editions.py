@@ -5,7 +5,7 @@ its end and the day a recorded successor takes over. :meth:`Editions.timeline` l
 once per graph with the standing from each, so a standing on a day is a bisection. Naming a
 document leads to the edition in force that day (:meth:`Editions.walk`), forward when it was
 superseded by then, back when it was not yet in force but replaced an edition that was;
-:meth:`Editions.reach` keeps where that walk ends per span of days.
+:meth:`Editions.reach_timeline` is where that walk ends on every day, in the same form.
 
 Nothing here knows about products: the resolver (:mod:`catalog.applicability.resolve`) asks
 for documents, and :func:`edition_in_force` answers for one document alone.
@@ -28,6 +28,8 @@ from catalog.vocab import Status
 
 # The days a document's standing may change (the first is date.min), and its standing from each.
 Timeline = tuple[tuple[date, ...], tuple["EditionState", ...]]
+# The days where naming a document leads may change (the first is date.min), and where from each.
+ReachTimeline = tuple[tuple[date, ...], tuple["Reach", ...]]
 
 
 @dataclass(frozen=True)
@@ -154,21 +156,49 @@ class Editions:
         return None
 
     def reach(self, doc: DocumentRow) -> Reach:
-        """Where naming ``doc`` leads on the day, worked out once per span of days and graph."""
-        spans = self.cache.reaches.get(doc.id)
-        day = self.clock.day
-        for first, end, found in spans or ():
-            if first <= day and (end is None or day < end):
-                self.clock.narrow(first, end)
-                return found
-        outer = self.clock
-        self.clock = SpanClock(day)  # to learn this walk's own span
-        try:
-            final, state, notes = self.walk(doc)
-            named_upcoming = final is not doc and self.state(doc).standing == Standing.UPCOMING
-            span = self.clock
-        finally:
-            self.clock = outer
+        """Where naming ``doc`` leads on the day: a place on its :meth:`reach_timeline`."""
+        days, reaches = self.reach_timeline(doc)
+        return reaches[self.clock.place(days)]
+
+    def reach_timeline(self, doc: DocumentRow) -> ReachTimeline:
+        """Where naming ``doc`` leads on every day, made once per graph: the walk of
+        :meth:`walk` looks only at the standings of the editions ``REPLACES`` links ``doc`` to
+        (either way, transitively), so it is evaluated once on each day one of those changes,
+        and equal neighbours are merged."""
+        found = self.cache.reaches.get(doc.id)
+        if found is None:
+            days: list[date] = []
+            reaches: list[Reach] = []
+            for day in self._walk_days(doc):
+                reach = Editions(self.graph, SpanClock(day))._reach_on(doc)
+                if not reaches or reaches[-1] != reach:
+                    days.append(day)
+                    reaches.append(reach)
+            found = self.cache.reaches[doc.id] = (tuple(days), tuple(reaches))
+        return found
+
+    def _walk_days(self, doc: DocumentRow) -> list[date]:
+        """The days the standing of an edition linked to ``doc`` by ``REPLACES`` changes."""
+        graph, days = self.graph, {date.min}
+        queue, seen = [doc.id], {doc.id}
+        while queue:
+            current = graph.documents.get(queue.pop())
+            if current is None:
+                continue
+            days.update((self.cache.timelines.get(current.id) or self.timeline(current))[0])
+            for linked in (
+                *graph.successors.get(current.id, ()),
+                *graph.predecessors.get(current.id, ()),
+                *(switch[2] for switch in graph.switches.get(current.id, ())),
+            ):
+                if linked not in seen:
+                    seen.add(linked)
+                    queue.append(linked)
+        return sorted(days)
+
+    def _reach_on(self, doc: DocumentRow) -> Reach:
+        final, state, notes = self.walk(doc)
+        named_upcoming = final is not doc and self.state(doc).standing == Standing.UPCOMING
         standing = state.standing
         if standing == Standing.WITHDRAWN and state.successor_id is None:
             when = f" on {state.since.isoformat()}" if state.since else ""
@@ -177,10 +207,7 @@ class Editions:
             notes.append(
                 f"in force from {state.since.isoformat()}" if state.since else state.note or ""
             )
-        found = Reach(final, standing, tuple(note for note in notes if note), named_upcoming)
-        self.cache.reaches.setdefault(doc.id, []).append((span.first, span.end, found))
-        outer.narrow(span.first, span.end)
-        return found
+        return Reach(final, standing, tuple(note for note in notes if note), named_upcoming)
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,6 @@ class SpanClock:
             self.reached(days[index + 1])
         return index
 
-    def narrow(self, first: date, end: date | None) -> None:
-        """Keep only the days from ``first`` to before ``end`` (None: no end) in the span."""
-        self.first = max(self.first, first)
-        if end is not None:
-            self.reached(end)
-
     def span(self) -> DaySpan:
         last = date.max if self.end is None else self.end - timedelta(days=1)
         return DaySpan(self.first, last)
