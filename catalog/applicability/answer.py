@@ -8,7 +8,7 @@ by value (:mod:`catalog.applicability.entries`), and readers may key caches on t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
 
@@ -82,6 +82,15 @@ class Reason:
     legal_basis: str | None = None
     cited_edition: str | None = None  # the edition the rule or citation names, when not this one
     review: Review | None = None  # the rule's; a citation is not a reviewed rule (None)
+
+    def __hash__(self) -> int:
+        # Reasons key the engine's interned entries (catalog.applicability.entries): the hash
+        # is worked out once per reason, not on every lookup.
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = hash(astuple_shallow(self))
+            object.__setattr__(self, "_hash", found)
+        return found
 
 
 @dataclass(frozen=True)
@@ -179,6 +188,11 @@ class DaySpan:
 
 
 _REASON_ORDER = {kind: i for i, kind in enumerate(ReasonKind)}
+
+
+def astuple_shallow(value: Reason) -> tuple:
+    """The fields of ``value`` in order (unlike ``dataclasses.astuple``, not copied deeply)."""
+    return tuple(getattr(value, f.name) for f in fields(value))
 
 
 def reason_order(reason: Reason) -> tuple:
