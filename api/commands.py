@@ -11,8 +11,9 @@ import click
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.applicability import Applicability, Entry, ProductNotFound, applicable
+from catalog.applicability import Applicability, Entry, applicable
 from catalog.models import ApiKey, utcnow
+from catalog.products import ProductNotFound
 from catalog.store import database_url, display_url, make_engine
 from catalog.vocab import ApiRole, Role
 

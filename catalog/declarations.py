@@ -20,9 +20,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.applicability import ProductNotFound, resolve_product
 from catalog.codes import CodeError, parse_code
 from catalog.models import Declaration, Document, Enterprise, Product
+from catalog.products import ProductNotFound, resolve_product
 from catalog.reports.tables import Table
 from catalog.text import fold, slugify
 from catalog.upsert import ChangeContext, UpsertResult, upsert

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
@@ -53,6 +54,9 @@ from catalog.models_wto import (
 from catalog.notifications import NotificationIndex
 from catalog.review import Review, load_reviews
 from catalog.vocab import CodeScheme, IssuerKind, LocalityKind, RelationKind, Role, Status
+
+if TYPE_CHECKING:
+    from catalog.applicability.cache import EngineCache
 
 logger = logging.getLogger(__name__)
 
@@ -224,9 +228,9 @@ class CatalogGraph:
     rule_reviews: dict[int, Review] = field(default_factory=dict)
     document_reviews: dict[int, Review] = field(default_factory=dict)
     notifications: NotificationIndex = field(default_factory=NotificationIndex)
-    # What readers derive from the graph once and reuse (the graph is not changed after
-    # loading, so what they derive stays true): keyed by the reader, e.g. per-product plans.
-    derived: dict = field(default_factory=dict, repr=False, compare=False)
+    # What the engine derives from the graph once and reuses (the graph is not changed after
+    # loading, so what it derives stays true): catalog.applicability.cache.
+    engine_cache: EngineCache | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, session: Session, version: CatalogVersion | None = None) -> CatalogGraph:
@@ -377,7 +381,7 @@ class SharedCatalogGraph:
     ) -> None:
         self.engine = engine
         self.check_every = check_every
-        self.prepare = prepare  # run on each new graph before it is served (fills .derived)
+        self.prepare = prepare  # run on each new graph before it is served (fills its caches)
         self.serving = serving  # run on each new graph once it is served
         self._graph: CatalogGraph | None = None
         self._checked = 0.0

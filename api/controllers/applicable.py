@@ -14,7 +14,7 @@ from api.params import AsOf
 from api.problems import NotFound, problem_responses
 from api.schemas import Candidate, ResolvedAnswer
 from api.services.products import product_not_found
-from catalog.applicability import ProductNotFound, resolve_product
+from catalog.products import ProductNotFound, resolve_product
 from catalog.text import clean
 from catalog.vocab import Role
 from search.server import MeiliError

@@ -3,8 +3,8 @@
 The graph (:class:`~catalog.readmodel.SharedCatalogGraph`) is rebuilt when the catalog
 changes: at once after a write through the API (:meth:`AnswerService.invalidate`), and within
 ``check_every`` seconds after a write by another process (ingest). The JSON of an answer is
-held for every day of its span (:mod:`api.services.encoded_answers`) with the graph it came
-from; answers as objects (for checklists and pages) are computed each time.
+held for every day of its span (:mod:`api.services.encoded_answers`), one set per graph
+served; answers as objects (for checklists and pages) are computed each time.
 
 Once a new graph serves, a background thread holds every product's answer for today, then its
 answers for all other days, span by span, so that any question is served without computing
@@ -28,13 +28,11 @@ from catalog import clock
 from catalog.applicability import (
     Applicability,
     DaySpan,
-    ProductNotFound,
     applicable_in,
     applicable_over,
-    find_product,
     prepare_graph,
-    resolve_product,
 )
+from catalog.products import ProductNotFound, find_product, resolve_product
 from catalog.readmodel import CatalogGraph, ProductRow, SharedCatalogGraph
 from catalog.vocab import Role
 
@@ -48,6 +46,9 @@ class AnswerService:
             engine, check_every=check_every, prepare=self._prepare, serving=self._serving
         )
         self.held = held  # encoded answers held per graph; 0: none
+        # The encoded answers of the graph served last (a new set with each new graph).
+        self._encoded: tuple[CatalogGraph, EncodedAnswers] | None = None
+        self._encoded_lock = threading.Lock()
 
     def answer_now(self, key: AnswerKey) -> Applicability | None:
         """The answer when it needs no database access (safe on the event loop), else None:
@@ -72,9 +73,10 @@ class AnswerService:
     def stats(self) -> dict[str, int | bool]:
         """How many answers the current graph holds encoded, how often they served, and
         whether every day of every product is held."""
-        graph = self.graph.last
-        held = EncodedAnswers.in_graph(graph) if graph is not None else None
-        return (held or EncodedAnswers(self.held)).stats()
+        found = self._encoded
+        if found is None or found[0] is not self.graph.last:
+            return EncodedAnswers(self.held).stats()
+        return found[1].stats()
 
     def invalidate(self) -> None:
         self.graph.invalidate()
@@ -87,6 +89,7 @@ class AnswerService:
         gc.freeze()
 
     def _serving(self, graph: CatalogGraph) -> None:
+        self._encoded_of(graph)  # the previous graph's answers are dropped now
         if self.held:
             threading.Thread(
                 target=self._hold_every_day, args=(graph,), name="hold-answers", daemon=True
@@ -95,7 +98,7 @@ class AnswerService:
     def _hold_every_day(self, graph: CatalogGraph) -> None:
         """Hold every product's answer for today (the question most asked), then for all
         other days, span after span, while ``graph`` is the one served and the limit allows."""
-        held = EncodedAnswers.of(graph, self.held)
+        held = self._encoded_of(graph)
         products = list(graph.products.values())
         today = clock.today()
         for product in products:
@@ -125,6 +128,21 @@ class AnswerService:
             answer, span = applicable_over(graph, product.id, day)
             held.put(kind, answer, span)
         return span
+
+    def _encoded_of(self, graph: CatalogGraph) -> EncodedAnswers:
+        """The encoded answers of ``graph``. Only the newest graph's are kept: a request still
+        answering from an older graph gets a set of its own, dropped after it."""
+        found = self._encoded
+        if found is not None and found[0] is graph:
+            return found[1]
+        with self._encoded_lock:
+            found = self._encoded
+            if found is not None and found[0] is graph:
+                return found[1]
+            made = EncodedAnswers(self.held)
+            if graph is self.graph.last:
+                self._encoded = (graph, made)
+            return made
 
     def _product_now(self, reference: str) -> tuple[CatalogGraph, ProductRow] | None:
         """The served graph and the product ``reference`` names in it, without touching the
@@ -162,7 +180,7 @@ class AnswerService:
         _, day, role, mandatory_only, market = key
         if not self.held:
             return EncodedAnswer(encode_json(self._answer(graph, product, key)), None)
-        held = EncodedAnswers.of(graph, self.held)
+        held = self._encoded_of(graph)
         kind = (product.id, role, mandatory_only, market)
         found = held.get(kind, day)
         if found is not None:

@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 from api.problems import NotFound, Problem
 from api.schemas import AppliesTo, DocumentDetail, DocumentLink, DraftCreate, DraftUpdate, Edition
 from api.services.audit import Audit
-from catalog.applicability import natural_key
 from catalog.codes import CodeError, DocType, parse_code, parse_partial
+from catalog.codes_order import natural_key
 from catalog.models import (
     ApplicabilityRule,
     Document,

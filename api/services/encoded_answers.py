@@ -7,8 +7,9 @@ encoded once and shared between answers (a category's regulations appear in the 
 every product in it): a held answer costs about 1 KB (bundled data) to 9 KB (a synthetic catalog
 of 10,000 products), as bench/bench_api.py measures.
 
-One :class:`EncodedAnswers` lives in a catalog graph's ``derived`` memo, so it is dropped with
-the graph when the catalog changes and never serves an answer from an older catalog.
+One :class:`EncodedAnswers` serves one catalog graph: the answer service
+(:class:`~api.services.answers.AnswerService`) makes a new one for each graph it serves, so
+an answer from an older catalog is never served.
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ from typing import NamedTuple
 from litestar.serialization import encode_json
 
 from catalog.applicability import Applicability, DaySpan, Entry
-from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role
 
 _SECTIONS = ("entries", "upcoming", "withdrawn", "out_of_scope")
-_MEMO_KEY = "api.encoded_answers"  # in CatalogGraph.derived
 
 # (product id, role filter, mandatory only)
 AnswerKind = tuple[int, Role | None, bool, str | None]  # product id, role, mandatory only, market
@@ -49,21 +48,8 @@ class EncodedAnswers:
         self.every_day = False  # every product's answers for all days are held
         self._answers: dict[AnswerKind, list[Held]] = {}
         self._heads: dict[int, bytes] = {}  # per product: '{"product":{…},"as_of":"'
-        self._pieces: dict[int, tuple[Entry, bytes]] = {}  # each entry's JSON, by its id
+        self._pieces: dict[Entry, bytes] = {}  # each entry's JSON
         self._lock = threading.Lock()
-
-    @classmethod
-    def of(cls, graph: CatalogGraph, limit: int) -> EncodedAnswers:
-        """The graph's encoded answers (made on first use)."""
-        found = cls.in_graph(graph)
-        if found is None:
-            found = graph.derived.setdefault(_MEMO_KEY, cls(limit))
-        return found
-
-    @staticmethod
-    def in_graph(graph: CatalogGraph) -> EncodedAnswers | None:
-        """The graph's encoded answers, if any were made."""
-        return graph.derived.get(_MEMO_KEY)
 
     def stats(self) -> dict[str, int | bool]:
         """How many answers are held, how often they served, how many were computed, and
@@ -130,14 +116,14 @@ class EncodedAnswers:
         return None
 
     def _piece(self, entry: Entry) -> bytes:
-        # The engine makes each entry once per graph (equal entries are one object), so an
-        # entry's JSON is found by its identity; the pair keeps the entry, and so its id, alive.
-        found = self._pieces.get(id(entry))
+        # The engine interns entries by value, so equal entries share one JSON here, and the
+        # same entry (in the answers of many products) is encoded once.
+        found = self._pieces.get(entry)
         if found is None:
             if len(self._pieces) >= self.limit:  # held answers keep theirs; new ones start afresh
                 self._pieces = {}
-            found = self._pieces[id(entry)] = (entry, encode_json(entry))
-        return found[1]
+            found = self._pieces[entry] = encode_json(entry)
+        return found
 
 
 def _spliced(held: Held, day: date) -> EncodedAnswer:

@@ -16,7 +16,6 @@ from api.schemas import (
 )
 from api.services.audit import Audit
 from catalog import clock
-from catalog.applicability import ProductNotFound, resolve_product, search_products_by_text
 from catalog.models import (
     Enterprise,
     Locality,
@@ -26,6 +25,7 @@ from catalog.models import (
     ProductCode,
     utcnow,
 )
+from catalog.products import ProductNotFound, resolve_product, search_products_by_text
 from catalog.text import clean, fold, slugify
 from catalog.vocab import CodeScheme, ProductKind
 

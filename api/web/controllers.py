@@ -23,9 +23,10 @@ from api.web.errors import BadInput, PageNotFound, SearchUnavailable
 from api.web.params import day_param
 from api.web.templating import render, url_with
 from catalog import clock
-from catalog.applicability import ProductNotFound, Standing, resolve_product
+from catalog.applicability import Standing
 from catalog.codes import DocType
 from catalog.codes_wto import wto_member
+from catalog.products import ProductNotFound, resolve_product
 from catalog.vocab import ProductKind, Status
 from search.query import SearchResponse, SearchService
 

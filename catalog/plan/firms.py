@@ -9,7 +9,6 @@ from datetime import date
 
 from sqlmodel import Session, col, or_, select
 
-from catalog.applicability import ProductNotFound, resolve_product
 from catalog.declarations import DeclarationError, find_or_add_enterprise
 from catalog.limits import CODE_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX
 from catalog.models import Product
@@ -32,6 +31,7 @@ from catalog.plan.vocab import (
     FundingSource,
     SupportKind,
 )
+from catalog.products import ProductNotFound, resolve_product
 from catalog.text import fold, slugify
 from catalog.upsert import ChangeContext, UpsertResult, upsert
 from catalog.vocab import ProductKind

@@ -17,15 +17,10 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.applicability import (
-    ProductNotFound,
-    Standing,
-    applicable,
-    edition_in_force,
-    resolve_product,
-)
+from catalog.applicability import Standing, applicable, edition_in_force
 from catalog.codes import CodeError, DocType, parse_code
 from catalog.models import ApplicabilityRule, Document, DocumentRelation, ProductCategory
+from catalog.products import ProductNotFound, resolve_product
 from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
 from catalog.reports.tables import Table

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from catalog.applicability import hs_prefixes, ics_prefixes
+from catalog.codes_order import hs_prefixes, ics_prefixes
 from catalog.models import (
     ApplicabilityRule,
     DocumentRelation,

@@ -21,9 +21,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from catalog.applicability import ProductNotFound, resolve_product
 from catalog.codes_wto import wto_member
 from catalog.models import ProductCategory, WatchItem, WatchList, WatchMarket
+from catalog.products import ProductNotFound, resolve_product
 from catalog.reports.changes import Change, changes
 from catalog.reports.reach import ProductBrief, ProductIndex, Reach
 from catalog.text import clean, slugify

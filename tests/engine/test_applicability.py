@@ -7,14 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from catalog.applicability import (
-    ProductNotFound,
-    ReasonKind,
-    Standing,
-    applicable,
-    edition_in_force,
-    resolve_product,
-)
+from catalog.applicability import ReasonKind, Standing, applicable, edition_in_force
+from catalog.products import ProductNotFound, resolve_product
 from catalog.vocab import IssuerKind, LocalityKind, RelationKind, Role, Status
 
 from .builder import CatalogBuilder

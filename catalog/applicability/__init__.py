@@ -1,0 +1,47 @@
+"""Which documents apply to a product on a date, and why (DOMAIN.md §6): the engine.
+
+One answer is assembled by :mod:`.resolve` from the product's :mod:`.plan` (the rules that may
+reach it), the :mod:`.editions` in force on the day, and the :mod:`.places` local documents
+count for; the day is looked at only through a :mod:`.span` clock. What is worked out once
+per catalog graph lives in its :mod:`.cache`. The answer's types are in :mod:`.answer`.
+
+Product lookup is :mod:`catalog.products`; code ordering and HS/ICS prefixes are
+:mod:`catalog.codes_order`.
+"""
+
+from catalog.applicability.answer import (
+    Applicability,
+    DaySpan,
+    DocumentRef,
+    Entry,
+    Reason,
+    ReasonKind,
+    ReviewCount,
+    Standing,
+    document_ref,
+    document_start,
+    entry_order,
+)
+from catalog.applicability.editions import EditionInForce, edition_in_force
+from catalog.applicability.plan import prepare_graph
+from catalog.applicability.resolve import applicable, applicable_in, applicable_over
+
+__all__ = [
+    "Applicability",
+    "DaySpan",
+    "DocumentRef",
+    "EditionInForce",
+    "Entry",
+    "Reason",
+    "ReasonKind",
+    "ReviewCount",
+    "Standing",
+    "applicable",
+    "applicable_in",
+    "applicable_over",
+    "document_ref",
+    "document_start",
+    "edition_in_force",
+    "entry_order",
+    "prepare_graph",
+]

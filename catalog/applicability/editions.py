@@ -1,0 +1,248 @@
+"""Which edition of a document is in force on a day: standings, and the walk of ``REPLACES``.
+
+A document's standing (upcoming, in force, withdrawn) changes only on a few days: its start,
+its end and the day a recorded successor takes over. :meth:`Editions.timeline` lists those days
+once per graph with the standing from each, so a standing on a day is a bisection. Naming a
+document leads to the edition in force that day (:meth:`Editions.walk`), forward when it was
+superseded by then, back when it was not yet in force but replaced an edition that was;
+:meth:`Editions.reach_timeline` is where that walk ends on every day, in the same form.
+
+Nothing here knows about products: the resolver (:mod:`catalog.applicability.resolve`) asks
+for documents, and :func:`edition_in_force` answers for one document alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from catalog import clock
+from catalog.applicability.answer import DocumentRef, Standing, document_ref, document_start
+from catalog.applicability.cache import EngineCache
+from catalog.applicability.span import SpanClock
+from catalog.readmodel import CatalogGraph, DocumentRow
+from catalog.review import NOT_REVIEWED
+from catalog.vocab import Status
+
+# The days a document's standing may change (the first is date.min), and its standing from each.
+Timeline = tuple[tuple[date, ...], tuple["EditionState", ...]]
+# The days where naming a document leads may change (the first is date.min), and where from each.
+ReachTimeline = tuple[tuple[date, ...], tuple["Reach", ...]]
+
+
+@dataclass(frozen=True)
+class EditionState:
+    standing: Standing
+    successor_id: int | None = None
+    since: date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Where a rule or citation naming a document leads on a day: the edition in force (or
+    where the walk of REPLACES ends), its standing, the notes saying so, and whether the named
+    edition is itself coming (then it is listed as upcoming too)."""
+
+    final: DocumentRow
+    standing: Standing
+    notes: tuple[str, ...]
+    named_upcoming: bool
+
+
+class Editions:
+    """Standings and edition walks over a graph, on the day of ``clock`` (the only way they
+    look at the day). Everything worked out is kept in the graph's :class:`EngineCache`."""
+
+    def __init__(self, graph: CatalogGraph, day_clock: SpanClock) -> None:
+        self.graph = graph
+        self.cache = EngineCache.of(graph)
+        self.clock = day_clock
+
+    def ref(self, doc: DocumentRow) -> DocumentRef:
+        """The reference of ``doc``, made once per graph and shared between answers."""
+        found = self.cache.refs.get(doc.id)
+        if found is None:
+            review = self.graph.document_reviews.get(doc.id, NOT_REVIEWED)
+            found = self.cache.refs[doc.id] = document_ref(doc, review)
+        return found
+
+    # -- dates --
+
+    def state(self, doc: DocumentRow) -> EditionState:
+        """Where ``doc`` stands on the day."""
+        days, states = self.cache.timelines.get(doc.id) or self.timeline(doc)
+        return states[self.clock.place(days)]
+
+    def timeline(self, doc: DocumentRow) -> Timeline:
+        """Where ``doc`` stands on every day, as the days its standing may change and the
+        standing from each (:meth:`_state` compares the day only with these); made once."""
+        changes = {doc.start}
+        switches = self.graph.switches.get(doc.id)
+        if switches:
+            changes.add(switches[0][3])
+        if doc.effective_to is not None and doc.effective_to < date.max:
+            changes.add(doc.effective_to + timedelta(days=1))
+        days = (date.min, *sorted(d for d in changes if d is not None and d > date.min))
+        timeline = self.cache.timelines[doc.id] = (
+            days,
+            tuple(self._state(doc, day) for day in days),
+        )
+        return timeline
+
+    def _state(self, doc: DocumentRow, day: date) -> EditionState:
+        start = doc.start
+        if doc.status == Status.DRAFT:
+            return EditionState(Standing.UPCOMING, note="draft, not yet issued")
+        if start is not None and day < start:
+            return EditionState(Standing.UPCOMING, since=start)
+        switches = self.graph.switches.get(doc.id)
+        if switches:  # soonest first: the first has taken over by the day, or none has
+            _, _, source_id, when = switches[0]
+            if when is None or when <= day:
+                return EditionState(Standing.WITHDRAWN, successor_id=source_id, since=when)
+        replaced_later = bool(switches)
+        if doc.effective_to is not None and day > doc.effective_to:
+            return EditionState(Standing.WITHDRAWN, since=doc.effective_to, note="withdrawn")
+        # A status of superseded or withdrawn without an end date says how things stand now;
+        # when a recorded successor takes over later, this edition is in force until then.
+        if (
+            doc.status in (Status.WITHDRAWN, Status.SUPERSEDED)
+            and doc.effective_to is None
+            and not replaced_later
+        ):
+            word = "withdrawn" if doc.status == Status.WITHDRAWN else "superseded"
+            return EditionState(Standing.WITHDRAWN, note=f"{word} (date not recorded)")
+        if doc.status == Status.NOT_YET_IN_FORCE and start is None:
+            return EditionState(Standing.UPCOMING, note="not yet in force (date not recorded)")
+        return EditionState(Standing.IN_FORCE, since=start)
+
+    def walk(self, doc: DocumentRow) -> tuple[DocumentRow, EditionState, list[str]]:
+        """Walk REPLACES from ``doc`` to the edition in force on the day (or where it ends)."""
+        notes: list[str] = []
+        state = self.state(doc)
+        if state.standing == Standing.UPCOMING:
+            earlier = self._earlier_in_force(doc)
+            if earlier is not None:
+                notes.append(
+                    f"cites {doc.code}{_from(document_start(doc))}; in force is {earlier.code}"
+                )
+                return earlier, self.state(earlier), notes
+            return doc, state, notes
+        current, seen = doc, {doc.id}
+        while state.successor_id is not None and state.successor_id not in seen:
+            newer = self.graph.documents[state.successor_id]
+            seen.add(newer.id)
+            since = f" since {state.since.isoformat()}" if state.since else ""
+            notes.append(f"{current.code} was replaced by {newer.code}{since}")
+            current, state = newer, self.state(newer)
+        if current is not doc and state.standing == Standing.IN_FORCE:
+            notes.append(f"cites {doc.code}; in force is {current.code}")
+        return current, state, notes
+
+    def _earlier_in_force(self, doc: DocumentRow) -> DocumentRow | None:
+        """An edition that ``doc`` replaces (directly or not) in force on the day."""
+        queue, seen = list(self.graph.predecessors.get(doc.id, ())), {doc.id}
+        while queue:
+            older = self.graph.documents.get(queue.pop(0))
+            if older is None or older.id in seen:
+                continue
+            seen.add(older.id)
+            if self.state(older).standing == Standing.IN_FORCE:
+                return older
+            queue.extend(self.graph.predecessors.get(older.id, ()))
+        return None
+
+    def reach(self, doc: DocumentRow) -> Reach:
+        """Where naming ``doc`` leads on the day: a place on its :meth:`reach_timeline`."""
+        days, reaches = self.reach_timeline(doc)
+        return reaches[self.clock.place(days)]
+
+    def reach_timeline(self, doc: DocumentRow) -> ReachTimeline:
+        """Where naming ``doc`` leads on every day, made once per graph: the walk of
+        :meth:`walk` looks only at the standings of the editions ``REPLACES`` links ``doc`` to
+        (either way, transitively), so it is evaluated once on each day one of those changes,
+        and equal neighbours are merged."""
+        found = self.cache.reaches.get(doc.id)
+        if found is None:
+            days: list[date] = []
+            reaches: list[Reach] = []
+            for day in self._walk_days(doc):
+                reach = Editions(self.graph, SpanClock(day))._reach_on(doc)
+                if not reaches or reaches[-1] != reach:
+                    days.append(day)
+                    reaches.append(reach)
+            found = self.cache.reaches[doc.id] = (tuple(days), tuple(reaches))
+        return found
+
+    def _walk_days(self, doc: DocumentRow) -> list[date]:
+        """The days the standing of an edition linked to ``doc`` by ``REPLACES`` changes."""
+        graph, days = self.graph, {date.min}
+        queue, seen = [doc.id], {doc.id}
+        while queue:
+            current = graph.documents.get(queue.pop())
+            if current is None:
+                continue
+            days.update((self.cache.timelines.get(current.id) or self.timeline(current))[0])
+            for linked in (
+                *graph.successors.get(current.id, ()),
+                *graph.predecessors.get(current.id, ()),
+                *(switch[2] for switch in graph.switches.get(current.id, ())),
+            ):
+                if linked not in seen:
+                    seen.add(linked)
+                    queue.append(linked)
+        return sorted(days)
+
+    def _reach_on(self, doc: DocumentRow) -> Reach:
+        final, state, notes = self.walk(doc)
+        named_upcoming = final is not doc and self.state(doc).standing == Standing.UPCOMING
+        standing = state.standing
+        if standing == Standing.WITHDRAWN and state.successor_id is None:
+            when = f" on {state.since.isoformat()}" if state.since else ""
+            notes.append(f"{state.note or 'withdrawn'}{when}; no successor recorded")
+        elif standing == Standing.UPCOMING:
+            notes.append(
+                f"in force from {state.since.isoformat()}" if state.since else state.note or ""
+            )
+        return Reach(final, standing, tuple(note for note in notes if note), named_upcoming)
+
+
+@dataclass(frozen=True)
+class EditionInForce:
+    """Which edition of a cited document is in force on a day."""
+
+    cited: DocumentRef
+    cited_standing: Standing  # of the cited edition itself
+    edition: DocumentRef  # in force on the day, or where the walk of REPLACES ends
+    standing: Standing  # of ``edition``
+    notes: tuple[str, ...]  # the walk, in words
+    status_note: str | None  # what the edition's own status says, when it decides
+
+
+def edition_in_force(
+    session: Session,
+    document_id: int,
+    as_of: date | None = None,
+    *,
+    graph: CatalogGraph | None = None,
+) -> EditionInForce:
+    """Walk ``REPLACES`` from document ``document_id`` to the edition in force on ``as_of``."""
+    graph = graph if graph is not None else CatalogGraph.load(session)
+    editions = Editions(graph, SpanClock(as_of or clock.today()))
+    cited = graph.documents[document_id]
+    final, state, notes = editions.walk(cited)
+    return EditionInForce(
+        cited=editions.ref(cited),
+        cited_standing=editions.state(cited).standing,
+        edition=editions.ref(final),
+        standing=state.standing,
+        notes=tuple(notes),
+        status_note=state.note,
+    )
+
+
+def _from(day: date | None) -> str:
+    return f" (in force from {day.isoformat()})" if day else ""
