@@ -1,6 +1,6 @@
 """The catalog's tables (SQLModel): documents, issuers, products, rules and provenance.
 
-Everything DOMAIN.md describes has a place here:
+Everything docs/domain.md describes has a place here:
 - documents with their status dates and editions (``DocumentRelation`` REPLACES chains),
 - issuers and localities with succession over time (the 2025 mergers),
 - products in a category tree with HS/ICS codes, aliases and OCOP rating,

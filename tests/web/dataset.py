@@ -1,7 +1,8 @@
 """A small, realistic catalog for the web tests: Tuyên Quang products (two geographical
 indications, an OCOP product) and the real documents that apply to them, with their edition
 chains (TCVN 1873 oranges: 1986 → 2007 → 2014; TCVN 5603: 2008 → 2023), a mandatory citation
-and the 2025 merger of Hà Giang into Tuyên Quang. Facts from /work/shared/data."""
+and the 2025 merger of Hà Giang into Tuyên Quang. Facts from
+the researched data in fixtures/codes/."""
 
 from __future__ import annotations
 
