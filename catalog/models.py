@@ -79,6 +79,24 @@ def timestamp_field():
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
+def saved_id(row: SQLModel) -> int:
+    """The id of a row already written (added and flushed). SQLModel types every id as
+    ``int | None``, since it is None only until the INSERT; this says where it cannot be."""
+    row_id = getattr(row, "id", None)
+    if not isinstance(row_id, int):
+        raise ValueError(f"this {type(row).__name__} has no id yet: add and flush it first")
+    return row_id
+
+
+def table_name(model: type[SQLModel] | SQLModel) -> str:
+    """The name of the table ``model`` is stored in (SQLModel types ``__tablename__`` as a
+    string or a function that makes one; on a table model it is always the string)."""
+    name = model.__tablename__
+    if not isinstance(name, str):
+        raise TypeError(f"{model!r} is not a table model")
+    return name
+
+
 class Provenance(SQLModel):
     """Where a record came from: the source and row, when it was fetched, a content hash."""
 

@@ -149,7 +149,8 @@ class ReportPages(Controller):
         day = day_param(request, "ngay", clock.today())
         impact = draft_impact(db_session, self._draft_spec(db_session, slug), day)
         codes = [e.code for p in impact.products for e in p.existing]
-        codes += [c.code for c in impact.citations] + [c.in_force for c in impact.citations]
+        codes += [c.code for c in impact.citations]
+        codes += [c.in_force for c in impact.citations if c.in_force is not None]
         return render(
             request,
             "reports/draft.html",

@@ -21,7 +21,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.models import Document, DocumentRelation, FieldChange
+from catalog.models import Document, DocumentRelation, FieldChange, saved_id
 from catalog.reports.change_entries import (
     Change,
     ChangeKind,
@@ -62,7 +62,7 @@ def changes(
     wanted = set(product_ids) if product_ids is not None else None
     added = _added(session, since, until, after)
     grouped = _grouped_field_changes(session, since, until, after)
-    doc_ids = {d.id for d in added} | {key[0] for key in grouped}
+    doc_ids = {saved_id(d) for d in added} | {key[0] for key in grouped}
     documents = {
         d.id: d for d in session.exec(select(Document).where(col(Document.id).in_(doc_ids)))
     }
@@ -83,8 +83,8 @@ def changes(
             )
         )
     for (doc_id, at, run_id, actor), rows in grouped.items():
-        doc = documents.get(doc_id)
-        if doc is None:
+        changed = documents.get(doc_id)
+        if changed is None:
             continue  # the document was deleted since
         diffs = tuple(
             FieldDiff(r.field, _value(r.old_value), _value(r.new_value))
@@ -95,7 +95,7 @@ def changes(
                 f"change-{min(r.id for r in rows)}",
                 _kind(diffs),
                 utc(at),
-                doc,
+                changed,
                 diffs,
                 replaces,
                 replaced_by,
@@ -128,7 +128,7 @@ def change_table(entries: list[Change]) -> Table:
                 clock.local(e.at),
                 e.kind.label_vi,
                 e.subject,
-                e.notification.title if e.notification else e.document.title_vi,
+                e.subject_title,
                 [f"{d.field}: {shown(d.old)} → {shown(d.new)}" for d in e.fields],
                 [p.name_vi for p in e.products],
                 e.source,

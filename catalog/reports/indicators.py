@@ -14,6 +14,7 @@ start, or any day, to the day asked), with the records behind each figure. Besid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -170,7 +171,7 @@ def _status(target: Target, figure: Figure | None, day: date) -> TargetStatus:
     return TargetStatus(target, point, target.met_by(figure.value), figure.summary())
 
 
-def _ocop_share(declarations, ocop: list[Product], day: date) -> Point:
+def _ocop_share(declarations, ocop: Sequence[Product], day: date) -> Point:
     rated = [p for p in ocop if p.ocop_rated_on is None or p.ocop_rated_on <= day]
     declared = {
         d.product_id

@@ -17,7 +17,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.models import ApplicabilityRule, Document, FactReview, FactSource
+from catalog.models import ApplicabilityRule, Document, FactReview, FactSource, saved_id
 from catalog.reports.reach import Reach
 from catalog.reports.tables import Table
 from catalog.vocab import ReviewState, ReviewSubject, Role
@@ -139,8 +139,8 @@ def review_report(session: Session, as_of: date | None = None) -> ReviewReport:
             document=doc.code,
             document_slug=doc.slug,
             role=None,
-            mandatory=named_mandatory[doc.id],
-            products=len(reach.products_of(doc.id)),
+            mandatory=named_mandatory[saved_id(doc)],
+            products=len(reach.products_of(saved_id(doc))),
         )
         for doc in documents.values()
     ]
