@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from catalog import clock
 from catalog.applicability import Applicability, ReasonKind, applicable, document_start
 from catalog.codes import CodeError, DocType, parse_code
-from catalog.models import Document, Product
+from catalog.models import Document, Product, saved_id
 from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
 from catalog.reports.review import (
@@ -167,7 +167,9 @@ def gap_report(
         .order_by(col(Product.name_vi), col(Product.id))
     ).all()
     graph = graph or CatalogGraph.load(session)
-    answers = [(index.products[p.id], applicable(session, p, day, graph=graph)) for p in products]
+    answers = [
+        (index.products[saved_id(p)], applicable(session, p, day, graph=graph)) for p in products
+    ]
     return GapReport(
         as_of=day,
         kinds=kinds,

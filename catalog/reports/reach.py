@@ -46,15 +46,15 @@ class ProductIndex:
 
     def __init__(self, session: Session) -> None:
         categories = session.exec(select(ProductCategory)).all()
-        self.categories = {c.id: c for c in categories}
+        self.categories: dict[int | None, ProductCategory] = {c.id: c for c in categories}
         self.category_by_slug = {c.slug: c for c in categories}
         self.children: dict[int, list[int]] = defaultdict(list)
         for category in categories:
             if category.parent_id is not None:
                 self.children[category.parent_id].append(saved_id(category))
         products = session.exec(select(Product).order_by(col(Product.id))).all()
-        self.products = {
-            p.id: ProductBrief(
+        self.products: dict[int, ProductBrief] = {
+            saved_id(p): ProductBrief(
                 id=saved_id(p),
                 slug=p.slug,
                 name_vi=p.name_vi,
