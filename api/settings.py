@@ -80,7 +80,7 @@ class ApiSettings:
         )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_PUBLIC_URL (the base of links),
         TIEUCHUAN_RATE_LIMIT (requests per minute, 0 = off), TIEUCHUAN_TRUSTED_PROXIES

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -49,11 +50,11 @@ def utcnow() -> datetime:
 def enum_field(
     enum: type[Enum],
     *,
-    default=None,
+    default: Enum | None = None,
     nullable: bool = False,
     index: bool = False,
     primary_key: bool = False,
-):
+) -> Any:
     """A column holding ``enum`` values as VARCHAR with a CHECK constraint."""
     column_type = SAEnum(
         enum,
@@ -71,11 +72,11 @@ def enum_field(
     )
 
 
-def text_field(*, nullable: bool = True):
+def text_field(*, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(Text, nullable=nullable))
 
 
-def timestamp_field():
+def timestamp_field() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
 
 

@@ -298,7 +298,7 @@ def public_error(status_code: int | None, error: str | None) -> str | None:
     return CONNECTION_FAILED
 
 
-def _json_default(value):
+def _json_default(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {value!r}")

@@ -46,6 +46,7 @@ from catalog.plan.annual import reminder
 from catalog.reports.changes import change_table, changes
 from catalog.reports.draft_impact import (
     DraftError,
+    DraftImpact,
     DraftSpec,
     ScopeItem,
     draft_from_catalog,
@@ -282,7 +283,7 @@ class ReportController(Controller):
         return _xlsx(workbook(indicator_tables(report), heading), f"indicators-{report.as_of}.xlsx")
 
 
-def _impact_response(impact) -> DraftImpactResponse:
+def _impact_response(impact: DraftImpact) -> DraftImpactResponse:
     return DraftImpactResponse(
         impact=impact,
         duplicated_products=sum(bool(p.duplicates) for p in impact.products),

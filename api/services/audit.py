@@ -21,7 +21,9 @@ class Audit:
     session: Session
     key: ApiKey | None
 
-    def record(self, action: str, table: str, record_id: int | None, before: Any, after: Any):
+    def record(
+        self, action: str, table: str, record_id: int | None, before: Any, after: Any
+    ) -> None:
         self.session.add(
             AuditLog(
                 api_key_id=self.key.id if self.key else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 
 import msgspec
 from sqlalchemy import func
@@ -263,7 +264,9 @@ class ProductService:
             category_id = category.parent_id
         return path
 
-    def _names(self, model, ids: set[int | None]) -> dict[int | None, str]:
+    def _names(
+        self, model: type[ProductCategory] | type[Locality], ids: set[int | None]
+    ) -> dict[int | None, str]:
         ids = {i for i in ids if i is not None}
         if not ids:
             return {}
@@ -272,12 +275,13 @@ class ProductService:
         )
 
 
-def _subtree(root: int | None, rows) -> list[int]:
+def _subtree(root: int | None, rows: Iterable[tuple[int | None, int | None]]) -> list[int]:
     if root is None:
         return []
     children: dict[int | None, list[int]] = {}
     for node, parent in rows:
-        children.setdefault(parent, []).append(node)
+        if node is not None:  # ids of stored rows
+            children.setdefault(parent, []).append(node)
     found, stack = [], [root]
     while stack:
         node = stack.pop()

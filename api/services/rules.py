@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import msgspec
 from sqlalchemy.exc import IntegrityError
@@ -133,6 +134,6 @@ class RuleService:
         return dict(subject_kind=kind, subject_code=subject, subject_key=f"{kind}:{subject}")
 
 
-def _check_dates(start, end) -> None:
+def _check_dates(start: date | None, end: date | None) -> None:
     if start and end and end < start:
         raise Problem(400, "Invalid request", "body field 'valid_to' is before 'valid_from'")

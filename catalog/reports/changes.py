@@ -88,11 +88,11 @@ def changes(
             continue  # the document was deleted since
         diffs = tuple(
             FieldDiff(r.field, _value(r.old_value), _value(r.new_value))
-            for r in sorted(rows, key=lambda r: r.id)
+            for r in sorted(rows, key=saved_id)
         )
         entries.append(
             _entry(
-                f"change-{min(r.id for r in rows)}",
+                f"change-{min(saved_id(r) for r in rows)}",
                 _kind(diffs),
                 utc(at),
                 changed,
@@ -139,14 +139,16 @@ def change_table(entries: list[Change]) -> Table:
     )
 
 
-def _window(column, since: datetime, until: datetime | None, after: bool) -> list:
+def _window(column: Any, since: datetime, until: datetime | None, after: bool) -> list[Any]:
     conditions = [column > since if after else column >= since]
     if until is not None:
         conditions.append(column <= utc(until))
     return conditions
 
 
-def _added(session: Session, since, until, after) -> list[Document]:
+def _added(
+    session: Session, since: datetime, until: datetime | None, after: bool
+) -> list[Document]:
     return list(
         session.exec(
             select(Document).where(*_window(col(Document.created_at), since, until, after))
@@ -154,7 +156,9 @@ def _added(session: Session, since, until, after) -> list[Document]:
     )
 
 
-def _grouped_field_changes(session: Session, since, until, after) -> dict[tuple, list]:
+def _grouped_field_changes(
+    session: Session, since: datetime, until: datetime | None, after: bool
+) -> dict[tuple[Any, ...], list[FieldChange]]:
     rows = session.exec(
         select(FieldChange).where(
             FieldChange.table_name == Document.__tablename__,
@@ -167,7 +171,9 @@ def _grouped_field_changes(session: Session, since, until, after) -> dict[tuple,
     return grouped
 
 
-def _editions(session: Session, doc_ids: set[int]) -> tuple[dict, dict]:
+def _editions(
+    session: Session, doc_ids: set[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """For each document, the codes it replaces and the codes replacing it."""
     replaces: dict[int, list[str]] = defaultdict(list)
     replaced_by: dict[int, list[str]] = defaultdict(list)
@@ -189,13 +195,24 @@ def _editions(session: Session, doc_ids: set[int]) -> tuple[dict, dict]:
     return replaces, replaced_by
 
 
-def _entry(entry_id, kind, at, doc, diffs, replaces, replaced_by, reach, source) -> Change:
+def _entry(
+    entry_id: str,
+    kind: ChangeKind,
+    at: datetime,
+    doc: Document,
+    diffs: tuple[FieldDiff, ...],
+    replaces: dict[int, list[str]],
+    replaced_by: dict[int, list[str]],
+    reach: Reach,
+    source: str | None,
+) -> Change:
+    doc_id = saved_id(doc)
     return Change(
         id=entry_id,
         kind=kind,
         at=at,
         document=DocumentBrief(
-            id=doc.id,
+            id=doc_id,
             code=doc.code,
             slug=doc.slug,
             doc_type=str(doc.doc_type),
@@ -203,9 +220,9 @@ def _entry(entry_id, kind, at, doc, diffs, replaces, replaced_by, reach, source)
             status=str(doc.status),
         ),
         fields=diffs,
-        replaces=tuple(sorted(replaces.get(doc.id, []))),
-        replaced_by=tuple(sorted(replaced_by.get(doc.id, []))),
-        products=reach.briefs_of(doc.id),
+        replaces=tuple(sorted(replaces.get(doc_id, []))),
+        replaced_by=tuple(sorted(replaced_by.get(doc_id, []))),
+        products=reach.briefs_of(doc_id),
         source=source,
     )
 

@@ -11,8 +11,10 @@ what has not been confirmed since a day (never confirmed included).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -102,7 +104,7 @@ def review_report(session: Session, as_of: date | None = None) -> ReviewReport:
     }
     reach = Reach(session)
 
-    def item(key: tuple[int | None, int | None], **fields) -> ReviewItem:
+    def item(key: tuple[int | None, int | None], **fields: Any) -> ReviewItem:
         review = reviews.get(key)
         return ReviewItem(
             **fields,
@@ -163,7 +165,7 @@ def review_report(session: Session, as_of: date | None = None) -> ReviewReport:
     )
 
 
-def _counts(items) -> ReviewCounts:
+def _counts(items: Iterable[ReviewItem]) -> ReviewCounts:
     items = list(items)
     states = Counter(i.state for i in items)
     return ReviewCounts(
