@@ -210,7 +210,7 @@ class Document(Provenance, table=True):
     updated_at: datetime = timestamp_field()
 
 
-def code_columns(code: DocumentCode) -> dict[str, object]:
+def code_columns(code: DocumentCode) -> dict[str, Any]:
     """The ``Document`` columns that its code determines: keys, type, number, part, year, issuer."""
     return {
         "code": code.canonical(),
