@@ -100,7 +100,7 @@ def create_app(
 
     def open_search(app: Litestar) -> None:
         """A search client per run of the app (it holds a connection pool)."""
-        if owns_search:
+        if owns_search and settings.meili_url is not None:
             app.state.search = SearchService(
                 settings.meili_url, settings.meili_search_key, settings.index_prefix
             )

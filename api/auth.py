@@ -13,18 +13,18 @@ from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
-from litestar.openapi.spec import SecurityScheme
+from litestar.openapi.spec import Reference, SecurityScheme
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.problems import Problem
-from catalog.models import ApiKey
+from catalog.models import ApiKey, saved_id
 from catalog.vocab import ApiRole
 
 KEY_HEADER = "X-API-Key"
 # The OpenAPI security schemes a key may be sent by (either one), and the requirement that
 # every guarded operation declares (attached by api.openapi_contract from the guards).
-SECURITY_SCHEMES = {
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "apiKey": SecurityScheme(type="apiKey", name=KEY_HEADER, security_scheme_in="header"),
     "bearer": SecurityScheme(type="http", scheme="bearer"),
 }
@@ -51,7 +51,7 @@ def issue_key(session: Session, name: str, role: ApiRole) -> IssuedKey:
     row = ApiKey(name=name, role=role, key_hash=hash_key(key), prefix=key[:10])
     session.add(row)
     session.commit()
-    return IssuedKey(id=row.id, name=name, role=role, prefix=row.prefix, key=key)
+    return IssuedKey(id=saved_id(row), name=name, role=role, prefix=row.prefix, key=key)
 
 
 def presented_key(connection: ASGIConnection) -> str | None:

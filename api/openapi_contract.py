@@ -17,6 +17,7 @@ module rewrites the generated document once, before it is first served:
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from litestar import Litestar
@@ -117,7 +118,7 @@ def guarded_operations(app: Litestar) -> set[tuple[str, str]]:
     }
 
 
-def refine(document: dict[str, Any], guarded: set[tuple[str, str]] = frozenset()) -> None:
+def refine(document: dict[str, Any], guarded: AbstractSet[tuple[str, str]] = frozenset()) -> None:
     """The rules of the module docstring, applied to a generated document; the ``guarded``
     operations declare the key schemes and their 401 and 403 answers."""
     unnamed = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from api.client_identity import Network, trusted_networks
@@ -79,7 +80,7 @@ class ApiSettings:
         )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> ApiSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> ApiSettings:
         """DATABASE_URL, MEILI_URL, MEILI_SEARCH_KEY, MEILI_MASTER_KEY, MEILI_INDEX_PREFIX,
         TIEUCHUAN_CORS_ORIGINS (comma-separated), TIEUCHUAN_PUBLIC_URL (the base of links),
         TIEUCHUAN_RATE_LIMIT (requests per minute, 0 = off), TIEUCHUAN_TRUSTED_PROXIES
@@ -93,7 +94,7 @@ class ApiSettings:
         TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`catalog.address_policy`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
-        values = dict(
+        values: dict[str, Any] = dict(
             meili_url=(env.get("MEILI_URL") or "").rstrip("/") or None,
             meili_search_key=env.get("MEILI_SEARCH_KEY") or None,
             meili_master_key=env.get("MEILI_MASTER_KEY") or None,

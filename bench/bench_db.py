@@ -5,7 +5,8 @@ of bench_api.py skips it): the category tree, product lists and details, documen
 the browse page, product and document pages, and the gap report (API and page). For each
 client count (default 32 and 128) one run prints requests per second, p50/p99 latency and
 errors for ``/health`` (the framework's floor) and for that mix (asked plain, as wrk asks,
-and gzipped, as browsers ask), the server's CPU per request, and the ratios (goal: throughput ≥ 0.3× the floor's, p99 ≤ 3× the floor's).
+and gzipped, as browsers ask), the server's CPU per request, and the ratios (goal:
+throughput ≥ 0.3× the floor's, p99 ≤ 3× the floor's).
 
     make bench-tools                       # the load generator wrk, once
     .venv/bin/python bench/bench_db.py [--seconds 10] [--clients 32,128] [--database-url URL]

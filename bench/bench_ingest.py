@@ -1,6 +1,6 @@
 """Ingest throughput: the bundled dataset, and N synthetic catalogue pages (default 100,000).
 
-The synthetic pages follow the catalogue's record layout (DOMAIN.md §3) and are replayed
+The synthetic pages follow the catalogue's record layout (docs/domain.md §3) and are replayed
 from a temporary folder through the same crawler, parser, writer and single-transaction
 run as real pages. Prints records per second, wall time and peak memory (RSS).
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from catalog import clock
 from catalog.codes import CodeError, parse_code
-from catalog.models import Declaration, Document, Enterprise, Product
+from catalog.models import Declaration, Document, Enterprise, Product, saved_id
 from catalog.products import ProductNotFound, resolve_product
 from catalog.reports.tables import Table
 from catalog.text import fold, slugify
@@ -247,7 +247,7 @@ def list_declarations(
     views = []
     for declaration, firm, linked in session.exec(query).all():
         view = DeclarationView(
-            id=declaration.id,
+            id=saved_id(declaration),
             kind=DeclarationKind(declaration.kind),
             number=declaration.number,
             enterprise=firm.name,

@@ -49,6 +49,8 @@ def status(url: str | None = None) -> SchemaStatus:
     finally:
         engine.dispose()
     head = script.get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration in {script.dir}")
     pending = [
         rev.revision for rev in script.iterate_revisions(head, current or "base") if rev.revision
     ]

@@ -1,6 +1,6 @@
 """The catalog's tables (SQLModel): documents, issuers, products, rules and provenance.
 
-Everything DOMAIN.md describes has a place here:
+Everything docs/domain.md describes has a place here:
 - documents with their status dates and editions (``DocumentRelation`` REPLACES chains),
 - issuers and localities with succession over time (the 2025 mergers),
 - products in a category tree with HS/ICS codes, aliases and OCOP rating,
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
 from sqlalchemy import Enum as SAEnum
@@ -49,11 +50,11 @@ def utcnow() -> datetime:
 def enum_field(
     enum: type[Enum],
     *,
-    default=None,
+    default: Enum | None = None,
     nullable: bool = False,
     index: bool = False,
     primary_key: bool = False,
-):
+) -> Any:
     """A column holding ``enum`` values as VARCHAR with a CHECK constraint."""
     column_type = SAEnum(
         enum,
@@ -71,12 +72,30 @@ def enum_field(
     )
 
 
-def text_field(*, nullable: bool = True):
+def text_field(*, nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(Text, nullable=nullable))
 
 
-def timestamp_field():
+def timestamp_field() -> Any:
     return Field(default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def saved_id(row: SQLModel) -> int:
+    """The id of a row already written (added and flushed). SQLModel types every id as
+    ``int | None``, since it is None only until the INSERT; this says where it cannot be."""
+    row_id = getattr(row, "id", None)
+    if not isinstance(row_id, int):
+        raise ValueError(f"this {type(row).__name__} has no id yet: add and flush it first")
+    return row_id
+
+
+def table_name(model: type[SQLModel] | SQLModel) -> str:
+    """The name of the table ``model`` is stored in (SQLModel types ``__tablename__`` as a
+    string or a function that makes one; on a table model it is always the string)."""
+    name = model.__tablename__
+    if not isinstance(name, str):
+        raise TypeError(f"{model!r} is not a table model")
+    return name
 
 
 class Provenance(SQLModel):
@@ -191,7 +210,7 @@ class Document(Provenance, table=True):
     updated_at: datetime = timestamp_field()
 
 
-def code_columns(code: DocumentCode) -> dict[str, object]:
+def code_columns(code: DocumentCode) -> dict[str, Any]:
     """The ``Document`` columns that its code determines: keys, type, number, part, year, issuer."""
     return {
         "code": code.canonical(),

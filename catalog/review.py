@@ -57,8 +57,9 @@ def load_reviews(session: Session) -> tuple[dict[int, Review], dict[int, Review]
     """Every review with its sources: (by rule id, by document id)."""
     sources: dict[tuple[int | None, int | None], list[SourceRef]] = defaultdict(list)
     s = FactSource
+    # sqlmodel types select() for at most four columns: the wide selects are checked at run time.
     for rule_id, document_id, *fields in session.exec(
-        select(
+        select(  # type: ignore[call-overload, misc]
             s.rule_id, s.document_id, s.title, s.url, s.locator, s.retrieved_on, s.note
         ).order_by(col(s.id))
     ):
@@ -67,7 +68,9 @@ def load_reviews(session: Session) -> tuple[dict[int, Review], dict[int, Review]
     documents: dict[int, Review] = {}
     r = FactReview
     for rule_id, document_id, state, by, on, confirmed in session.exec(
-        select(r.rule_id, r.document_id, r.state, r.reviewed_by, r.reviewed_on, r.confirmed_on)
+        select(  # type: ignore[call-overload]
+            r.rule_id, r.document_id, r.state, r.reviewed_by, r.reviewed_on, r.confirmed_on
+        )
     ):
         review = Review(
             ReviewState(state), by, on, confirmed, tuple(sources.pop((rule_id, document_id), ()))

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -67,7 +68,7 @@ def make_engine(url: str | None = None, limits: PoolLimits = PoolLimits()) -> En
         }
 
         @event.listens_for(engine, "connect")
-        def _postgres_timeouts(dbapi_connection, _record) -> None:  # pragma: no branch
+        def _postgres_timeouts(dbapi_connection: Any, _record: Any) -> None:  # pragma: no branch
             with dbapi_connection.cursor() as cursor:
                 for name, seconds in settings.items():
                     if seconds is not None:
@@ -82,7 +83,7 @@ def make_engine(url: str | None = None, limits: PoolLimits = PoolLimits()) -> En
     )
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no branch
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:  # pragma: no branch
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

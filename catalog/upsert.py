@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
-from catalog.models import FieldChange, utcnow
+from catalog.models import FieldChange, table_name, utcnow
 
 # Provenance columns say where a value came from, not what it is: never compared.
 PROVENANCE_FIELDS = frozenset({"source", "source_ref", "fetched_at", "content_hash"})
@@ -220,7 +220,7 @@ def _change(
     context: ChangeContext,
 ) -> FieldChange:
     return FieldChange(
-        table_name=model.__tablename__,
+        table_name=table_name(model),
         record_id=row.id,
         record_key=record_key,
         field=name,

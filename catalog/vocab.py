@@ -27,7 +27,7 @@ class Labelled(StrEnum):
 
 
 class Status(Labelled):
-    """Where a document stands on a given day (see DOMAIN.md §2)."""
+    """Where a document stands on a given day (see docs/domain.md §2)."""
 
     IN_FORCE = "in_force"
     NOT_YET_IN_FORCE = "not_yet_in_force"
@@ -292,7 +292,7 @@ class ApiRole(StrEnum):
 
 
 class DeclarationKind(Labelled):
-    """What an enterprise declared or was certified for (DOMAIN.md §1, conformity)."""
+    """What an enterprise declared or was certified for (docs/domain.md §1, conformity)."""
 
     CONFORMITY_STANDARD = "conformity_standard"
     CONFORMITY_REGULATION = "conformity_regulation"

@@ -31,7 +31,7 @@ import httpx
 from sqlmodel import Session, col, select
 
 from catalog.address_policy import AddressBlocked, AddressPolicy, HostUnresolved, UrlRefused
-from catalog.models import WatchList, Webhook, WebhookDelivery, utcnow
+from catalog.models import WatchList, Webhook, WebhookDelivery, saved_id, utcnow
 from catalog.reports.changes import Change, utc
 from catalog.reports.watch import watched_changes
 
@@ -118,7 +118,9 @@ def add_webhook(
     if secret is not None and len(secret) < 16:
         raise WebhookError("secret: use at least 16 characters (or let one be generated)")
     hook = Webhook(
-        watch_list_id=watch_list.id, url=str(target.url), secret=secret or secrets.token_hex(32)
+        watch_list_id=saved_id(watch_list),
+        url=str(target.url),
+        secret=secret or secrets.token_hex(32),
     )
     session.add(hook)
     session.flush()
@@ -176,6 +178,8 @@ def _deliver(
     summary: DispatchSummary,
 ) -> None:
     watch_list = session.get(WatchList, hook.watch_list_id)
+    if watch_list is None:  # deleted since the batch was listed
+        return
     cursor = utc(hook.delivered_until or hook.created_at)
     entries = watched_changes(session, watch_list, cursor, after=True)
     if not entries:
@@ -196,7 +200,7 @@ def _deliver(
         ok = error is None
         session.add(
             WebhookDelivery(
-                webhook_id=hook.id,
+                webhook_id=saved_id(hook),
                 delivery_id=delivery_id,
                 attempt=attempt,
                 at=utcnow(),
@@ -294,7 +298,7 @@ def public_error(status_code: int | None, error: str | None) -> str | None:
     return CONNECTION_FAILED
 
 
-def _json_default(value):
+def _json_default(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {value!r}")

@@ -26,8 +26,6 @@ from catalog.store import make_engine
 from search import config as meili_config
 from search.server import MeiliProcess, find_or_install_binary
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 def _postgres_schema_url(base: str, schema: str) -> str:
     url = make_url(base)

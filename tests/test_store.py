@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from factories import document
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 from catalog import migrate
-from catalog.codes import DocType, parse_code
+from catalog.codes import DocType
 from catalog.models import (
     ApplicabilityRule,
     Document,
@@ -21,7 +22,6 @@ from catalog.models import (
     ProductAlias,
     ProductCategory,
     ProductCode,
-    code_columns,
 )
 from catalog.store import session_scope
 from catalog.text import fold
@@ -36,14 +36,6 @@ from catalog.vocab import (
 )
 
 
-def make_document(code: str, **fields) -> Document:
-    parsed = parse_code(code)
-    return Document(
-        **code_columns(parsed),
-        **fields,
-    )
-
-
 def test_migrations_create_every_table_and_are_up_to_date(database_url, engine):
     state = migrate.status(database_url)
     assert state.up_to_date and state.current == state.head
@@ -52,7 +44,7 @@ def test_migrations_create_every_table_and_are_up_to_date(database_url, engine):
 
 
 def test_document_round_trip_keeps_vietnamese_and_enums(session: Session):
-    doc = make_document(
+    doc = document(
         "TCVN 5603:2023",
         title_vi="Nguyên tắc chung về vệ sinh thực phẩm",
         status=Status.IN_FORCE,
@@ -70,9 +62,9 @@ def test_document_round_trip_keeps_vietnamese_and_enums(session: Session):
 
 def test_document_code_is_unique(engine):
     with session_scope(engine) as s:
-        s.add(make_document("TCVN 5603:2023"))
+        s.add(document("TCVN 5603:2023"))
     with pytest.raises(IntegrityError), session_scope(engine) as s:
-        s.add(make_document("TCVN 5603:2023"))
+        s.add(document("TCVN 5603:2023"))
 
 
 @pytest.mark.parametrize(
@@ -83,7 +75,7 @@ def test_document_code_is_unique(engine):
     ],
 )
 def test_document_check_constraints(engine, fields):
-    doc = make_document("TCVN 1873:2014")
+    doc = document("TCVN 1873:2014")
     for name, value in fields.items():
         setattr(doc, name, value)
     with pytest.raises(IntegrityError), session_scope(engine) as s:
@@ -101,7 +93,7 @@ def test_unknown_status_value_is_refused_by_the_database(engine):
 
 def test_relation_needs_existing_documents_and_no_self_loop(engine):
     with session_scope(engine) as s:
-        new, old = make_document("QCVN 16:2023/BXD"), make_document("QCVN 16:2019/BXD")
+        new, old = document("QCVN 16:2023/BXD"), document("QCVN 16:2019/BXD")
         s.add_all([new, old])
         s.flush()
         s.add(DocumentRelation(source_id=new.id, target_id=old.id, kind=RelationKind.REPLACES))
@@ -133,7 +125,7 @@ def test_issuer_succession_models_the_2025_merger(session: Session):
 
 def test_rule_subject_must_be_consistent(engine):
     with session_scope(engine) as s:
-        doc = make_document("QCVN 8-2:2011/BYT")
+        doc = document("QCVN 8-2:2011/BYT")
         tea = ProductCategory(slug="che", name_vi="Chè")
         s.add_all([doc, tea])
         s.flush()

@@ -14,6 +14,7 @@ from api.params import AsOf
 from api.problems import NotFound, problem_responses
 from api.schemas import Candidate, ResolvedAnswer
 from api.services.products import product_not_found
+from catalog.models import saved_id
 from catalog.products import ProductNotFound, resolve_product
 from catalog.text import clean
 from catalog.vocab import Role
@@ -68,7 +69,7 @@ async def _by_database(
     def resolve() -> int:
         with Session(request.app.state.engine) as session:
             try:
-                return resolve_product(session, text).id
+                return saved_id(resolve_product(session, text))
             except ProductNotFound as exc:
                 raise product_not_found(exc) from exc
 

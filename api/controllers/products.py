@@ -9,7 +9,14 @@ import anyio
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, JSONBody, Parameter
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
@@ -42,7 +49,9 @@ async def answer_json(
     """:func:`answer_for` as its JSON, which the service holds for the days it covers."""
     answers: AnswerService = request.app.state.answers
     key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
-    found = answers.json_now(key) or await anyio.to_thread.run_sync(answers.json, key)
+    found = answers.json_now(key)
+    if found is None:
+        found = await anyio.to_thread.run_sync(answers.json, key)
     cache_control = None
     if as_of is None:  # today's answer: not cached past midnight in the configured zone
         left = math.ceil(clock.until_tomorrow().total_seconds())
@@ -60,9 +69,20 @@ def json_response(body: bytes, etag: str | None, cache_control: str | None = Non
     if cache_control:
         headers.append((b"cache-control", cache_control.encode("latin-1")))
 
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 200,
+        "headers": headers,
+    }
+    content: HTTPResponseBodyEvent = {
+        "type": "http.response.body",
+        "body": body,
+        "more_body": False,
+    }
+
     async def respond(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send(start)
+        await send(content)
 
     return respond
 
@@ -80,7 +100,10 @@ async def answer_for(
     product with suggestions). ``market`` is a country or WTO member code, as asked."""
     answers: AnswerService = request.app.state.answers
     key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
-    return answers.answer_now(key) or await anyio.to_thread.run_sync(answers.answer, key)
+    answer = answers.answer_now(key)
+    if answer is None:
+        answer = await anyio.to_thread.run_sync(answers.answer, key)
+    return answer
 
 
 def _attachment(name: str) -> str:

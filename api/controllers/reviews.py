@@ -14,6 +14,7 @@ from api.problems import problem_responses
 from api.schemas import ReviewIn, ReviewOut
 from api.services.documents import DocumentService
 from api.services.reviews import ReviewService
+from catalog.models import saved_id
 from catalog.vocab import ApiRole, ReviewSubject
 
 RuleId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
@@ -40,7 +41,7 @@ class ReviewController(Controller):
     ) -> ReviewOut:
         service = ReviewService(db_session)
         rule, label = service.rule(rule_id)
-        out = service.review(ReviewSubject.RULE, rule.id, label, data, audit)
+        out = service.review(ReviewSubject.RULE, saved_id(rule), label, data, audit)
         after_write(request)
         return out
 
@@ -61,7 +62,7 @@ class ReviewController(Controller):
     ) -> ReviewOut:
         doc = DocumentService(db_session).find(code)
         out = ReviewService(db_session).review(
-            ReviewSubject.DOCUMENT, doc.id, doc.code, data, audit
+            ReviewSubject.DOCUMENT, saved_id(doc), doc.code, data, audit
         )
         after_write(request)
         return out

@@ -4,8 +4,9 @@ lists and webhooks, declarations and the plan's indicators. Thin: the work is in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Annotated, ClassVar
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
@@ -40,11 +41,12 @@ from catalog.declarations import (
     list_declarations,
     save_declaration,
 )
-from catalog.models import WatchList, Webhook, WebhookDelivery
+from catalog.models import WatchList, Webhook, WebhookDelivery, saved_id
 from catalog.plan.annual import reminder
 from catalog.reports.changes import change_table, changes
 from catalog.reports.draft_impact import (
     DraftError,
+    DraftImpact,
     DraftSpec,
     ScopeItem,
     draft_from_catalog,
@@ -281,7 +283,7 @@ class ReportController(Controller):
         return _xlsx(workbook(indicator_tables(report), heading), f"indicators-{report.as_of}.xlsx")
 
 
-def _impact_response(impact) -> DraftImpactResponse:
+def _impact_response(impact: DraftImpact) -> DraftImpactResponse:
     return DraftImpactResponse(
         impact=impact,
         duplicated_products=sum(bool(p.duplicates) for p in impact.products),
@@ -345,7 +347,7 @@ class WatchListController(Controller):
     path = "/watchlists"
     tags = ("watch lists",)
     # The token in the URL is the capability to read the list: its answers are private.
-    opt: ClassVar[dict[str, bool]] = {"private": True}
+    opt: Mapping[str, Any] | None = {"private": True}
 
     @post(
         "/",
@@ -450,7 +452,7 @@ class WatchListController(Controller):
         audit.record("create", "webhook", hook.id, None, {"url": hook.url, "watch": watch.id})
         db_session.commit()
         return WebhookResponse(
-            id=hook.id,
+            id=saved_id(hook),
             url=hook.url,
             secret=hook.secret,
             signature_header=SIGNATURE_HEADER,

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession
@@ -19,6 +19,7 @@ from api.problems import Problem, problem_responses
 from api.reports import plan_schemas as s
 from api.reports.plan_report import PlanReportController
 from catalog import clock
+from catalog.models import table_name
 from catalog.plan import measure, records
 from catalog.plan.models import OutreachProducer, TrainingAttendance
 from catalog.reports.plan import PLAN_2021_2025
@@ -48,7 +49,7 @@ FromDay = Annotated[
         required=False,
     ),
 ]
-_EDIT = {
+_EDIT: dict[str, Any] = {
     "guards": [requires(ApiRole.EDITOR)],
     "sync_to_thread": True,
     "responses": problem_responses(400, 401, 403),
@@ -318,13 +319,13 @@ class PlanController(Controller):
         before = records.delete_record(db_session, kind, record_id)
         if before is None:
             raise Problem(404, "Unknown record", f"no {kind} record has the id {record_id}")
-        audit.record("delete", records.RECORD_TABLES[kind].__tablename__, record_id, before, None)
+        audit.record("delete", table_name(records.RECORD_TABLES[kind]), record_id, before, None)
         db_session.commit()
 
     @get("/records", summary="The plan's records of one kind", sync_to_thread=True)
     def list_records(self, db_session: DbSession, kind: FromQuery[Kind]) -> s.PlanRecords:
         model = records.RECORD_TABLES[kind]
-        rows = db_session.exec(select(model).order_by(model.id)).all()
+        rows = db_session.exec(select(model).order_by(col(model.id))).all()
         views = [record_view(db_session, kind, r) for r in rows]
         return s.PlanRecords(kind=kind, count=len(views), records=views)
 

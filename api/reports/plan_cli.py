@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -74,7 +75,11 @@ def plan_samples(remove: bool) -> None:
     help="The report's date (default: today, or 31 December of a past year).",
 )
 def plan_report(
-    year: int, docx_path: Path, xlsx_path: Path | None, number: str | None, issued_on
+    year: int,
+    docx_path: Path,
+    xlsx_path: Path | None,
+    number: str | None,
+    issued_on: datetime | None,
 ) -> None:
     """The plan's annual report to the province and the ministry (due before 30 November)."""
     with Session(make_engine()) as session:

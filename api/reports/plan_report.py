@@ -12,6 +12,7 @@ from sqlmodel import Session
 from api.deps import DbSession
 from api.problems import Problem, problem_responses
 from catalog.plan.annual import (
+    AnnualReport,
     AnnualReportError,
     Reminder,
     annex_xlsx,
@@ -65,7 +66,7 @@ class PlanReportController(Controller):
         return _download(annex_xlsx(report), XLSX, f"phu-luc-so-lieu-{year}.xlsx")
 
     @staticmethod
-    def _annual(request: Request, session: Session, year: int, number: str | None):
+    def _annual(request: Request, session: Session, year: int, number: str | None) -> AnnualReport:
         try:
             report = annual_report(session, year, number=number)
         except AnnualReportError as exc:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from api.schemas import AuditEntry, AuditPage
 from catalog import clock
-from catalog.models import ApiKey, AuditLog
+from catalog.models import ApiKey, AuditLog, saved_id
 
 
 @dataclass
@@ -21,7 +21,9 @@ class Audit:
     session: Session
     key: ApiKey | None
 
-    def record(self, action: str, table: str, record_id: int | None, before: Any, after: Any):
+    def record(
+        self, action: str, table: str, record_id: int | None, before: Any, after: Any
+    ) -> None:
         self.session.add(
             AuditLog(
                 api_key_id=self.key.id if self.key else None,
@@ -56,7 +58,7 @@ def audit_page(session: Session, *, table: str | None, limit: int, offset: int) 
         offset=offset,
         items=[
             AuditEntry(
-                id=r.id,
+                id=saved_id(r),
                 at=clock.local(r.at),
                 key=f"{keys[r.api_key_id].name} ({keys[r.api_key_id].prefix}…)"
                 if r.api_key_id in keys

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import msgspec
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -22,6 +24,7 @@ from catalog.models import (
     ProductCategory,
     ProductCode,
     code_columns,
+    saved_id,
     utcnow,
 )
 from catalog.review import review_of
@@ -53,7 +56,9 @@ class DocumentService:
         if code is not None:
             found = self.session.exec(
                 select(Document)
-                .where(or_(Document.compact == code.compact(), Document.slug == code.slug()))
+                .where(
+                    or_(col(Document.compact) == code.compact(), col(Document.slug) == code.slug())
+                )
                 .order_by(col(Document.id))
             ).first()
             if found is not None:
@@ -71,23 +76,30 @@ class DocumentService:
             number = partial.number.lstrip("0") or "0"
             candidates = self.session.exec(
                 select(Document).where(
-                    or_(Document.number == partial.number, Document.number == number)
+                    or_(col(Document.number) == partial.number, col(Document.number) == number)
                 )
             ).all()
             rows = [
                 d for d in candidates if partial.doc_type is None or d.doc_type == partial.doc_type
             ]
         if not rows and slugify(text):
-            rows = self.session.exec(
-                select(Document).where(col(Document.slug).startswith(slugify(text)[:8])).limit(50)
-            ).all()
+            rows = list(
+                self.session.exec(
+                    select(Document)
+                    .where(col(Document.slug).startswith(slugify(text)[:8]))
+                    .limit(50)
+                )
+            )
         rows = sorted(rows, key=lambda d: natural_key(d.code))[:limit]
         return [{"code": d.code, "slug": d.slug, "name": d.code} for d in rows]
 
     def detail(self, doc: Document) -> DocumentDetail:
         relations = self.session.exec(
             select(DocumentRelation).where(
-                or_(DocumentRelation.source_id == doc.id, DocumentRelation.target_id == doc.id)
+                or_(
+                    col(DocumentRelation.source_id) == doc.id,
+                    col(DocumentRelation.target_id) == doc.id,
+                )
             )
         ).all()
         family = self.session.exec(select(Document).where(Document.family == doc.family)).all()
@@ -135,7 +147,7 @@ class DocumentService:
         doc_type = DocType(doc.doc_type)
         status = Status(doc.status)
         return DocumentDetail(
-            id=doc.id,
+            id=saved_id(doc),
             code=doc.code,
             slug=doc.slug,
             doc_type=doc_type,
@@ -174,7 +186,7 @@ class DocumentService:
             cited_by=links(cite_kinds, outgoing=False),
             applies_to=self.applies_to(doc),
             source=doc.source,
-            review=review_of(self.session, ReviewSubject.DOCUMENT, doc.id),
+            review=review_of(self.session, ReviewSubject.DOCUMENT, saved_id(doc)),
         )
 
     def applies_to(self, doc: Document) -> list[AppliesTo]:
@@ -190,15 +202,21 @@ class DocumentService:
                 )
             ).all()
         )
-        categories = None
-        for rule in sorted(rules, key=lambda r: r.id):
+        categories: dict[int, ProductCategory] | None = None
+        products: Sequence[Product | None]
+        for rule in sorted(rules, key=saved_id):
             if rule.subject_kind == SubjectKind.PRODUCT:
                 products, via = [self.session.get(Product, rule.product_id)], "product"
             elif rule.subject_kind == SubjectKind.CATEGORY:
                 if categories is None:
-                    categories = {c.id: c for c in self.session.exec(select(ProductCategory))}
-                ids = _descendants(rule.category_id, categories)
-                via = f"category {categories[rule.category_id].name_vi}"
+                    categories = {
+                        saved_id(c): c for c in self.session.exec(select(ProductCategory))
+                    }
+                category_id = rule.category_id
+                if category_id is None:  # the database refuses such a rule (ck_rule_subject)
+                    continue
+                ids = _descendants(category_id, categories)
+                via = f"category {categories[category_id].name_vi}"
                 products = self.session.exec(
                     select(Product).where(col(Product.category_id).in_(ids)).limit(APPLIES_TO_LIMIT)
                 ).all()
@@ -210,7 +228,7 @@ class DocumentService:
                 match = col(ProductCode.code).startswith(code)
                 if scheme == CodeScheme.ICS:
                     match = or_(
-                        ProductCode.code == code, col(ProductCode.code).startswith(code + ".")
+                        col(ProductCode.code) == code, col(ProductCode.code).startswith(code + ".")
                     )
                 via = f"{'HS' if scheme == CodeScheme.HS else 'ICS'} {code}"
                 products = self.session.exec(
@@ -221,13 +239,13 @@ class DocumentService:
                 ).all()
             for product in products:
                 if product is not None and product.id not in found:
-                    found[product.id] = AppliesTo(
-                        product_id=product.id,
+                    found[saved_id(product)] = AppliesTo(
+                        product_id=saved_id(product),
                         slug=product.slug,
                         name_vi=product.name_vi,
                         role=Role(rule.role),
                         via=via,
-                        rule_id=rule.id,
+                        rule_id=saved_id(rule),
                         review_state=ReviewState(states.get(rule.id, ReviewState.UNVERIFIED)),
                     )
         return sorted(found.values(), key=lambda a: (a.name_vi, a.product_id))[:APPLIES_TO_LIMIT]
@@ -251,7 +269,7 @@ class DocumentService:
             raise Problem(400, "Invalid request", f"body field 'issuer': no issuer {data.issuer!r}")
         exists = self.session.exec(
             select(Document.id).where(
-                or_(Document.slug == code.slug(), Document.compact == code.compact())
+                or_(col(Document.slug) == code.slug(), col(Document.compact) == code.compact())
             )
         ).first()
         if exists:
@@ -303,7 +321,7 @@ class DocumentService:
 def _descendants(root: int, categories: dict[int, ProductCategory]) -> list[int]:
     children: dict[int | None, list[int]] = {}
     for c in categories.values():
-        children.setdefault(c.parent_id, []).append(c.id)
+        children.setdefault(c.parent_id, []).append(saved_id(c))
     found, stack = [], [root]
     while stack:
         node = stack.pop()

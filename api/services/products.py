@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Iterable
+
 import msgspec
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -23,6 +26,7 @@ from catalog.models import (
     ProductAlias,
     ProductCategory,
     ProductCode,
+    saved_id,
     utcnow,
 )
 from catalog.products import ProductNotFound, resolve_product, search_products_by_text
@@ -79,12 +83,12 @@ class ProductService:
             total=total, limit=limit, offset=offset, items=self.summaries(list(rows))
         )
 
-    def summaries(self, products: list[Product]) -> list[ProductSummary]:
+    def summaries(self, products: builtins.list[Product]) -> builtins.list[ProductSummary]:
         categories = self._names(ProductCategory, {p.category_id for p in products})
         localities = self._names(Locality, {p.locality_id for p in products})
         return [
             ProductSummary(
-                id=p.id,
+                id=saved_id(p),
                 slug=p.slug,
                 name_vi=p.name_vi,
                 name_en=p.name_en,
@@ -131,7 +135,7 @@ class ProductService:
     def create(self, data: ProductCreate, audit: Audit) -> ProductDetail:
         name = clean(data.name_vi)
         slug = slugify(name or "")
-        if not slug:
+        if not name or not slug:
             raise Problem(400, "Invalid request", "body field 'name_vi' has no letters or digits")
         if self.session.exec(select(Product.id).where(Product.slug == slug)).first():
             raise Problem(409, "Product exists", f"a product with slug {slug!r} already exists")
@@ -193,7 +197,7 @@ class ProductService:
 
     # -- helpers --
 
-    def _set_codes(self, product: Product, hs: list[str], ics: list[str]) -> None:
+    def _set_codes(self, product: Product, hs: builtins.list[str], ics: builtins.list[str]) -> None:
         for row in self.session.exec(
             select(ProductCode).where(ProductCode.product_id == product.id)
         ):
@@ -201,10 +205,12 @@ class ProductService:
         self.session.flush()
         for scheme, codes in ((CodeScheme.HS, hs), (CodeScheme.ICS, ics)):
             for code in dict.fromkeys(codes):
-                self.session.add(ProductCode(product_id=product.id, scheme=scheme, code=code))
+                self.session.add(
+                    ProductCode(product_id=saved_id(product), scheme=scheme, code=code)
+                )
         self.session.flush()
 
-    def _set_aliases(self, product: Product, aliases: list[str]) -> None:
+    def _set_aliases(self, product: Product, aliases: builtins.list[str]) -> None:
         for row in self.session.exec(
             select(ProductAlias).where(ProductAlias.product_id == product.id)
         ):
@@ -212,7 +218,7 @@ class ProductService:
         self.session.flush()
         for alias in dict.fromkeys(a for a in map(clean, aliases) if a):
             self.session.add(
-                ProductAlias(product_id=product.id, alias=alias, alias_folded=fold(alias))
+                ProductAlias(product_id=saved_id(product), alias=alias, alias_folded=fold(alias))
             )
         self.session.flush()
 
@@ -234,19 +240,19 @@ class ProductService:
             raise Problem(400, "Invalid request", f"body field 'locality': no locality {slug!r}")
         return found
 
-    def _category_subtree(self, slug: str) -> list[int]:
+    def _category_subtree(self, slug: str) -> builtins.list[int]:
         rows = self.session.exec(select(ProductCategory.id, ProductCategory.parent_id)).all()
         root = self.session.exec(
             select(ProductCategory.id).where(ProductCategory.slug == slugify(slug))
         ).first()
         return _subtree(root, rows)
 
-    def _locality_subtree(self, slug: str) -> list[int]:
+    def _locality_subtree(self, slug: str) -> builtins.list[int]:
         rows = self.session.exec(select(Locality.id, Locality.parent_id)).all()
         root = self.session.exec(select(Locality.id).where(Locality.slug == slugify(slug))).first()
         return _subtree(root, rows)
 
-    def _category_path(self, category_id: int | None) -> list[str]:
+    def _category_path(self, category_id: int | None) -> builtins.list[str]:
         path: list[str] = []
         seen: set[int] = set()
         while category_id is not None and category_id not in seen:
@@ -258,7 +264,9 @@ class ProductService:
             category_id = category.parent_id
         return path
 
-    def _names(self, model, ids: set[int | None]) -> dict[int, str]:
+    def _names(
+        self, model: type[ProductCategory] | type[Locality], ids: set[int | None]
+    ) -> dict[int | None, str]:
         ids = {i for i in ids if i is not None}
         if not ids:
             return {}
@@ -267,12 +275,13 @@ class ProductService:
         )
 
 
-def _subtree(root: int | None, rows) -> list[int]:
+def _subtree(root: int | None, rows: Iterable[tuple[int | None, int | None]]) -> list[int]:
     if root is None:
         return []
     children: dict[int | None, list[int]] = {}
     for node, parent in rows:
-        children.setdefault(parent, []).append(node)
+        if node is not None:  # ids of stored rows
+            children.setdefault(parent, []).append(node)
     found, stack = [], [root]
     while stack:
         node = stack.pop()

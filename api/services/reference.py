@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.schemas import CategoryNode, IssuerOut
-from catalog.models import Document, Issuer, IssuerSuccession, Locality, Product, ProductCategory
+from catalog.models import (
+    Document,
+    Issuer,
+    IssuerSuccession,
+    Locality,
+    Product,
+    ProductCategory,
+    saved_id,
+)
 
 
 def category_tree(session: Session) -> list[CategoryNode]:
     counts = dict(
-        session.exec(select(Product.category_id, func.count()).group_by(Product.category_id)).all()
+        session.exec(
+            select(Product.category_id, func.count()).group_by(col(Product.category_id))
+        ).all()
     )
     rows = session.exec(select(ProductCategory)).all()
     children: dict[int | None, list[ProductCategory]] = {}
@@ -21,12 +31,12 @@ def category_tree(session: Session) -> list[CategoryNode]:
     def build(parent: int | None, seen: frozenset[int]) -> list[CategoryNode]:
         return [
             CategoryNode(
-                id=c.id,
+                id=saved_id(c),
                 slug=c.slug,
                 name_vi=c.name_vi,
                 name_en=c.name_en,
                 products=counts.get(c.id, 0),
-                children=build(c.id, seen | {c.id}) if c.id not in seen else [],
+                children=build(c.id, seen | {saved_id(c)}) if c.id not in seen else [],
             )
             for c in sorted(children.get(parent, []), key=lambda c: (c.name_vi, c.id))
         ]
@@ -45,19 +55,21 @@ def issuers(session: Session) -> list[IssuerOut]:
                 f"{by_id[s.successor_id].code} from {s.effective_on.isoformat()}"
             )
     counts = dict(
-        session.exec(select(Document.issuer_id, func.count()).group_by(Document.issuer_id)).all()
+        session.exec(
+            select(Document.issuer_id, func.count()).group_by(col(Document.issuer_id))
+        ).all()
     )
     return [
         IssuerOut(
-            id=r.id,
+            id=saved_id(r),
             code=r.code,
             name_vi=r.name_vi,
             name_en=r.name_en,
             kind=str(r.kind),
-            locality=localities.get(r.locality_id),
+            locality=localities.get(r.locality_id) if r.locality_id is not None else None,
             active_from=r.active_from,
             active_to=r.active_to,
-            successors=sorted(successions.get(r.id, [])),
+            successors=sorted(successions.get(saved_id(r), [])),
             documents=counts.get(r.id, 0),
         )
         for r in rows

@@ -3,6 +3,8 @@ the source it rests on; audited like every write, and seen by the next answer.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session, select
 
 from api.problems import Problem
@@ -45,11 +47,12 @@ class ReviewService:
             )
         actor = audit.key.name if audit.key else "api"
         column = "rule_id" if subject == ReviewSubject.RULE else "document_id"
+        about: dict[str, Any] = {column: subject_id}
         before = review_of(self.session, subject, subject_id)
-        row = self.session.exec(select(FactReview).filter_by(**{column: subject_id})).first()
+        row = self.session.exec(select(FactReview).filter_by(**about)).first()
         created = row is None
         if row is None:
-            row = FactReview(subject=subject, **{column: subject_id})
+            row = FactReview(subject=subject, **about)
         row.state, row.reviewed_by, row.reviewed_on = data.state, actor, today
         if data.state == ReviewState.VERIFIED:
             row.confirmed_on = max(row.confirmed_on or retrieved, retrieved)
@@ -60,7 +63,7 @@ class ReviewService:
         self.session.add(
             FactSource(
                 subject=subject,
-                **{column: subject_id},
+                **about,
                 title=clean(source.title) or source.title,
                 url=source.url,
                 locator=clean(source.locator),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import msgspec
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +14,7 @@ from api.schemas import RuleCreate, RuleOut, RuleUpdate
 from api.services.audit import Audit
 from api.services.documents import DocumentService
 from api.services.products import ProductService
-from catalog.models import ApplicabilityRule, Document, ProductCategory
+from catalog.models import ApplicabilityRule, Document, ProductCategory, saved_id
 from catalog.review import review_of
 from catalog.text import clean, slugify
 from catalog.vocab import ReviewSubject, Role, SubjectKind
@@ -35,7 +36,7 @@ class RuleService:
     def out(self, rule: ApplicabilityRule) -> RuleOut:
         doc = self.session.get(Document, rule.document_id)
         return RuleOut(
-            id=rule.id,
+            id=saved_id(rule),
             number=rule.number,
             subject_kind=SubjectKind(rule.subject_kind),
             subject_key=rule.subject_key,
@@ -45,7 +46,7 @@ class RuleService:
             legal_basis=rule.legal_basis,
             valid_from=rule.valid_from,
             valid_to=rule.valid_to,
-            review=review_of(self.session, ReviewSubject.RULE, rule.id),
+            review=review_of(self.session, ReviewSubject.RULE, saved_id(rule)),
         )
 
     def create(self, data: RuleCreate, audit: Audit) -> RuleOut:
@@ -54,7 +55,7 @@ class RuleService:
         _check_dates(data.valid_from, data.valid_to)
         rule = ApplicabilityRule(
             **fields,
-            document_id=document.id,
+            document_id=saved_id(document),
             role=data.role,
             condition=clean(data.condition),
             legal_basis=clean(data.legal_basis),
@@ -133,6 +134,6 @@ class RuleService:
         return dict(subject_kind=kind, subject_code=subject, subject_key=f"{kind}:{subject}")
 
 
-def _check_dates(start, end) -> None:
+def _check_dates(start: date | None, end: date | None) -> None:
     if start and end and end < start:
         raise Problem(400, "Invalid request", "body field 'valid_to' is before 'valid_from'")

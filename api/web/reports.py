@@ -27,7 +27,12 @@ from catalog import clock
 from catalog.declarations import declaration_table, list_declarations
 from catalog.plan.annual import reminder
 from catalog.reports.changes import Change, changes
-from catalog.reports.draft_impact import draft_from_catalog, draft_impact, impact_tables
+from catalog.reports.draft_impact import (
+    DraftSpec,
+    draft_from_catalog,
+    draft_impact,
+    impact_tables,
+)
 from catalog.reports.gaps import Gap, gap_report
 from catalog.reports.open_comments import open_comments
 from catalog.reports.review import review_report
@@ -149,7 +154,8 @@ class ReportPages(Controller):
         day = day_param(request, "ngay", clock.today())
         impact = draft_impact(db_session, self._draft_spec(db_session, slug), day)
         codes = [e.code for p in impact.products for e in p.existing]
-        codes += [c.code for c in impact.citations] + [c.in_force for c in impact.citations]
+        codes += [c.code for c in impact.citations]
+        codes += [c.in_force for c in impact.citations if c.in_force is not None]
         return render(
             request,
             "reports/draft.html",
@@ -174,7 +180,7 @@ class ReportPages(Controller):
         return _xlsx(workbook(impact_tables(impact), heading), f"du-thao-{slug}-{day}.xlsx")
 
     @staticmethod
-    def _draft_spec(session: Session, slug: str):
+    def _draft_spec(session: Session, slug: str) -> DraftSpec:
         doc = views.document_by_slug(session, slug)
         if doc is None or doc.status != Status.DRAFT:
             links = [(f"/van-ban/{doc.slug}", doc.code)] if doc else []

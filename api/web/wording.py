@@ -7,6 +7,9 @@ so a Vietnamese reader gets Vietnamese.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from catalog.applicability import Entry, Reason, ReasonKind, Standing
 from catalog.models import ProductCategory
 
@@ -50,7 +53,7 @@ def describe_reason(
     return text
 
 
-def entry_notes(entry: Entry, lang: str, format_date) -> list[str]:
+def entry_notes(entry: Entry, lang: str, format_date: Callable[[date], str]) -> list[str]:
     """Notes on an entry, rebuilt from its standing in the reader's language (the edition
     a rule cited is already said by its reason, see :func:`describe_reason`)."""
     vi = lang == "vi"

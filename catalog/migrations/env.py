@@ -1,6 +1,7 @@
 """Alembic environment: runs migrations on the connection or URL handed in by catalog.migrate."""
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import catalog.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -27,7 +28,7 @@ def run_migrations() -> None:
         engine.dispose()
 
 
-def _run_sqlite(connection) -> None:
+def _run_sqlite(connection: Connection) -> None:
     """Migrate with foreign keys off, as SQLite asks for table rebuilds (batch mode): with
     them on, dropping the old table would cascade-delete the rows that refer to it. The
     keys are checked once the migration is committed."""
@@ -45,7 +46,7 @@ def _run_sqlite(connection) -> None:
         connection.commit()
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

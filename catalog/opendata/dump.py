@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Row, select
 
 from catalog import migrate
 from catalog.clock import now
@@ -31,7 +32,7 @@ class Exported:
     rows: int
 
 
-def rows(engine: Engine, name: str):
+def rows(engine: Engine, name: str) -> Iterator[Row[Any]]:
     """The table's rows in key order, a page at a time (keyset pagination needs one key column;
     tables keyed by several columns are read whole, ordered, as they are small link tables)."""
     cols = columns(name)
@@ -51,7 +52,7 @@ def rows(engine: Engine, name: str):
             last = getattr(batch[-1], keys[0].name)
 
 
-def write_csv(out: IO[str], name: str, records) -> int:
+def write_csv(out: IO[str], name: str, records: Iterable[Row[Any]]) -> int:
     """Rows of ``name`` as CSV with a header line; the number of rows."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.name for c in columns(name)])

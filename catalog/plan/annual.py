@@ -98,7 +98,7 @@ def annual_report(
             t,
             in_year[t.metric],
             so_far[t.metric],
-            t.met_by(so_far[t.metric].value) if so_far[t.metric].value is not None else None,
+            t.met_by(value) if (value := so_far[t.metric].value) is not None else None,
         )
         for t in plan.targets
         if t.metric in in_year

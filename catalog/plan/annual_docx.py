@@ -13,10 +13,14 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from catalog.plan.annual import (
     ADDRESSEES,
@@ -30,6 +34,7 @@ from catalog.plan.annual import (
     goal,
     verdict,
 )
+from catalog.plan.measure import Figure
 from catalog.plan.vocab import ParticipantKind, SupportKind
 from catalog.plan.wording import vi_date, vi_date_long, vi_number
 
@@ -62,7 +67,7 @@ def report_docx(report: AnnualReport) -> bytes:
     return buffer.getvalue()
 
 
-def _page(doc, report: AnnualReport) -> None:
+def _page(doc: DocxDocument, report: AnnualReport) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
@@ -82,14 +87,14 @@ def _page(doc, report: AnnualReport) -> None:
 
 
 def _run(
-    paragraph,
+    paragraph: Paragraph,
     text: str,
     *,
-    bold=False,
-    italic=False,
+    bold: bool = False,
+    italic: bool = False,
     size: float | None = None,
     color: RGBColor | None = None,
-):
+) -> Run:
     run = paragraph.add_run(text)
     run.bold, run.italic = bold, italic
     run.font.name = FONT
@@ -101,15 +106,15 @@ def _run(
 
 
 def _para(
-    doc_or_cell,
+    doc_or_cell: DocxDocument | _Cell,
     text: str = "",
     *,
-    bold=False,
-    italic=False,
-    size=None,
-    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-    indent=True,
-):
+    bold: bool = False,
+    italic: bool = False,
+    size: float | None = None,
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent: bool = True,
+) -> Paragraph:
     paragraph = doc_or_cell.add_paragraph()
     if text:
         _run(paragraph, text, bold=bold, italic=italic, size=size)
@@ -119,11 +124,11 @@ def _para(
     return paragraph
 
 
-def _heading(doc, text: str) -> None:
+def _heading(doc: DocxDocument, text: str) -> None:
     _para(doc, text, bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
-def _header_block(doc, report: AnnualReport) -> None:
+def _header_block(doc: DocxDocument, report: AnnualReport) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
@@ -142,7 +147,7 @@ def _header_block(doc, report: AnnualReport) -> None:
         _run(warning, SAMPLE_WARNING, bold=True, color=RED)
 
 
-def _title(doc, report: AnnualReport) -> None:
+def _title(doc: DocxDocument, report: AnnualReport) -> None:
     centre = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "BÁO CÁO", bold=True, align=centre)
     _para(doc, report.title, bold=True, align=centre)
@@ -163,7 +168,7 @@ def _title(doc, report: AnnualReport) -> None:
     )
 
 
-def _results(doc, report: AnnualReport) -> None:
+def _results(doc: DocxDocument, report: AnnualReport) -> None:
     _heading(doc, "I. KẾT QUẢ THỰC HIỆN CÁC MỤC TIÊU")
     table = doc.add_table(rows=1, cols=len(TARGETS_TABLE_HEADER))
     table.style = "Table Grid"
@@ -206,7 +211,7 @@ def _results(doc, report: AnnualReport) -> None:
             _para(doc, f"- {m.title}{due}: {state}{evidence}.")
 
 
-def _value(figure, unit: str) -> str:
+def _value(figure: Figure, unit: str) -> str:
     if figure.value is None:
         return "Chưa đo được"
     text = f"{vi_number(figure.value)}{unit}"
@@ -271,7 +276,7 @@ def summary(result: TargetResult, year: int) -> str:
     )
 
 
-def _tasks(doc, report: AnnualReport) -> None:
+def _tasks(doc: DocxDocument, report: AnnualReport) -> None:
     _heading(doc, "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ, GIẢI PHÁP")
     results = {r.target.key: r for r in report.results}
     shown = {  # task group → the figures whose records show what was done
@@ -307,7 +312,7 @@ def _tasks(doc, report: AnnualReport) -> None:
         _para(doc, DOTS)
 
 
-def _signature(doc) -> None:
+def _signature(doc: DocxDocument) -> None:
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.width, right.width = Mm(85), Mm(80)

@@ -4,7 +4,7 @@ counts not negative, and the keys records are found by."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, overload
 
 from catalog.text import clean, slugify
 
@@ -15,6 +15,12 @@ class PlanRecordError(ValueError):
     """A plan record cannot be saved; the message names the field and why."""
 
 
+@overload
+def checked_text(
+    value: str | None, name: str, limit: int, *, required: Literal[True] = True
+) -> str: ...
+@overload
+def checked_text(value: str | None, name: str, limit: int, *, required: bool) -> str | None: ...
 def checked_text(value: str | None, name: str, limit: int, *, required: bool = True) -> str | None:
     shown = clean(value)
     if shown is None:

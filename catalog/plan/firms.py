@@ -4,14 +4,16 @@ Quality Award stages, OCOP trademarks, and the traceability portal's milestones 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
 from catalog.declarations import DeclarationError, find_or_add_enterprise
 from catalog.limits import CODE_MAX, NAME_MAX, NOTE_MAX, TITLE_MAX
-from catalog.models import Product
+from catalog.models import Enterprise, Product
 from catalog.plan.checks import (
     AMOUNT_MAX,
     PlanRecordError,
@@ -130,7 +132,13 @@ def save_award(
     )
 
 
-def _enterprise(session, name, tax_code, context, provenance):
+def _enterprise(
+    session: Session,
+    name: str | None,
+    tax_code: str | None,
+    context: ChangeContext,
+    provenance: Mapping[str, Any] | None,
+) -> Enterprise:
     name = checked_text(name, "enterprise", NAME_MAX)
     if tax_code is not None and not tax_code.replace("-", "").isdigit():
         raise PlanRecordError(f"tax_code: expected digits (e.g. 5000123456), got {tax_code!r}")

@@ -21,9 +21,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from catalog.models import Enterprise, Product
+from catalog.models import Enterprise, Product, saved_id
 from catalog.plan.models import (
     EnterpriseSupport,
     OcopTrademark,
@@ -103,21 +103,27 @@ def load(session: Session) -> Snapshot:
     for row in session.exec(select(TrainingAttendance)):
         attendance.setdefault(row.course_id, []).append(row)
     reached: dict[int, list[OutreachProducer]] = {}
-    for row in session.exec(select(OutreachProducer)):
-        reached.setdefault(row.outreach_id, []).append(row)
+    for producer in session.exec(select(OutreachProducer)):
+        reached.setdefault(producer.outreach_id, []).append(producer)
     return Snapshot(
-        courses=list(session.exec(select(TrainingCourse).order_by(TrainingCourse.held_on))),
+        courses=list(session.exec(select(TrainingCourse).order_by(col(TrainingCourse.held_on)))),
         attendance=attendance,
-        experts=list(session.exec(select(TrainedExpert).order_by(TrainedExpert.certified_on))),
-        support=list(session.exec(select(EnterpriseSupport).order_by(EnterpriseSupport.given_on))),
-        registers=list(session.exec(select(ProducerRegister).order_by(ProducerRegister.as_of))),
-        outreach=list(session.exec(select(Outreach).order_by(Outreach.held_on))),
+        experts=list(session.exec(select(TrainedExpert).order_by(col(TrainedExpert.certified_on)))),
+        support=list(
+            session.exec(select(EnterpriseSupport).order_by(col(EnterpriseSupport.given_on)))
+        ),
+        registers=list(
+            session.exec(select(ProducerRegister).order_by(col(ProducerRegister.as_of)))
+        ),
+        outreach=list(session.exec(select(Outreach).order_by(col(Outreach.held_on)))),
         reached=reached,
-        awards=list(session.exec(select(QualityAwardEntry).order_by(QualityAwardEntry.stage_on))),
-        trademarks=list(session.exec(select(OcopTrademark).order_by(OcopTrademark.filed_on))),
-        milestones=list(session.exec(select(PortalMilestone).order_by(PortalMilestone.key))),
+        awards=list(
+            session.exec(select(QualityAwardEntry).order_by(col(QualityAwardEntry.stage_on)))
+        ),
+        trademarks=list(session.exec(select(OcopTrademark).order_by(col(OcopTrademark.filed_on)))),
+        milestones=list(session.exec(select(PortalMilestone).order_by(col(PortalMilestone.key)))),
         ocop=ocop_products(session),
-        enterprises=dict(session.exec(select(Enterprise.id, Enterprise.name)).all()),
+        enterprises={saved_id(e): e.name for e in session.exec(select(Enterprise))},
     )
 
 
@@ -145,9 +151,11 @@ def _training(snap: Snapshot, start: date, end: date) -> Figure:
     for c in courses:
         counts = _course_counts(c)
         by_kind.update(counts)
-        people.update(a.person_key for a in snap.attendance.get(c.id, ()) if _counted(a.kind))
+        people.update(
+            a.person_key for a in snap.attendance.get(saved_id(c), ()) if _counted(a.kind)
+        )
         adds = sum(counts[k.value] for k in COUNTED_PARTICIPANTS)
-        records.append(Counted("training", c.id, c.held_on, c.topic, adds, c.sample))
+        records.append(Counted("training", saved_id(c), c.held_on, c.topic, adds, c.sample))
     total = sum(by_kind[k.value] for k in COUNTED_PARTICIPANTS)
     breakdown = {k.value: by_kind[k.value] for k in ParticipantKind}
     breakdown |= {"courses": len(courses), "distinct_listed_people": len(people)}
@@ -182,7 +190,7 @@ def _experts(snap: Snapshot, start: date, end: date) -> Figure:
         first = e.person_key not in seen
         seen.setdefault(e.person_key, e)
         label = f"{e.person} ({e.organisation}): {e.course}"
-        records.append(Counted("experts", e.id, e.certified_on, label, int(first), e.sample))
+        records.append(Counted("experts", saved_id(e), e.certified_on, label, int(first), e.sample))
     breakdown = dict(Counter(e.kind.value for e in seen.values()))
     basis = "số người được đào tạo, cấp chứng chỉ chuyên gia năng suất chất lượng trong kỳ"
     return Figure(
@@ -200,7 +208,7 @@ def _enterprises_supported(snap: Snapshot, start: date, end: date) -> Figure:
         firms.add(s.enterprise_id)
         by_kind.setdefault(s.kind.value, set()).add(s.enterprise_id)
         label = f"{snap.enterprises.get(s.enterprise_id, '?')}: {s.kind.label_vi} — {s.description}"
-        records.append(Counted("support", s.id, s.given_on, label, int(first), s.sample))
+        records.append(Counted("support", saved_id(s), s.given_on, label, int(first), s.sample))
     breakdown = {k: len(v) for k, v in by_kind.items()} | {"supports": len(given)}
     basis = "số doanh nghiệp được hỗ trợ trong kỳ; doanh nghiệp được hỗ trợ nhiều lần tính một"
     return Figure(
@@ -227,13 +235,13 @@ def _informed_share(snap: Snapshot, start: date, end: date) -> Figure:
     records = []
     for o in events:
         if o.listed:
-            names = {p.producer_key for p in snap.reached.get(o.id, ())}
+            names = {p.producer_key for p in snap.reached.get(saved_id(o), ())}
             adds = len(names - listed)
             listed |= names
         else:
             adds = o.producers_reached
             reported += adds
-        records.append(Counted("outreach", o.id, o.held_on, o.title, adds, o.sample))
+        records.append(Counted("outreach", saved_id(o), o.held_on, o.title, adds, o.sample))
     reached = len(listed) + reported
     register = register_on(snap, end)
     breakdown = {"events": len(events), "listed_distinct": len(listed), "reported": reported}
@@ -245,7 +253,7 @@ def _informed_share(snap: Snapshot, start: date, end: date) -> Figure:
     records.append(
         Counted(
             "register",
-            register.id,
+            saved_id(register),
             register.as_of,
             f"Mẫu số: {register.producers} — {register.source}",
             0,
@@ -281,7 +289,7 @@ def _quality_award(snap: Snapshot, start: date, end: date) -> Figure:
             took_part.add(a.enterprise_id)
         label = f"{snap.enterprises.get(a.enterprise_id, '?')}: {a.year}, {a.stage.label_vi}"
         label += f" — {a.result}" if a.result else ""
-        records.append(Counted("award", a.id, a.stage_on, label, int(counts), a.sample))
+        records.append(Counted("award", saved_id(a), a.stage_on, label, int(counts), a.sample))
     guided = {a.enterprise_id for a in entries if a.stage == AwardStage.GUIDED}
     breakdown = {"guided": len(guided), "took_part": len(took_part)}
     basis = "số doanh nghiệp tham gia (nộp hồ sơ trở lên) Giải thưởng chất lượng quốc gia"
@@ -310,7 +318,7 @@ def _ocop_trademark_share(snap: Snapshot, start: date, end: date) -> Figure:
         products.add(t.product_id)
         state = "đã cấp văn bằng" if t.granted_on and t.granted_on <= end else "đã nộp đơn"
         label = f"{rated[t.product_id].name_vi}: nhãn hiệu «{t.mark}», {state}"
-        records.append(Counted("trademarks", t.id, t.filed_on, label, int(first), t.sample))
+        records.append(Counted("trademarks", saved_id(t), t.filed_on, label, int(first), t.sample))
     granted = {t.product_id for t in active if t.granted_on and t.granted_on <= end}
     breakdown = {"ocop_products": len(rated), "filed": len(products), "granted": len(granted)}
     if not rated:

@@ -122,8 +122,8 @@ def save_training(
             }
     if people:
         listed = {kind: 0 for kind in ParticipantKind}
-        for p in people.values():
-            listed[p["kind"]] += 1
+        for listing in people.values():
+            listed[listing["kind"]] += 1
         for kind, n in counts.items():
             if n and n != listed[kind]:
                 raise PlanRecordError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from catalog.plan.checks import PlanRecordError, person_key
 from catalog.plan.firms import (
@@ -97,7 +97,7 @@ def delete_record(session: Session, kind: str, record_id: int) -> dict[str, Any]
     if row is None:
         return None
     before = row.model_dump(mode="json")
-    children = {
+    children: dict[str, tuple[type[SQLModel], str]] = {
         "training": (TrainingAttendance, "course_id"),
         "outreach": (OutreachProducer, "outreach_id"),
     }

@@ -11,7 +11,9 @@ Award, and trademarks for three OCOP products in four of those the catalog holds
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -47,7 +49,7 @@ def load_samples(session: Session) -> int:
     context = ChangeContext(actor="samples")
     saved = 0
 
-    def save(fn, item, **kw):
+    def save(fn: Callable[..., Any], item: Any, **kw: Any) -> None:
         nonlocal saved
         fn(session, item, context=context, sample=True, **kw)
         saved += 1

@@ -93,6 +93,13 @@ class Change:
         return self.document.code if self.document else ""
 
     @property
+    def subject_title(self) -> str | None:
+        """The changed thing's own title: the notification's, or the document's."""
+        if self.notification is not None:
+            return self.notification.title
+        return self.document.title_vi if self.document else None
+
+    @property
     def links(self) -> tuple[str, ...]:
         return self.notification.links if self.notification else ()
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.models import Document, DocumentRelation, FieldChange
+from catalog.models import Document, DocumentRelation, FieldChange, saved_id
 from catalog.reports.change_entries import (
     Change,
     ChangeKind,
@@ -62,7 +62,7 @@ def changes(
     wanted = set(product_ids) if product_ids is not None else None
     added = _added(session, since, until, after)
     grouped = _grouped_field_changes(session, since, until, after)
-    doc_ids = {d.id for d in added} | {key[0] for key in grouped}
+    doc_ids = {saved_id(d) for d in added} | {key[0] for key in grouped}
     documents = {
         d.id: d for d in session.exec(select(Document).where(col(Document.id).in_(doc_ids)))
     }
@@ -83,19 +83,19 @@ def changes(
             )
         )
     for (doc_id, at, run_id, actor), rows in grouped.items():
-        doc = documents.get(doc_id)
-        if doc is None:
+        changed = documents.get(doc_id)
+        if changed is None:
             continue  # the document was deleted since
         diffs = tuple(
             FieldDiff(r.field, _value(r.old_value), _value(r.new_value))
-            for r in sorted(rows, key=lambda r: r.id)
+            for r in sorted(rows, key=saved_id)
         )
         entries.append(
             _entry(
-                f"change-{min(r.id for r in rows)}",
+                f"change-{min(saved_id(r) for r in rows)}",
                 _kind(diffs),
                 utc(at),
-                doc,
+                changed,
                 diffs,
                 replaces,
                 replaced_by,
@@ -128,7 +128,7 @@ def change_table(entries: list[Change]) -> Table:
                 clock.local(e.at),
                 e.kind.label_vi,
                 e.subject,
-                e.notification.title if e.notification else e.document.title_vi,
+                e.subject_title,
                 [f"{d.field}: {shown(d.old)} → {shown(d.new)}" for d in e.fields],
                 [p.name_vi for p in e.products],
                 e.source,
@@ -139,14 +139,16 @@ def change_table(entries: list[Change]) -> Table:
     )
 
 
-def _window(column, since: datetime, until: datetime | None, after: bool) -> list:
+def _window(column: Any, since: datetime, until: datetime | None, after: bool) -> list[Any]:
     conditions = [column > since if after else column >= since]
     if until is not None:
         conditions.append(column <= utc(until))
     return conditions
 
 
-def _added(session: Session, since, until, after) -> list[Document]:
+def _added(
+    session: Session, since: datetime, until: datetime | None, after: bool
+) -> list[Document]:
     return list(
         session.exec(
             select(Document).where(*_window(col(Document.created_at), since, until, after))
@@ -154,7 +156,9 @@ def _added(session: Session, since, until, after) -> list[Document]:
     )
 
 
-def _grouped_field_changes(session: Session, since, until, after) -> dict[tuple, list]:
+def _grouped_field_changes(
+    session: Session, since: datetime, until: datetime | None, after: bool
+) -> dict[tuple[Any, ...], list[FieldChange]]:
     rows = session.exec(
         select(FieldChange).where(
             FieldChange.table_name == Document.__tablename__,
@@ -167,7 +171,9 @@ def _grouped_field_changes(session: Session, since, until, after) -> dict[tuple,
     return grouped
 
 
-def _editions(session: Session, doc_ids: set[int]) -> tuple[dict, dict]:
+def _editions(
+    session: Session, doc_ids: set[int]
+) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """For each document, the codes it replaces and the codes replacing it."""
     replaces: dict[int, list[str]] = defaultdict(list)
     replaced_by: dict[int, list[str]] = defaultdict(list)
@@ -189,13 +195,24 @@ def _editions(session: Session, doc_ids: set[int]) -> tuple[dict, dict]:
     return replaces, replaced_by
 
 
-def _entry(entry_id, kind, at, doc, diffs, replaces, replaced_by, reach, source) -> Change:
+def _entry(
+    entry_id: str,
+    kind: ChangeKind,
+    at: datetime,
+    doc: Document,
+    diffs: tuple[FieldDiff, ...],
+    replaces: dict[int, list[str]],
+    replaced_by: dict[int, list[str]],
+    reach: Reach,
+    source: str | None,
+) -> Change:
+    doc_id = saved_id(doc)
     return Change(
         id=entry_id,
         kind=kind,
         at=at,
         document=DocumentBrief(
-            id=doc.id,
+            id=doc_id,
             code=doc.code,
             slug=doc.slug,
             doc_type=str(doc.doc_type),
@@ -203,9 +220,9 @@ def _entry(entry_id, kind, at, doc, diffs, replaces, replaced_by, reach, source)
             status=str(doc.status),
         ),
         fields=diffs,
-        replaces=tuple(sorted(replaces.get(doc.id, []))),
-        replaced_by=tuple(sorted(replaced_by.get(doc.id, []))),
-        products=reach.briefs_of(doc.id),
+        replaces=tuple(sorted(replaces.get(doc_id, []))),
+        replaced_by=tuple(sorted(replaced_by.get(doc_id, []))),
+        products=reach.briefs_of(doc_id),
         source=source,
     )
 

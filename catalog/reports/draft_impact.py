@@ -19,7 +19,13 @@ from sqlmodel import Session, col, select
 from catalog import clock
 from catalog.applicability import Standing, applicable, edition_in_force
 from catalog.codes import CodeError, DocType, parse_code
-from catalog.models import ApplicabilityRule, Document, DocumentRelation, ProductCategory
+from catalog.models import (
+    ApplicabilityRule,
+    Document,
+    DocumentRelation,
+    ProductCategory,
+    saved_id,
+)
 from catalog.products import ProductNotFound, resolve_product
 from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
@@ -139,7 +145,7 @@ def draft_impact(session: Session, draft: DraftSpec, as_of: date | None = None) 
     covered = []
     graph = CatalogGraph.load(session)
     for brief in index.briefs(roles_by_product):
-        roles = tuple(sorted(roles_by_product[brief.id], key=list(Role).index))
+        ordered_roles = tuple(sorted(roles_by_product[brief.id], key=list(Role).index))
         answer = applicable(session, brief.id, day, graph=graph)
         existing = tuple(
             ExistingCover(
@@ -148,12 +154,12 @@ def draft_impact(session: Session, draft: DraftSpec, as_of: date | None = None) 
                 title_vi=e.document.title_vi,
                 roles=e.roles,
                 mandatory=e.mandatory,
-                same_role=bool(set(e.roles) & set(roles)),
+                same_role=bool(set(e.roles) & set(ordered_roles)),
             )
             for e in answer.entries
             if e.document.doc_type in _COVERING_TYPES and e.document.id != draft.document_id
         )
-        covered.append(CoveredProduct(brief, roles, existing))
+        covered.append(CoveredProduct(brief, ordered_roles, existing))
     return DraftImpact(
         draft=draft,
         as_of=day,
@@ -168,14 +174,14 @@ def draft_impact(session: Session, draft: DraftSpec, as_of: date | None = None) 
 def _scope_products(session: Session, index: ProductIndex, item: ScopeItem) -> set[int]:
     if item.kind == SubjectKind.PRODUCT:
         try:
-            return {resolve_product(session, item.subject).id}
+            return {saved_id(resolve_product(session, item.subject))}
         except ProductNotFound:
             return set()
     if item.kind == SubjectKind.CATEGORY:
         category = session.exec(
             select(ProductCategory).where(ProductCategory.slug == slugify(item.subject))
         ).first()
-        return index.in_category(category.id) if category else set()
+        return index.in_category(saved_id(category)) if category else set()
     return index.subject_products(item.kind, code=item.subject.strip())
 
 
@@ -192,7 +198,7 @@ def check_citation(
         return CitationCheck(canonical, "not_in_catalog", None, "not in the catalog")
     if doc.status == Status.DRAFT:
         return CitationCheck(canonical, "draft", None, "a draft, not yet issued")
-    found = edition_in_force(session, doc.id, day, graph=graph)
+    found = edition_in_force(session, saved_id(doc), day, graph=graph)
     note = "; ".join(found.notes) or found.status_note
     if found.edition.id == doc.id:
         return CitationCheck(canonical, str(found.standing), None, note)

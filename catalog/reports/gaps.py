@@ -29,9 +29,16 @@ from functools import lru_cache
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.applicability import Applicability, ReasonKind, applicable, document_start
+from catalog.applicability import (
+    Applicability,
+    Entry,
+    Reason,
+    ReasonKind,
+    applicable,
+    document_start,
+)
 from catalog.codes import CodeError, DocType, parse_code
-from catalog.models import Document, Product
+from catalog.models import Document, Product, saved_id
 from catalog.readmodel import CatalogGraph
 from catalog.reports.reach import ProductBrief, ProductIndex
 from catalog.reports.review import (
@@ -167,7 +174,9 @@ def gap_report(
         .order_by(col(Product.name_vi), col(Product.id))
     ).all()
     graph = graph or CatalogGraph.load(session)
-    answers = [(index.products[p.id], applicable(session, p, day, graph=graph)) for p in products]
+    answers = [
+        (index.products[saved_id(p)], applicable(session, p, day, graph=graph)) for p in products
+    ]
     return GapReport(
         as_of=day,
         kinds=kinds,
@@ -245,7 +254,7 @@ def _stale_citations(
     )
 
 
-def _via(reason) -> tuple[str, int | None, Role]:
+def _via(reason: Reason) -> tuple[str, int | None, Role]:
     return (reason.subject or "", reason.rule_id, reason.role)
 
 
@@ -291,7 +300,7 @@ def _overlaps(
     )
 
 
-def _specific(entry, role: Role, product: ProductBrief) -> bool:
+def _specific(entry: Entry, role: Role, product: ProductBrief) -> bool:
     """Reached in ``role`` by a rule on the product, its own category, or its HS/ICS codes.
 
     Rules inherited from ancestor categories set cross-cutting requirements (general food

@@ -14,6 +14,7 @@ start, or any day, to the day asked), with the records behind each figure. Besid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -102,7 +103,7 @@ def indicators(
     as_of: date | None = None,
     plan: Plan = PLAN_2021_2025,
     start: date | None = None,
-):
+) -> Indicators:
     """Every series on the plan's years up to ``as_of``, and each target's standing for the
     period ``start`` (default: the plan's start) to ``as_of``."""
     day = as_of or clock.today()
@@ -170,7 +171,7 @@ def _status(target: Target, figure: Figure | None, day: date) -> TargetStatus:
     return TargetStatus(target, point, target.met_by(figure.value), figure.summary())
 
 
-def _ocop_share(declarations, ocop: list[Product], day: date) -> Point:
+def _ocop_share(declarations: Sequence[Declaration], ocop: Sequence[Product], day: date) -> Point:
     rated = [p for p in ocop if p.ocop_rated_on is None or p.ocop_rated_on <= day]
     declared = {
         d.product_id
@@ -182,7 +183,7 @@ def _ocop_share(declarations, ocop: list[Product], day: date) -> Point:
     return Point(day, share, hits, len(rated))
 
 
-def _with_scheme(declarations, scheme: Scheme, day: date) -> Point:
+def _with_scheme(declarations: Sequence[Declaration], scheme: Scheme, day: date) -> Point:
     firms = {d.enterprise_id for d in declarations if d.scheme == scheme and is_valid(d, day)}
     return Point(day, len(firms))
 

@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from catalog.models import Document, ProductCode
+from catalog.models import Document, ProductCode, saved_id
 from catalog.models_wto import Notification, NotificationUpdate
 from catalog.notifications import NotificationIndex, NotificationRow, UpdateRow, reasons_for
 from catalog.reports.change_entries import (
@@ -54,8 +54,8 @@ class NotificationReach:
         for brief in index.products.values():
             found: dict[int, str] = {}
             category = index.category_by_slug.get(brief.category_slug or "")
-            while category is not None and category.id not in found:
-                found[category.id] = category.name_vi
+            while category is not None and saved_id(category) not in found:
+                found[saved_id(category)] = category.name_vi
                 category = index.categories.get(category.parent_id)
             self.categories[brief.id] = found
 
@@ -199,7 +199,7 @@ def _documents(session: Session, ids: set[int]) -> dict[int | None, DocumentBrie
         return {}
     return {
         d.id: DocumentBrief(
-            id=d.id,
+            id=saved_id(d),
             code=d.code,
             slug=d.slug,
             doc_type=str(d.doc_type),

@@ -92,9 +92,10 @@ def open_comments(graph: CatalogGraph, day: date) -> OpenCommentReport:
     if not open_rows:
         return OpenCommentReport(day, ())
     touched: dict[str, list[str]] = {}
-    members = {row.member for row, _ in open_rows}
+    # Viet Nam's own always count; another member's only for its market (None: home only).
+    markets: set[str | None] = {row.member for row, _ in open_rows if row.member != "VNM"}
     for product in sorted(graph.products.values(), key=lambda p: p.name_vi):
-        for market in members - {"VNM"} or {None}:
+        for market in markets or {None}:
             answer = applicable_in(graph, product.id, day, market=market)
             for item in answer.under_way:
                 names = touched.setdefault(item.symbol, [])

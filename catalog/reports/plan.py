@@ -1,4 +1,4 @@
-"""The provincial plan's numeric targets, quoted from the plan (shared/seeds).
+"""The provincial plan's numeric targets, quoted from the plan named below.
 
 Kế hoạch thực hiện Chương trình quốc gia hỗ trợ doanh nghiệp nâng cao năng suất và chất
 lượng sản phẩm, hàng hóa trên địa bàn tỉnh Tuyên Quang giai đoạn 2021-2025 (UBND tỉnh

@@ -23,6 +23,7 @@ from catalog.models import (
     Product,
     ProductCategory,
     ProductCode,
+    saved_id,
 )
 from catalog.vocab import CodeScheme, RelationKind, SubjectKind
 
@@ -45,16 +46,16 @@ class ProductIndex:
 
     def __init__(self, session: Session) -> None:
         categories = session.exec(select(ProductCategory)).all()
-        self.categories = {c.id: c for c in categories}
+        self.categories: dict[int | None, ProductCategory] = {c.id: c for c in categories}
         self.category_by_slug = {c.slug: c for c in categories}
         self.children: dict[int, list[int]] = defaultdict(list)
         for category in categories:
             if category.parent_id is not None:
-                self.children[category.parent_id].append(category.id)
+                self.children[category.parent_id].append(saved_id(category))
         products = session.exec(select(Product).order_by(col(Product.id))).all()
-        self.products = {
-            p.id: ProductBrief(
-                id=p.id,
+        self.products: dict[int, ProductBrief] = {
+            saved_id(p): ProductBrief(
+                id=saved_id(p),
                 slug=p.slug,
                 name_vi=p.name_vi,
                 kind=str(p.kind),
@@ -67,7 +68,7 @@ class ProductIndex:
         self.by_category: dict[int, list[int]] = defaultdict(list)
         for p in products:
             if p.category_id is not None:
-                self.by_category[p.category_id].append(p.id)
+                self.by_category[p.category_id].append(saved_id(p))
         self.by_code: dict[tuple[str, str], set[int]] = defaultdict(set)
         for code in session.exec(select(ProductCode)).all():
             prefixes = hs_prefixes if code.scheme == CodeScheme.HS else ics_prefixes
@@ -106,7 +107,7 @@ class ProductIndex:
     ) -> set[int]:
         """Products a subject matches: the product, a category's subtree, an HS or ICS prefix."""
         if kind == SubjectKind.PRODUCT:
-            return {product_id} if product_id in self.products else set()
+            return {product_id} if product_id is not None and product_id in self.products else set()
         if kind == SubjectKind.CATEGORY:
             return self.in_category(category_id) if category_id is not None else set()
         scheme = CodeScheme.HS if kind == SubjectKind.HS_PREFIX else CodeScheme.ICS

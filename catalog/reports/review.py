@@ -11,13 +11,15 @@ what has not been confirmed since a day (never confirmed included).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from catalog import clock
-from catalog.models import ApplicabilityRule, Document, FactReview, FactSource
+from catalog.models import ApplicabilityRule, Document, FactReview, FactSource, saved_id
 from catalog.reports.reach import Reach
 from catalog.reports.tables import Table
 from catalog.vocab import ReviewState, ReviewSubject, Role
@@ -102,7 +104,7 @@ def review_report(session: Session, as_of: date | None = None) -> ReviewReport:
     }
     reach = Reach(session)
 
-    def item(key: tuple[int | None, int | None], **fields) -> ReviewItem:
+    def item(key: tuple[int | None, int | None], **fields: Any) -> ReviewItem:
         review = reviews.get(key)
         return ReviewItem(
             **fields,
@@ -139,8 +141,8 @@ def review_report(session: Session, as_of: date | None = None) -> ReviewReport:
             document=doc.code,
             document_slug=doc.slug,
             role=None,
-            mandatory=named_mandatory[doc.id],
-            products=len(reach.products_of(doc.id)),
+            mandatory=named_mandatory[saved_id(doc)],
+            products=len(reach.products_of(saved_id(doc))),
         )
         for doc in documents.values()
     ]
@@ -163,7 +165,7 @@ def review_report(session: Session, as_of: date | None = None) -> ReviewReport:
     )
 
 
-def _counts(items) -> ReviewCounts:
+def _counts(items: Iterable[ReviewItem]) -> ReviewCounts:
     items = list(items)
     states = Counter(i.state for i in items)
     return ReviewCounts(

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from catalog.codes_wto import wto_member
-from catalog.models import ProductCategory, WatchItem, WatchList, WatchMarket
+from catalog.models import ProductCategory, WatchItem, WatchList, WatchMarket, saved_id
 from catalog.products import ProductNotFound, resolve_product
 from catalog.reports.changes import Change, changes
 from catalog.reports.reach import ProductBrief, ProductIndex, Reach
@@ -67,7 +67,7 @@ def create_watch_list(
     product_ids: list[int] = []
     for reference in products:
         try:
-            product_ids.append(resolve_product(session, reference).id)
+            product_ids.append(saved_id(resolve_product(session, reference)))
         except ProductNotFound as exc:
             problems.append(f"products: {exc}")
     category_ids: list[int] = []
@@ -78,7 +78,7 @@ def create_watch_list(
         if found is None:
             problems.append(f"categories: no category matches {reference!r}")
         else:
-            category_ids.append(found.id)
+            category_ids.append(saved_id(found))
     members: list[str] = []
     for market in markets:
         try:
@@ -90,14 +90,13 @@ def create_watch_list(
     watch_list = WatchList(token=secrets.token_urlsafe(18), name=title, owner=clean(owner))
     session.add(watch_list)
     session.flush()
-    session.add_all(
-        [WatchItem(watch_list_id=watch_list.id, product_id=i) for i in dict.fromkeys(product_ids)]
-        + [
-            WatchItem(watch_list_id=watch_list.id, category_id=i)
-            for i in dict.fromkeys(category_ids)
-        ]
-        + [WatchMarket(watch_list_id=watch_list.id, member=m) for m in dict.fromkeys(members)]
-    )
+    list_id = saved_id(watch_list)
+    rows: list[SQLModel] = [
+        WatchItem(watch_list_id=list_id, product_id=i) for i in dict.fromkeys(product_ids)
+    ]
+    rows += [WatchItem(watch_list_id=list_id, category_id=i) for i in dict.fromkeys(category_ids)]
+    rows += [WatchMarket(watch_list_id=list_id, member=m) for m in dict.fromkeys(members)]
+    session.add_all(rows)
     session.flush()
     return watch_list
 
@@ -113,7 +112,7 @@ def covered_products(session: Session, watch_list: WatchList, index: ProductInde
     for item in items:
         if item.product_id is not None:
             found.add(item.product_id)
-        else:
+        elif item.category_id is not None:
             found |= index.in_category(item.category_id)
     return found
 
@@ -137,7 +136,7 @@ def describe(session: Session, watch_list: WatchList) -> WatchListView:
         .order_by(col(WatchItem.id))
     ).all()
     return WatchListView(
-        id=watch_list.id,
+        id=saved_id(watch_list),
         token=watch_list.token,
         name=watch_list.name,
         owner=watch_list.owner,

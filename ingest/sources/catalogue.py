@@ -2,7 +2,7 @@
 
 Record pages (``/tieuchuan/view?sohieu=…``, ``/quychuan/view?sohieu=…``) are a table of
 label and value cells; rows are optional, so fields are found by their Vietnamese or
-English label, never by position (DOMAIN.md §3). Replaces / replaced-by / version
+English label, never by position (docs/domain.md §3). Replaces / replaced-by / version
 history are read from their links' targets. Listing pages link to record pages (links
 sometimes carry a leading ``%C2%A0``) and to further listing pages.
 """

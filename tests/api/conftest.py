@@ -2,79 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 
 import pytest
-from engine.builder import CatalogBuilder
+from factories import ApiCatalog, build_api_catalog
 from litestar.testing import TestClient
-from sqlmodel import Session
 
 from api.app import create_app
-from api.auth import issue_key
 from api.settings import ApiSettings
-from catalog.vocab import ApiRole, LocalityKind, ProductKind, Role, Status
 from search import indexer
 
 
-@dataclass
-class Catalog:
-    orange_id: int
-    pomelo_id: int
-    tea_id: int
-    keys: dict[str, str]
-
-
-def build_catalog(session: Session) -> Catalog:
-    """Three products, a category tree, an edition chain, a citation and a local regulation."""
-    cat = CatalogBuilder(session)
-    tq = cat.locality("Tuyên Quang")
-    ham_yen = cat.locality("Hàm Yên", LocalityKind.DISTRICT, tq)
-    na_hang = cat.locality("Na Hang", LocalityKind.DISTRICT, tq)
-    ubnd = cat.issuer("UBND-TQ", "UBND tỉnh Tuyên Quang", locality=tq)
-    food = cat.category("Thực phẩm")
-    fruit = cat.category("Trái cây", food)
-    tea_cat = cat.category("Chè", food)
-    orange = cat.product(
-        "Cam sành Hàm Yên",
-        category=fruit,
-        locality=ham_yen,
-        kind=ProductKind.GEOGRAPHICAL_INDICATION,
-        hs=("080510",),
-        aliases=("Cam Hàm Yên",),
-    )
-    pomelo = cat.product("Bưởi Soi Hà", category=fruit, locality=tq, hs=("080540",))
-    tea = cat.product(
-        "Chè Shan tuyết Na Hang",
-        category=tea_cat,
-        locality=na_hang,
-        hs=("090210",),
-        ocop_stars=4,
-        kind=ProductKind.OCOP,
-    )
-    qcvn = cat.doc("QCVN 8-2:2011/BYT", effective_from=date(2012, 1, 1), title="Kim loại nặng")
-    method = cat.doc("TCVN 7602:2007", title="Xác định chì")
-    old_orange = cat.doc("TCVN 1873:2007", title="Cam quả tươi")
-    new_orange = cat.doc("TCVN 1873:2014", effective_from=date(2014, 6, 1), title="Cam quả tươi")
-    haccp_old = cat.doc("TCVN 5603:2008", title="Nguyên tắc chung về vệ sinh thực phẩm")
-    haccp = cat.doc("TCVN 5603:2023", effective_from=date(2023, 6, 1), title="HACCP")
-    qcdp = cat.doc("QCĐP 01:2020/TQ", issuer=ubnd, title="Chè Shan tuyết")
-    cat.replaces(new_orange, old_orange, on=date(2014, 6, 1))
-    cat.replaces(haccp, haccp_old, on=date(2023, 6, 1))
-    cat.cites_mandatory(qcvn, method)
-    cat.rule(food, qcvn, Role.MANDATORY_REGULATION)
-    cat.rule("hs:0805", old_orange, Role.PRODUCT_STANDARD, condition="quả tươi")
-    cat.rule(food, haccp, Role.MANAGEMENT_SYSTEM)
-    cat.rule(tea_cat, qcdp, Role.MANDATORY_REGULATION)
-    cat.doc("TCVN 9999:2030", status=Status.NOT_YET_IN_FORCE)
-    session.commit()
-    keys = {role.value: issue_key(session, f"test {role}", role).key for role in ApiRole}
-    return Catalog(orange.id, pomelo.id, tea.id, keys)
-
-
 @pytest.fixture
-def catalog(session) -> Catalog:
-    return build_catalog(session)
+def catalog(session) -> ApiCatalog:
+    return build_api_catalog(session)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import build_catalog
+from factories import build_api_catalog
 from test_concurrency import REPO, _free_port
 
 from api.openapi_contract import OPERATION_IDS, XLSX
@@ -66,7 +66,7 @@ def test_every_operation_has_its_stable_id_and_a_tag(served_schema):
 @pytest.fixture
 def server(engine, session, meili_server, index_prefix):
     """uvicorn in a subprocess over an indexed test catalog; the catalog's keys."""
-    catalog = build_catalog(session)
+    catalog = build_api_catalog(session)
     indexer.rebuild(engine, meili_server.url, meili_server.master_key, prefix=index_prefix)
     port = _free_port()
     env = os.environ | {

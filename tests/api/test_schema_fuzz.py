@@ -17,7 +17,7 @@ import hypothesis
 import hypothesis.errors
 import pytest
 import schemathesis
-from conftest import build_catalog
+from factories import build_api_catalog
 from hypothesis import HealthCheck
 from litestar.testing import TestClient
 
@@ -51,7 +51,7 @@ EXTRA_LINKS = {
 
 @pytest.fixture
 def fuzz_target(engine, session, meili_server, index_prefix):
-    catalog = build_catalog(session)
+    catalog = build_api_catalog(session)
     indexer.rebuild(engine, meili_server.url, meili_server.master_key, prefix=index_prefix)
     settings = ApiSettings(
         database_url=str(engine.url),

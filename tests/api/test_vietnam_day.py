@@ -7,7 +7,7 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
-from engine.builder import CatalogBuilder
+from factories import CatalogBuilder
 from litestar.testing import TestClient
 
 from api.app import create_app

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from factories import CatalogBuilder
 from sqlalchemy import event
 
 from catalog.applicability import ReasonKind, Standing, applicable, edition_in_force
 from catalog.products import ProductNotFound, resolve_product
-from catalog.vocab import IssuerKind, LocalityKind, RelationKind, Role, Status
-
-from .builder import CatalogBuilder
+from catalog.vocab import IssuerKind, RelationKind, Role, Status
 
 TODAY = date(2026, 3, 1)
 
@@ -245,29 +244,8 @@ def test_mandatory_citation_is_transitive_and_upgrades_a_voluntary_entry(session
     assert [r.kind for r in method_entry.reasons] == [ReasonKind.PRODUCT, ReasonKind.CITATION]
 
 
-def _merger(cat):
-    """Hà Giang merges into Tuyên Quang on 2025-07-01; a QCĐP of each province."""
-    tq = cat.locality("Tuyên Quang")
-    hg = cat.locality("Hà Giang")
-    bt = cat.locality("Bến Tre")
-    ham_yen = cat.locality("Hàm Yên", LocalityKind.DISTRICT, tq)
-    bac_me = cat.locality("Bắc Mê", LocalityKind.DISTRICT, hg)
-    cat.locality_succession(hg, tq, date(2025, 7, 1))
-    ubnd_tq = cat.issuer("UBND-TQ", "UBND tỉnh Tuyên Quang", locality=tq)
-    ubnd_hg = cat.issuer("UBND-HG", "UBND tỉnh Hà Giang", locality=hg)
-    ubnd_bt = cat.issuer("UBND-BTr", "UBND tỉnh Bến Tre", locality=bt)
-    cat.issuer_succession(ubnd_hg, ubnd_tq, date(2025, 7, 1))
-    return {
-        "ham_yen": ham_yen,
-        "bac_me": bac_me,
-        "qcdp_tq": cat.doc("QCĐP 01:2020/TQ", issuer=ubnd_tq),
-        "qcdp_hg": cat.doc("QCĐP 02:2020/HG", issuer=ubnd_hg),
-        "qcdp_bt": cat.doc("QCĐP 01:2022/BTr", issuer=ubnd_bt),
-    }
-
-
 def test_local_regulations_follow_the_province_across_the_merger(session, cat):
-    places = _merger(cat)
+    places = cat.merger()
     food = cat.category("Thực phẩm")
     orange = cat.product("Cam sành Hàm Yên", category=food, locality=places["ham_yen"])
     tea = cat.product("Chè Bắc Mê", category=food, locality=places["bac_me"])
@@ -292,7 +270,7 @@ def test_local_regulations_follow_the_province_across_the_merger(session, cat):
 
 
 def test_local_regulation_for_a_product_without_locality_is_out_of_scope(session, cat):
-    places = _merger(cat)
+    places = cat.merger()
     thing = cat.product("Sản phẩm không rõ nơi")
     cat.rule(thing, places["qcdp_tq"], Role.MANDATORY_REGULATION)
     answer = applicable(session, thing, TODAY)
@@ -410,7 +388,7 @@ def test_queries_do_not_grow_with_the_number_of_rules(session, engine, cat):
 
 
 def test_issuer_kind_province_makes_a_decision_local(session, cat):
-    places = _merger(cat)
+    places = cat.merger()
     bt = cat.locality("Bến Tre 2")
     issuer = cat.issuer("UBND-X", "UBND tỉnh X", IssuerKind.PROVINCE, locality=bt)
     decision = cat.doc("841/QĐ-UBND", issuer=issuer)

@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+from factories import CatalogBuilder
 from sqlmodel import Session
 
 from catalog import clock
@@ -14,9 +15,6 @@ from catalog.applicability import DaySpan, applicable_over
 from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role
 from ingest.jobs import ingest_bundled
-
-from .builder import CatalogBuilder
-from .test_applicability import _merger
 
 
 def span_of(session: Session, product_id: int, day: date) -> DaySpan:
@@ -43,7 +41,7 @@ def test_span_ends_where_a_rule_or_an_edition_changes(session):
 
 def test_span_ends_on_the_merger(session):
     cat = CatalogBuilder(session)
-    places = _merger(cat)
+    places = cat.merger()
     food = cat.category("Thực phẩm")
     orange = cat.product("Cam sành Hàm Yên", category=food, locality=places["ham_yen"])
     for key in ("qcdp_tq", "qcdp_hg", "qcdp_bt"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from factories import CatalogBuilder
 from sqlmodel import Session
 
 from catalog.applicability import applicable, applicable_over
@@ -18,7 +19,6 @@ from catalog.models_wto import (
 )
 from catalog.readmodel import CatalogGraph
 from catalog.vocab import CodeScheme, NotificationAction, Role, Status
-from tests.engine.builder import CatalogBuilder
 
 NOTIFIED = date(2026, 3, 2)
 DEADLINE = date(2026, 5, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+from factories import CatalogBuilder
 from sqlmodel import Session
 
 from catalog.applicability import applicable_in
@@ -12,8 +13,6 @@ from catalog.models import Document, Product
 from catalog.readmodel import SharedCatalogGraph, catalog_version
 from catalog.upsert import ChangeContext, upsert
 from catalog.vocab import Role, Status
-
-from .builder import CatalogBuilder
 
 DAY = date(2026, 3, 1)
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from factories import CatalogBuilder
 from sqlmodel import Session
 
 from catalog.address_policy import system_resolve
 from catalog.models import Document, Product
 from catalog.upsert import ChangeContext, upsert
 from catalog.vocab import Role, Status
-
-from .catalogs import CatalogBuilder
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 T1 = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)

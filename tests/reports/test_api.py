@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 import pytest
+from factories import CatalogBuilder
 from litestar.testing import TestClient
 from openpyxl import load_workbook
 
@@ -18,7 +19,6 @@ from catalog.address_policy import AddressPolicy
 from catalog.models import WebhookDelivery
 from catalog.vocab import ApiRole
 
-from .catalogs import CatalogBuilder
 from .feeds import T1, T3, build_catalog, fake_dns, record_history
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from factories import CatalogBuilder
 from sqlmodel import Session, select
 
 from catalog.declarations import list_declarations
@@ -16,8 +17,6 @@ from catalog.vocab import DeclarationKind, ProductKind, Scheme
 from ingest.declarations import import_declarations, parse_rows
 from ingest.records import Reject
 from ingest.sheets import read_sheet
-
-from .catalogs import CatalogBuilder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "declarations"
 SHEETS = ["so-khcn-cong-bo.csv", "so-khcn-cong-bo.xlsx"]

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from factories import CatalogBuilder
 from sqlmodel import select
 
 from catalog.models import ApplicabilityRule, FactReview
 from catalog.reports.gaps import Gap, OverlapKind, gap_report, gap_tables
 from catalog.reports.tables import workbook
 from catalog.vocab import ProductKind, ReviewState, ReviewSubject, Role, Status
-
-from .catalogs import CatalogBuilder
 
 DAY = date(2026, 3, 1)
 

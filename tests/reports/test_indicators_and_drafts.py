@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from factories import CatalogBuilder
+
 from catalog.reports.draft_impact import draft_from_catalog, draft_impact
 from catalog.reports.indicators import indicators
 from catalog.reports.plan import PLAN_2021_2025
 from catalog.vocab import DeclarationKind, ProductKind, RelationKind, Role, Scheme, Status
-
-from .catalogs import CatalogBuilder
 
 
 def test_plan_targets_are_quoted_from_the_plan():

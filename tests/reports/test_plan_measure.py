@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from factories import CatalogBuilder
 
 from catalog.plan import measure
 from catalog.plan import records as r
@@ -19,8 +20,6 @@ from catalog.plan.vocab import (
 from catalog.reports.indicators import indicators
 from catalog.upsert import ChangeContext
 from catalog.vocab import ProductKind
-
-from .catalogs import CatalogBuilder
 
 CTX = ChangeContext(actor="test")
 A, L, ORG, E, X = (

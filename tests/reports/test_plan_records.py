@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from factories import CatalogBuilder
 from litestar.testing import TestClient
 from sqlmodel import select
 
@@ -27,8 +28,6 @@ from catalog.plan.models import (
 )
 from catalog.vocab import ApiRole, ProductKind
 from ingest.plan_import import import_plan_sheet
-
-from .catalogs import CatalogBuilder
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from docx import Document
+from factories import CatalogBuilder
 from litestar.testing import TestClient
 from openpyxl import load_workbook
 
@@ -16,8 +17,6 @@ from api.settings import ApiSettings
 from catalog.plan.samples import load_samples
 from catalog.plan.wording import vi_number
 from catalog.vocab import ProductKind
-
-from .catalogs import CatalogBuilder
 
 TARGET_ORDER = [
     "training",

@@ -10,53 +10,15 @@ from datetime import date
 from typing import Any
 
 import pytest
+from factories import CatalogBuilder
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel
 
-from catalog.codes import parse_code
-from catalog.models import (
-    ApplicabilityRule,
-    Document,
-    DocumentRelation,
-    Locality,
-    LocalitySuccession,
-    Product,
-    ProductAlias,
-    ProductCategory,
-    ProductCode,
-)
-from catalog.text import fold
-from catalog.vocab import (
-    CodeScheme,
-    LocalityKind,
-    ProductKind,
-    RelationKind,
-    Role,
-    Status,
-    SubjectKind,
-)
+from catalog.models import saved_id
+from catalog.vocab import LocalityKind, ProductKind, Role, Status
 from search import indexer
 from search.query import SearchService
 from search.server import MeiliProcess
-
-
-def make_document(code: str, title_vi: str, status: Status, **fields: Any) -> Document:
-    parsed = parse_code(code)
-    return Document(
-        code=parsed.canonical(),
-        slug=parsed.slug(),
-        compact=parsed.compact(),
-        family=parsed.family_key(),
-        doc_type=parsed.doc_type,
-        number=parsed.number,
-        part=parsed.part,
-        year=parsed.year,
-        issuer_code=parsed.issuer,
-        title_vi=title_vi,
-        status=status,
-        **fields,
-    )
-
 
 DOCUMENTS = [
     ("TCVN 5603:2023", "Nguyên tắc chung về vệ sinh thực phẩm", Status.IN_FORCE),
@@ -93,104 +55,48 @@ class SmallCatalog:
     products: dict[str, int]  # slug → id
 
 
+TITLES_EN = {"TCVN 1873:2014": "Oranges", "TCVN 12605:2019": "Honey"}
+
+
 def build_small_catalog(engine: Engine) -> SmallCatalog:
     with Session(engine, expire_on_commit=False) as session:
-        docs = {code: make_document(code, title, status) for code, title, status in DOCUMENTS}
-        docs["TCVN 1873:2014"].title_en = "Oranges"
-        docs["TCVN 12605:2019"].title_en = "Honey"
-        session.add_all(docs.values())
-        session.flush()
-        for new, old in EDITIONS:
-            session.add(
-                DocumentRelation(
-                    source_id=docs[new].id, target_id=docs[old].id, kind=RelationKind.REPLACES
-                )
-            )
-        food = ProductCategory(slug="food", name_vi="Thực phẩm", name_en="Food")
-        session.add(food)
-        session.flush()
-        fruit = ProductCategory(slug="fruit", name_vi="Quả", name_en="Fruit", parent_id=food.id)
-        drinks = ProductCategory(slug="drinks", name_vi="Đồ uống", parent_id=food.id)
-        session.add_all([fruit, drinks])
-        session.flush()
-        ham_yen = Locality(slug="ham-yen", name_vi="Hàm Yên", kind=LocalityKind.DISTRICT)
-        tq = Locality(slug="tuyen-quang", name_vi="Tuyên Quang", kind=LocalityKind.PROVINCE)
-        session.add_all([ham_yen, tq])
-        session.flush()
-        session.add(
-            LocalitySuccession(
-                predecessor_id=ham_yen.id, successor_id=tq.id, effective_on=date(2025, 7, 1)
-            )
-        )
-        products = {
-            "cam-sanh-ham-yen": Product(
-                slug="cam-sanh-ham-yen",
-                name_vi="Cam sành Hàm Yên",
-                kind=ProductKind.GEOGRAPHICAL_INDICATION,
-                category_id=fruit.id,
-                locality_id=ham_yen.id,
-            ),
-            "che-shan-tuyet-na-hang": Product(
-                slug="che-shan-tuyet-na-hang",
-                name_vi="Chè Shan tuyết Na Hang",
-                kind=ProductKind.GEOGRAPHICAL_INDICATION,
-                category_id=drinks.id,
-            ),
-            "thit-lon-den": Product(
-                slug="thit-lon-den",
-                name_vi="Thịt lợn đen Na Hang",
-                kind=ProductKind.SPECIALTY,
-                category_id=food.id,
-            ),
-            "ruou-ngo-na-hang": Product(
-                slug="ruou-ngo-na-hang",
-                name_vi="Rượu ngô men lá Na Hang",
-                kind=ProductKind.SPECIALTY,
-                category_id=drinks.id,
-            ),
-            "mat-ong-huong-rung": Product(
-                slug="mat-ong-huong-rung",
-                name_vi="Mật ong Hương rừng",
-                kind=ProductKind.OCOP,
-                ocop_stars=4,
-                category_id=food.id,
-            ),
+        cat = CatalogBuilder(session)
+        docs = {
+            code: cat.doc(code, title=title, status=status, title_en=TITLES_EN.get(code))
+            for code, title, status in DOCUMENTS
         }
-        session.add_all(products.values())
-        session.flush()
-        alias = "Cam sành"
-        session.add(
-            ProductAlias(
-                product_id=products["cam-sanh-ham-yen"].id, alias=alias, alias_folded=fold(alias)
-            )
-        )
-        session.add(
-            ProductCode(
-                product_id=products["cam-sanh-ham-yen"].id, scheme=CodeScheme.HS, code="080510"
-            )
-        )
-        session.add(
-            ApplicabilityRule(
-                subject_kind=SubjectKind.HS_PREFIX,
-                subject_code="0805",
-                subject_key="hs_prefix:0805",
-                document_id=docs["TCVN 1873:2014"].id,
-                role=Role.PRODUCT_STANDARD,
-            )
-        )
-        session.add(
-            ApplicabilityRule(
-                subject_kind=SubjectKind.CATEGORY,
-                category_id=food.id,
-                subject_key="category:food",
-                document_id=docs["QCVN 8-2:2011/BYT"].id,
-                role=Role.MANDATORY_REGULATION,
-            )
-        )
+        for new, old in EDITIONS:
+            cat.replaces(docs[new], docs[old])
+        food = cat.category("Thực phẩm", name_en="Food", slug="food")
+        fruit = cat.category("Quả", food, name_en="Fruit", slug="fruit")
+        drinks = cat.category("Đồ uống", food, slug="drinks")
+        ham_yen = cat.locality("Hàm Yên", LocalityKind.DISTRICT, slug="ham-yen")
+        tq = cat.locality("Tuyên Quang", slug="tuyen-quang")
+        cat.locality_succession(ham_yen, tq, date(2025, 7, 1))
+        products = [
+            cat.product(
+                "Cam sành Hàm Yên",
+                kind=ProductKind.GEOGRAPHICAL_INDICATION,
+                category=fruit,
+                locality=ham_yen,
+                hs=("080510",),
+                aliases=("Cam sành",),
+            ),
+            cat.product(
+                "Chè Shan tuyết Na Hang",
+                kind=ProductKind.GEOGRAPHICAL_INDICATION,
+                category=drinks,
+            ),
+            cat.product("Thịt lợn đen Na Hang", slug="thit-lon-den", category=food),
+            cat.product("Rượu ngô men lá Na Hang", slug="ruou-ngo-na-hang", category=drinks),
+            cat.product("Mật ong Hương rừng", kind=ProductKind.OCOP, ocop_stars=4, category=food),
+        ]
+        cat.rule("hs:0805", docs["TCVN 1873:2014"], Role.PRODUCT_STANDARD)
+        cat.rule(food, docs["QCVN 8-2:2011/BYT"], Role.MANDATORY_REGULATION)
         session.commit()
         return SmallCatalog(
-            documents={code: doc.id for code, doc in docs.items()},
-            products={slug: p.id for slug, p in products.items()},
+            documents={code: saved_id(doc) for code, doc in docs.items()},
+            products={p.slug: saved_id(p) for p in products},
         )
 
 

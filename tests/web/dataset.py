@@ -1,41 +1,18 @@
 """A small, realistic catalog for the web tests: Tuyên Quang products (two geographical
 indications, an OCOP product) and the real documents that apply to them, with their edition
 chains (TCVN 1873 oranges: 1986 → 2007 → 2014; TCVN 5603: 2008 → 2023), a mandatory citation
-and the 2025 merger of Hà Giang into Tuyên Quang. Facts from /work/shared/data."""
+and the 2025 merger of Hà Giang into Tuyên Quang. Facts from
+the researched data in fixtures/codes/."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from factories import CatalogBuilder
 from sqlmodel import Session, select
 
-from catalog.codes import parse_code
-from catalog.models import (
-    ApplicabilityRule,
-    Document,
-    DocumentRelation,
-    FactReview,
-    FactSource,
-    Locality,
-    LocalitySuccession,
-    Product,
-    ProductAlias,
-    ProductCategory,
-    ProductCode,
-    code_columns,
-)
-from catalog.text import fold, slugify
-from catalog.vocab import (
-    CodeScheme,
-    LocalityKind,
-    ProductKind,
-    RelationKind,
-    ReviewState,
-    ReviewSubject,
-    Role,
-    Status,
-    SubjectKind,
-)
+from catalog.models import ApplicabilityRule, Document, FactReview, FactSource
+from catalog.vocab import LocalityKind, ProductKind, ReviewState, ReviewSubject, Role, Status
 
 # code, Vietnamese title, English title, status, in force from
 DOCUMENTS = [
@@ -93,175 +70,88 @@ REPLACES = [
 CITES_MANDATORY = [("43/2017/NĐ-CP", "TCVN 7087:2013")]
 
 
-def document(code: str, title_vi: str, title_en: str | None, status: Status, start: date):
-    parsed = parse_code(code)
-    return Document(
-        **code_columns(parsed),
-        title_vi=title_vi,
-        title_en=title_en,
-        status=status,
-        effective_from=start,
-    )
-
-
 def load(session: Session) -> None:
     """Write the catalog (one transaction)."""
-    docs = {code: document(code, *rest) for code, *rest in DOCUMENTS}
-    for _new, old, on in REPLACES:  # a superseded edition is in force until the day before
-        docs[old].effective_to = on - timedelta(days=1)
-    session.add_all(docs.values())
-    session.flush()
+    cat = CatalogBuilder(session)
+    # a superseded edition is in force until the day before its successor
+    ends = {old: on - timedelta(days=1) for _new, old, on in REPLACES}
+    docs = {
+        code: cat.doc(
+            code,
+            title=title_vi,
+            title_en=title_en,
+            status=status,
+            effective_from=start,
+            effective_to=ends.get(code),
+        )
+        for code, title_vi, title_en, status, start in DOCUMENTS
+    }
     for new, old, on in REPLACES:
-        session.add(
-            DocumentRelation(
-                source_id=docs[new].id,
-                target_id=docs[old].id,
-                kind=RelationKind.REPLACES,
-                effective_on=on,
-            )
-        )
+        cat.replaces(docs[new], docs[old], on)
     for source, target in CITES_MANDATORY:
-        session.add(
-            DocumentRelation(
-                source_id=docs[source].id,
-                target_id=docs[target].id,
-                kind=RelationKind.CITES_MANDATORY,
-            )
+        cat.cites_mandatory(docs[source], docs[target])
+
+    tuyen_quang = cat.locality("Tuyên Quang", slug="tinh-tuyen-quang")
+    ha_giang = cat.locality("Hà Giang", slug="tinh-ha-giang")
+    ham_yen, na_hang = (
+        cat.locality(
+            f"huyện {name}",
+            LocalityKind.DISTRICT,
+            tuyen_quang,
+            slug=slug,
+            active_to=date(2025, 6, 30),
         )
-
-    tuyen_quang = Locality(
-        slug="tinh-tuyen-quang", name_vi="Tuyên Quang", kind=LocalityKind.PROVINCE
+        for name, slug in (("Hàm Yên", "huyen-ham-yen"), ("Na Hang", "huyen-na-hang"))
     )
-    ha_giang = Locality(slug="tinh-ha-giang", name_vi="Hà Giang", kind=LocalityKind.PROVINCE)
-    session.add_all([tuyen_quang, ha_giang])
-    session.flush()
-    ham_yen = Locality(
-        slug="huyen-ham-yen",
-        name_vi="huyện Hàm Yên",
-        kind=LocalityKind.DISTRICT,
-        parent_id=tuyen_quang.id,
-        active_to=date(2025, 6, 30),
-    )
-    na_hang = Locality(
-        slug="huyen-na-hang",
-        name_vi="huyện Na Hang",
-        kind=LocalityKind.DISTRICT,
-        parent_id=tuyen_quang.id,
-        active_to=date(2025, 6, 30),
-    )
-    session.add_all([ham_yen, na_hang])
-    session.flush()
-    session.add(
-        LocalitySuccession(
-            predecessor_id=ha_giang.id, successor_id=tuyen_quang.id, effective_on=date(2025, 7, 1)
-        )
-    )
+    cat.locality_succession(ha_giang, tuyen_quang, date(2025, 7, 1))
 
-    def category(name_vi: str, name_en: str, parent: ProductCategory | None = None):
-        row = ProductCategory(
-            slug=slugify(name_vi), name_vi=name_vi, name_en=name_en, parent_id=parent and parent.id
-        )
-        session.add(row)
-        session.flush()
-        return row
+    farm = cat.category("Nông sản", name_en="Agricultural products")
+    fruit = cat.category("Trái cây", farm, name_en="Fruit")
+    citrus = cat.category("Cây có múi", fruit, name_en="Citrus")
+    tea = cat.category("Chè", farm, name_en="Tea")
+    honey = cat.category("Mật ong", farm, name_en="Honey")
 
-    farm = category("Nông sản", "Agricultural products")
-    fruit = category("Trái cây", "Fruit", farm)
-    citrus = category("Cây có múi", "Citrus", fruit)
-    tea = category("Chè", "Tea", farm)
-    honey = category("Mật ong", "Honey", farm)
-
-    def product(name_vi, name_en, kind, cat, place, hs, aliases=(), **fields):
-        row = Product(
-            slug=slugify(name_vi),
-            name_vi=name_vi,
-            name_en=name_en,
-            kind=kind,
-            category_id=cat.id,
-            locality_id=place.id,
-            **fields,
-        )
-        session.add(row)
-        session.flush()
-        session.add(ProductCode(product_id=row.id, scheme=CodeScheme.HS, code=hs))
-        for alias in (name_vi, *aliases):
-            session.add(ProductAlias(product_id=row.id, alias=alias, alias_folded=fold(alias)))
-        return row
-
-    orange = product(
+    orange = cat.product(
         "Cam sành Hàm Yên",
-        "Hàm Yên king orange",
-        ProductKind.GEOGRAPHICAL_INDICATION,
-        citrus,
-        ham_yen,
-        "080510",
-        aliases=("Cam Hàm Yên",),
+        name_en="Hàm Yên king orange",
+        kind=ProductKind.GEOGRAPHICAL_INDICATION,
+        category=citrus,
+        locality=ham_yen,
+        hs=("080510",),
+        aliases=("Cam sành Hàm Yên", "Cam Hàm Yên"),
         geographical_indication=True,
     )
-    product(
+    cat.product(
         "Chè Shan tuyết Na Hang",
-        "Na Hang Shan tuyet tea",
-        ProductKind.GEOGRAPHICAL_INDICATION,
-        tea,
-        na_hang,
-        "090210",
+        name_en="Na Hang Shan tuyet tea",
+        kind=ProductKind.GEOGRAPHICAL_INDICATION,
+        category=tea,
+        locality=na_hang,
+        hs=("090210",),
+        aliases=("Chè Shan tuyết Na Hang",),
         geographical_indication=True,
     )
-    product(
+    cat.product(
         "Mật ong Hương rừng",
-        "Hương rừng honey",
-        ProductKind.OCOP,
-        honey,
-        tuyen_quang,
-        "040900",
+        name_en="Hương rừng honey",
+        kind=ProductKind.OCOP,
+        category=honey,
+        locality=tuyen_quang,
+        hs=("040900",),
+        aliases=("Mật ong Hương rừng",),
         ocop_stars=4,
         ocop_decision="321/QĐ-UBND",
         ocop_rated_on=date(2024, 8, 6),
         ocop_valid_until=date(2027, 8, 6),
     )
-    session.flush()
-
-    def rule(subject, doc_code: str, role: Role, **fields):
-        kind, key = subject
-        values = {"product_id": None, "category_id": None, "subject_code": None}
-        if kind == SubjectKind.PRODUCT:
-            values["product_id"] = key.id
-            subject_key = f"product:{key.slug}"
-        elif kind == SubjectKind.CATEGORY:
-            values["category_id"] = key.id
-            subject_key = f"category:{key.slug}"
-        else:
-            values["subject_code"] = key
-            subject_key = f"{kind.value}:{key}"
-        session.add(
-            ApplicabilityRule(
-                subject_kind=kind,
-                subject_key=subject_key,
-                document_id=docs[doc_code].id,
-                role=role,
-                **values,
-                **fields,
-            )
-        )
 
     # The rule cites the 2007 edition: before 2014-12-30 that one answers, afterwards 2014.
-    rule((SubjectKind.CATEGORY, citrus), "TCVN 1873:2007", Role.PRODUCT_STANDARD)
-    rule(
-        (SubjectKind.CATEGORY, farm),
-        "QCVN 8-2:2011/BYT",
-        Role.MANDATORY_REGULATION,
-        legal_basis="68/2006/QH11",
-    )
-    rule((SubjectKind.CATEGORY, farm), "TCVN 5603:2008", Role.MANAGEMENT_SYSTEM)
-    rule(
-        (SubjectKind.CATEGORY, farm),
-        "43/2017/NĐ-CP",
-        Role.LABELLING,
-        condition="nếu bao gói sẵn",
-    )
-    rule((SubjectKind.HS_PREFIX, "0805"), "TCVN 11892-1:2017", Role.GOOD_PRACTICE)
-    rule((SubjectKind.PRODUCT, orange), "TCVN 11892-1:2017", Role.GOOD_PRACTICE)
-    session.flush()
+    cat.rule(citrus, docs["TCVN 1873:2007"], Role.PRODUCT_STANDARD)
+    cat.rule(farm, docs["QCVN 8-2:2011/BYT"], Role.MANDATORY_REGULATION, legal_basis="68/2006/QH11")
+    cat.rule(farm, docs["TCVN 5603:2008"], Role.MANAGEMENT_SYSTEM)
+    cat.rule(farm, docs["43/2017/NĐ-CP"], Role.LABELLING, condition="nếu bao gói sẵn")
+    cat.rule("hs:0805", docs["TCVN 11892-1:2017"], Role.GOOD_PRACTICE)
+    cat.rule(orange, docs["TCVN 11892-1:2017"], Role.GOOD_PRACTICE)
     _reviews(session, docs)
     session.commit()
 

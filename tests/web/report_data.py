@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from reports.catalogs import CatalogBuilder
+from factories import CatalogBuilder
 from sqlmodel import Session, select
 
 from api.app import create_app
