@@ -12,7 +12,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from catalog.limits import ROW_ID_MAX
-from catalog.models import Locality, Product, ProductAlias, ProductCategory
+from catalog.models import Locality, Product, ProductAlias, ProductCategory, saved_id
 from catalog.readmodel import CatalogGraph, ProductRow
 from catalog.text import clean, fold, slugify
 
@@ -104,7 +104,7 @@ def suggest_products(session: Session, text: str, limit: int = 5) -> list[Produc
             aliases.setdefault(product_id, []).append(alias)
 
     def score(product: Product) -> tuple[int, str]:
-        haystacks = [product.slug, *(slugify(a) for a in aliases.get(product.id, []))]
+        haystacks = [product.slug, *(slugify(a) for a in aliases.get(saved_id(product), []))]
         best = max(sum(w in set(h.split("-")) for w in words) for h in haystacks)
         return (-best, product.slug)
 
@@ -131,11 +131,13 @@ def search_products_by_text(
 def find_product(graph: CatalogGraph, reference: int | str) -> ProductRow | None:
     """The product of ``graph`` with this id, slug or alias (as :func:`resolve_product`),
     without the database."""
-    found = graph.products.get(row_id(reference))  # an id, as the API mostly asks
+    number = row_id(reference)  # an id, as the API mostly asks
+    found = graph.products.get(number) if number is not None else None
     if found is not None:
         return found
     text = clean(str(reference)) or ""
-    found = graph.products.get(row_id(text))
+    number = row_id(text)
+    found = graph.products.get(number) if number is not None else None
     if found is not None:
         return found
     slug = slugify(text)
@@ -151,7 +153,7 @@ def _product_ref(session: Session, product: Product) -> ProductRef:
     category = session.get(ProductCategory, product.category_id) if product.category_id else None
     locality = session.get(Locality, product.locality_id) if product.locality_id else None
     return ProductRef(
-        id=product.id,
+        id=saved_id(product),
         slug=product.slug,
         name_vi=product.name_vi,
         name_en=product.name_en,
