@@ -59,9 +59,11 @@ from catalog.upsert import (
     upsert,
 )
 from catalog.vocab import CodeScheme, LocalityKind, RelationKind, Status, SubjectKind
+from ingest.declaration_writer import write_declaration
 from ingest.notification_writer import write_notification, write_update
 from ingest.records import (
     CategoryRecord,
+    DeclarationRecord,
     DocumentRecord,
     IssuerRecord,
     LocalityRecord,
@@ -892,4 +894,5 @@ _HANDLERS = {
     ReviewRecord: StoreWriter._review,
     NotificationRecord: write_notification,
     NotificationUpdateRecord: write_update,
+    DeclarationRecord: write_declaration,
 }

@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 from catalog.declarations import list_declarations
 from catalog.models import Declaration, Enterprise, FieldChange, IngestReject, IngestRun
 from catalog.vocab import DeclarationKind, ProductKind, Scheme
-from ingest.declarations import import_declarations, parse_rows
+from ingest.jobs import ingest
 from ingest.records import Reject
 from ingest.sheets import read_sheet
+from ingest.sources.declarations import parse_rows
 
 from .catalogs import CatalogBuilder
 
@@ -71,7 +72,7 @@ def products(session):
 
 def test_import_links_what_it_can_and_is_idempotent(engine, products):
     path = FIXTURES / "so-khcn-cong-bo.xlsx"
-    first = import_declarations(engine, path)
+    first = ingest(engine, "declarations", origin=path)
     assert (first.new, first.updated, first.unchanged, first.rejected) == (7, 0, 0, 9)
     with Session(engine) as session:
         rejects = session.exec(select(IngestReject)).all()
@@ -88,7 +89,7 @@ def test_import_links_what_it_can_and_is_idempotent(engine, products):
         linked = session.exec(select(Declaration).where(Declaration.number == "01/2024/SA")).one()
         assert linked.document_id is not None  # TCVN 9740:2013 is in the catalog
         assert linked.source_ref == "so-khcn-cong-bo.xlsx:2"
-    second = import_declarations(engine, FIXTURES / "so-khcn-cong-bo.csv")
+    second = ingest(engine, "declarations", origin=FIXTURES / "so-khcn-cong-bo.csv")
     assert (second.new, second.updated, second.unchanged) == (0, 0, 7)
     with Session(engine) as session:
         assert session.exec(select(FieldChange)).all() == []
@@ -97,7 +98,7 @@ def test_import_links_what_it_can_and_is_idempotent(engine, products):
 
 
 def test_a_changed_row_records_exactly_that_change(engine, products, tmp_path):
-    import_declarations(engine, FIXTURES / "so-khcn-cong-bo.csv")
+    ingest(engine, "declarations", origin=FIXTURES / "so-khcn-cong-bo.csv")
     text = (FIXTURES / "so-khcn-cong-bo.csv").read_text(encoding="utf-8")
     changed = tmp_path / "so-khcn-cong-bo.csv"
     changed.write_text(
@@ -107,7 +108,7 @@ def test_a_changed_row_records_exactly_that_change(engine, products, tmp_path):
         ),
         encoding="utf-8",
     )
-    run = import_declarations(engine, changed)
+    run = ingest(engine, "declarations", origin=changed)
     assert (run.new, run.updated, run.unchanged) == (0, 1, 6)
     with Session(engine) as session:
         change = session.exec(select(FieldChange)).one()
