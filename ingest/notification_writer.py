@@ -141,10 +141,10 @@ def _document(writer: StoreWriter, code: str, location: str, symbol: str, title:
     found = writer._existing_document_id(code)
     if found is not None:
         return found
-    from ingest.writer import _identity  # the writer's reading of a code into columns
+    from ingest.writer.base import document_identity
 
     document = Document(
-        **_identity(code),
+        **document_identity(code),
         status=Status.DRAFT,
         title_vi=title,
         status_note=DRAFT_NOTE.format(symbol=symbol),
@@ -184,6 +184,6 @@ def _adopt(writer: StoreWriter, document_id: int, record: NotificationUpdateReco
 
 
 def _known_only_as_draft(document: Document) -> bool:
-    from ingest.writer import STUB_NOTE
+    from ingest.writer.base import STUB_NOTE
 
     return document.status == Status.DRAFT or document.status_note == STUB_NOTE
