@@ -35,7 +35,7 @@ from search.documents import (
     load_document_records,
     load_product_records,
 )
-from search.server import MeiliError, MeiliUnavailable
+from search.errors import MeiliError, MeiliUnavailable
 
 Log = Callable[[str], None]
 BATCH = 20_000  # records per documents request

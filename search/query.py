@@ -17,7 +17,7 @@ filter on the code's number that finds every edition. Then, in this layer:
 Requests go through :class:`search.transport.MeiliTransport` (why it looks as it does is
 written there).
 
-Unreachable Meilisearch raises :class:`search.server.MeiliUnavailable` within about a
+Unreachable Meilisearch raises :class:`search.errors.MeiliUnavailable` within about a
 second; after that, for a cool-down of a few seconds, at once (:mod:`search.breaker`), so a
 hung server does not make every caller wait in turn. Any other refusal raises
 :class:`SearchError`.
@@ -51,8 +51,8 @@ from catalog.codes import (
 from catalog.text import clean, fold
 from search.breaker import CircuitBreaker
 from search.documents import DOCUMENTS, META, PRODUCTS, number_key
+from search.errors import MeiliError, MeiliUnavailable
 from search.indexer import META_ID, index_uids
-from search.server import MeiliError, MeiliUnavailable
 from search.settings import (
     DOCUMENT_FACETS,
     DOCUMENT_SHOWN_FACETS,

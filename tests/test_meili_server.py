@@ -30,8 +30,6 @@ from search.server import (
     MeiliError,
     MeiliProcess,
     MeiliUnavailable,
-    _is_zombie,
-    _pid_alive,
     check_reachable,
     daemon_dir,
     daemon_status,
@@ -43,6 +41,7 @@ from search.server import (
     verify_binary,
     wait_healthy,
 )
+from search.server.daemon import _is_zombie, _pid_alive
 
 
 @pytest.fixture
