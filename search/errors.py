@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 START_HINT = "start it with `tieuchuan meili start` or set MEILI_URL"
 
@@ -31,3 +32,20 @@ class MeiliUnavailable(MeiliError):
     def retry_seconds(self, default: int = 5) -> int:
         """Whole seconds for a Retry-After header: ``retry_after`` rounded up, at least 1."""
         return default if self.retry_after is None else max(1, math.ceil(self.retry_after))
+
+
+class IndexTaskFailed(MeiliError):
+    """A Meilisearch task ended failed or cancelled; carries the task's error."""
+
+    def __init__(self, task: dict[str, Any]) -> None:
+        self.task = task
+        error = task.get("error") or {}
+        super().__init__(
+            f"Meilisearch task {task.get('uid')} ({task.get('type')} on "
+            f"{task.get('indexUid')}) {task.get('status')}: "
+            f"{error.get('code', '?')}: {error.get('message', 'no error message')}"
+        )
+
+
+class MeiliRequestError(MeiliError):
+    """Meilisearch refused a request (HTTP 4xx/5xx other than 404 where expected)."""
