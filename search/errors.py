@@ -49,3 +49,11 @@ class IndexTaskFailed(MeiliError):
 
 class MeiliRequestError(MeiliError):
     """Meilisearch refused a request (HTTP 4xx/5xx other than 404 where expected)."""
+
+
+class SearchError(MeiliError):
+    """Meilisearch refused a search (bad filter, missing index, wrong key)."""
+
+
+class InvalidQuery(SearchError, ValueError):
+    """The caller's parameters are wrong (unknown scope or filter, limit out of range)."""
