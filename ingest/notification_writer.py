@@ -24,7 +24,7 @@ from catalog.models_wto import (
     NotificationCode,
     NotificationUpdate,
 )
-from catalog.upsert import Outcome, sync_children, upsert
+from catalog.upsert import Outcome, upsert
 from catalog.vocab import CodeScheme, NotificationAction, Status
 from ingest.records import NotificationRecord, NotificationUpdateRecord, RejectError
 
@@ -65,30 +65,15 @@ def write_notification(writer: StoreWriter, record: NotificationRecord) -> Outco
         record_key=record.symbol,
         provenance=writer._provenance(record),
     )
-    row = result.row
     codes = [{"scheme": CodeScheme.HS, "code": c} for c in dict.fromkeys(record.hs_codes)]
     codes += [{"scheme": CodeScheme.ICS, "code": c} for c in dict.fromkeys(record.ics_codes)]
-    changes = []
-    for field_name, model, wanted in (
+    categories = [{"category_id": i} for i in dict.fromkeys(category_ids)]
+    children = [
         ("codes", NotificationCode, codes),
-        (
-            "categories",
-            NotificationCategory,
-            [{"category_id": i} for i in dict.fromkeys(category_ids)],
-        ),
-    ):
-        changes += sync_children(
-            writer.session,
-            row,
-            field_name,
-            model,
-            {"notification_id": row.id},
-            wanted,
-            context=writer.context,
-            record_key=record.symbol,
-            record_change=result.outcome != Outcome.NEW,
-        )
-    return writer._touched(row, record, result.outcome, changes)
+        ("categories", NotificationCategory, categories),
+    ]
+    parent = {"notification_id": result.row.id}
+    return writer._with_children(record, result, parent, children, record.symbol)
 
 
 def write_update(writer: StoreWriter, record: NotificationUpdateRecord) -> Outcome:

@@ -111,19 +111,24 @@ def build_queries(
         window = max(window, RERANK_WINDOW)
     queries = [text_query(uids, name, text, filters, window, accented) for name in names]
     if partial is not None:
-        number = msgspec.json.encode(number_key(partial.number or "")).decode()
-        code_filter = [f"number_key = {number}", *filter_clauses(filters, DOCUMENTS)]
-        queries.append(
-            {
-                "indexUid": uids[DOCUMENTS],
-                "q": "",
-                "filter": code_filter,
-                "limit": CODE_WINDOW,
-                "attributesToRetrieve": DOCUMENT_FIELDS,
-                "attributesToHighlight": [],
-            }
-        )
+        queries.append(code_query(uids, partial, filters))
     return queries, names, partial, preferred
+
+
+def code_query(
+    uids: dict[str, str], partial: PartialCode, filters: dict[str, tuple[str, ...]]
+) -> dict[str, Any]:
+    """Every edition of the code a query names: no text, a filter on the code's number."""
+    number = msgspec.json.encode(number_key(partial.number or "")).decode()
+    code_filter = [f"number_key = {number}", *filter_clauses(filters, DOCUMENTS)]
+    return {
+        "indexUid": uids[DOCUMENTS],
+        "q": "",
+        "filter": code_filter,
+        "limit": CODE_WINDOW,
+        "attributesToRetrieve": DOCUMENT_FIELDS,
+        "attributesToHighlight": [],
+    }
 
 
 def text_query(

@@ -85,7 +85,9 @@ class StoreWriter(DocumentWriter, PlaceWriter, ProductWriter):
     def finish(self) -> None:
         """Write the relations and successions gathered during the run."""
         self._write_documents()
-        self._resolve_codes([code for p in self._relations for code in (p.source, p.target)])
+        self._resolve_codes(
+            [code for p in self._relations for code in (p.source_code, p.target_code)]
+        )
         existing = self._existing_relations()
         replaced: list[tuple[int, int]] = []  # (newer id, older id)
         for number, pending in enumerate(self._relations, 1):
@@ -94,7 +96,10 @@ class StoreWriter(DocumentWriter, PlaceWriter, ProductWriter):
                     self.counts[outcome] += 1
                 if pending.kind == RelationKind.REPLACES:
                     replaced.append(
-                        (self._document_ids[pending.source], self._document_ids[pending.target])
+                        (
+                            self._document_ids[pending.source_code],
+                            self._document_ids[pending.target_code],
+                        )
                     )
             except RejectError as exc:
                 self.reject(Reject(pending.location, str(exc)))

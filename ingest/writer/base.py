@@ -5,31 +5,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from catalog.codes import CodeError, parse_code
 from catalog.models import IngestReject
-from catalog.upsert import ChangeContext, Outcome, touch
-from catalog.vocab import RelationKind
-from ingest.records import DocumentRecord, Record, Reject, RejectError
+from catalog.upsert import ChangeContext, Outcome, UpsertResult, sync_children, touch, upsert
+from ingest.records import DocumentRecord, Record, Reject, RejectError, RelationRecord
 
 STUB_NOTE = "Chỉ có số hiệu: được viện dẫn nhưng chưa được nạp (referenced, not yet ingested)"
 BATCH = 500  # documents per lookup query and flush; also relations per flush
 _SHEET_ROW = re.compile(r"^(?P<file>[^/:]+):(?P<row>\d+)$")
-
-
-@dataclass
-class PendingRelation:
-    location: str
-    source: str
-    kind: RelationKind
-    target: str
-    effective_on: date | None = None
-    note: str | None = None
 
 
 class WriterBase:
@@ -44,7 +33,7 @@ class WriterBase:
         self.rejects: list[Reject] = []
         self.stubs = 0
         self._seen: dict[tuple[str, str], str] = {}
-        self._relations: list[PendingRelation] = []
+        self._relations: list[RelationRecord] = []  # written at finish(), when all are in
         self._successions: list[tuple[str, Record]] = []
         self._document_ids: dict[str, int] = {}
         self._by_name: dict[type, dict[str, int]] = {}
@@ -69,6 +58,27 @@ class WriterBase:
 
     # --- provenance -----------------------------------------------------------------------
 
+    def _upsert(
+        self,
+        model: type,
+        key: dict[str, Any],
+        values: dict[str, Any],
+        record_key: str,
+        provenance: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> UpsertResult:
+        """:func:`catalog.upsert.upsert` in this run's session and change context."""
+        return upsert(
+            self.session,
+            model,
+            key,
+            values,
+            context=self.context,
+            record_key=record_key,
+            provenance=provenance,
+            **options,
+        )
+
     def _provenance(self, record: Record) -> dict[str, Any]:
         return {**self._provenance_at(record.location), "content_hash": record.content_hash()}
 
@@ -84,6 +94,31 @@ class WriterBase:
             "ingest_run_id": self.run_id,
         }
 
+    def _with_children(
+        self,
+        record: Record,
+        result: UpsertResult,
+        parent: dict[str, Any],
+        children: Iterable[tuple[str, type, list[dict[str, Any]]]],
+        record_key: str,
+    ) -> Outcome:
+        """Sync the written row's child lists (field, model, wanted rows); the outcome counts
+        a change of its children as an update of the row."""
+        changes = []
+        for field_name, model, wanted in children:
+            changes += sync_children(
+                self.session,
+                result.row,
+                field_name,
+                model,
+                parent,
+                wanted,
+                context=self.context,
+                record_key=record_key,
+                record_change=result.outcome != Outcome.NEW,
+            )
+        return self._touched(result.row, record, result.outcome, changes)
+
     def _touched(self, row: Any, record: Record, outcome: Outcome, changes: list) -> Outcome:
         """A record whose own fields were unchanged but whose children changed is updated."""
         if changes and outcome == Outcome.UNCHANGED:
@@ -91,6 +126,11 @@ class WriterBase:
             self.session.add(row)
             return Outcome.UPDATED
         return outcome
+
+
+def copied(record: Record, *names: str) -> dict[str, Any]:
+    """The record's fields of these names, as the values of columns named alike."""
+    return {name: getattr(record, name) for name in names}
 
 
 def document_identity(code: str) -> dict[str, Any]:

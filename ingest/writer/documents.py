@@ -12,10 +12,10 @@ from sqlmodel import col, select
 from catalog import clock
 from catalog.codes import parse_code
 from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField
-from catalog.upsert import Outcome, assign, sync_children, unchanged, upsert
+from catalog.upsert import Outcome, assign, sync_children, unchanged
 from catalog.vocab import RelationKind, Status
 from ingest.records import DocumentRecord, Reject, RejectError, RelationRecord
-from ingest.writer.base import BATCH, STUB_NOTE, PendingRelation, document_identity
+from ingest.writer.base import BATCH, STUB_NOTE, copied, document_identity
 from ingest.writer.lookups import Lookups
 
 
@@ -84,50 +84,24 @@ class DocumentWriter(Lookups):
         issuer_id = self._issuer_id(record.issuer) if record.issuer else None
         values = {
             **identity,
-            "title_vi": record.title_vi,
-            "title_en": record.title_en,
-            "scope": record.scope,
-            "status": record.status,
-            "status_note": record.status_note,
+            **copied(record, "title_vi", "title_en", "scope", "status", "status_note"),
             "issuer_id": issuer_id,
-            "issued_on": record.issued_on,
-            "effective_from": record.effective_from,
-            "effective_to": record.effective_to,
-            "equivalent": record.equivalent,
-            "equivalence": record.equivalence,
-            "announcing_decision": record.announcing_decision,
-            "announced_on": record.announced_on,
-            "technical_committee": record.technical_committee,
-            "pages": record.pages,
+            **copied(record, "issued_on", "effective_from", "effective_to"),
+            **copied(record, "equivalent", "equivalence", "announcing_decision", "announced_on"),
+            **copied(record, "technical_committee", "pages"),
         }
         if record.year is not None:
             values["year"] = record.year
         for code, name in record.ics:
             self._ics_field(code, name)
+        key, provenance = {"slug": identity["slug"]}, self._provenance(record)
         if new:
-            result = upsert(
-                self.session,
-                Document,
-                {"slug": identity["slug"]},
-                values,
-                context=self.context,
-                record_key=record.code,
-                provenance=self._provenance(record),
-                found=None,
-                flush=False,
-            )
+            options = {"found": None, "flush": False}
+            result = self._upsert(Document, key, values, record.code, provenance, **options)
             created.append((record, result.row))  # id and ICS rows once the batch is flushed
             self._queue_relations(record)
             return result.outcome
-        result = upsert(
-            self.session,
-            Document,
-            {"slug": identity["slug"]},
-            values,
-            context=self.context,
-            record_key=record.code,
-            provenance=self._provenance(record),
-        )
+        result = self._upsert(Document, key, values, record.code, provenance)
         document = result.row
         outcome = result.outcome
         if document.status_note == STUB_NOTE:
@@ -173,37 +147,27 @@ class DocumentWriter(Lookups):
         at = record.location
         for target in record.replaces:
             self._relations.append(
-                PendingRelation(
+                RelationRecord(
                     at, record.code, RelationKind.REPLACES, target, record.effective_from
                 )
             )
         for newer in record.replaced_by:
-            self._relations.append(PendingRelation(at, newer, RelationKind.REPLACES, record.code))
+            self._relations.append(RelationRecord(at, newer, RelationKind.REPLACES, record.code))
         for target in record.cites:
-            self._relations.append(PendingRelation(at, record.code, RelationKind.CITES, target))
+            self._relations.append(RelationRecord(at, record.code, RelationKind.CITES, target))
         editions = sorted({record.code, *record.history}, key=_edition_year)
         for older, newer in pairwise(editions):
             note = "Lịch sử soát xét (version history)"
             self._relations.append(
-                PendingRelation(at, newer, RelationKind.REPLACES, older, None, note)
+                RelationRecord(at, newer, RelationKind.REPLACES, older, None, note)
             )
 
     def _relation(self, record: RelationRecord) -> None:
-        self._relations.append(
-            PendingRelation(
-                record.location,
-                record.source_code,
-                record.kind,
-                record.target_code,
-                record.effective_on,
-                record.note,
-            )
-        )
-        # counted when written, at finish()
+        self._relations.append(record)  # counted when written, at finish()
 
     def _existing_relations(self) -> dict[tuple[int, int, RelationKind], tuple]:
         """The stored links from the documents of this run's relations, read in bulk."""
-        sources = {self._document_ids.get(p.source) for p in self._relations} - {None}
+        sources = {self._document_ids.get(p.source_code) for p in self._relations} - {None}
         existing = {}
         for chunk in _chunks(sorted(sources), BATCH):
             rows = self.session.exec(
@@ -222,12 +186,12 @@ class DocumentWriter(Lookups):
 
     def _write_relation(
         self,
-        pending: PendingRelation,
+        pending: RelationRecord,
         existing: dict[tuple[int, int, RelationKind], tuple],
     ) -> Outcome | None:
         replaced = pending.kind == RelationKind.REPLACES
-        source_id = self._document_id(pending.source, pending.location)
-        target_id = self._document_id(pending.target, pending.location, superseded=replaced)
+        source_id = self._document_id(pending.source_code, pending.location)
+        target_id = self._document_id(pending.target_code, pending.location, superseded=replaced)
         key = {"source_id": source_id, "target_id": target_id, "kind": pending.kind}
         seen_key = ("relation", f"{source_id}-{target_id}-{pending.kind}")
         if seen_key in self._seen:
@@ -237,18 +201,15 @@ class DocumentWriter(Lookups):
         stored = existing.get((source_id, target_id, pending.kind))
         if stored is not None and unchanged(dict(zip(values, stored[1:], strict=True)), values):
             return Outcome.UNCHANGED
-        result = upsert(
-            self.session,
+        return self._upsert(
             DocumentRelation,
             key,
             values,
-            context=self.context,
-            record_key=f"{pending.source} {pending.kind.value} {pending.target}",
-            provenance=self._provenance_at(pending.location),
+            f"{pending.source_code} {pending.kind.value} {pending.target_code}",
+            self._provenance_at(pending.location),
             found=None if stored is None else self.session.get(DocumentRelation, stored[0]),
             flush=False,
-        )
-        return result.outcome
+        ).outcome
 
     def _derive_superseded(self, replaced: list[tuple[int, int]]) -> None:
         """A document of unknown status that a document in effect replaces is superseded.

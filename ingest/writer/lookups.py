@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from catalog.models import Document, Enterprise, Issuer, Locality, ProductCategory
 from catalog.text import fold, slugify
-from catalog.upsert import upsert
 from catalog.vocab import LocalityKind
 from ingest.records import (
     CategoryRecord,
@@ -91,14 +90,9 @@ class Lookups(WriterBase):
 
     def _producer_id(self, record: ProductRecord) -> int:
         name = record.producer or ""
-        result = upsert(
-            self.session,
-            Enterprise,
-            {"slug": slugify(name)[:200]},
-            {"name": name},
-            context=self.context,
-            record_key=slugify(name),
-            provenance=self._provenance(record),
+        key = {"slug": slugify(name)[:200]}
+        result = self._upsert(
+            Enterprise, key, {"name": name}, slugify(name), self._provenance(record)
         )
         return result.row.id
 

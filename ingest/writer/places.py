@@ -3,9 +3,12 @@ every record of the run is in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from catalog.models import Issuer, IssuerSuccession, Locality, LocalitySuccession, ProductCategory
-from catalog.upsert import Outcome, sync_children, upsert
+from catalog.upsert import Outcome, sync_children
 from ingest.records import CategoryRecord, IssuerRecord, LocalityRecord, Record, RejectError
+from ingest.writer.base import copied
 from ingest.writer.lookups import Lookups
 
 
@@ -17,25 +20,9 @@ class PlaceWriter(Lookups):
         parent_id = (
             self._slug_id(Locality, record.parent, "parent locality") if record.parent else None
         )
-        result = upsert(
-            self.session,
-            Locality,
-            {"slug": record.slug},
-            {
-                "name_vi": record.name_vi,
-                "kind": record.kind,
-                "parent_id": parent_id,
-                "active_from": record.active_from,
-                "active_to": record.active_to,
-            },
-            context=self.context,
-            record_key=record.slug,
-        )
-        if result.outcome == Outcome.NEW:
-            self._created.add(("locality", record.slug))
-        if record.successor:
-            self._successions.append(("locality", record))
-        return result.outcome
+        values = copied(record, "name_vi", "kind")
+        values |= {"parent_id": parent_id} | copied(record, "active_from", "active_to")
+        return self._succeeded("locality", Locality, {"slug": record.slug}, values, record)
 
     def _issuer(self, record: IssuerRecord) -> Outcome:
         self._by_name.clear()
@@ -43,25 +30,26 @@ class PlaceWriter(Lookups):
         locality_id = (
             self._slug_id(Locality, record.locality, "locality") if record.locality else None
         )
-        result = upsert(
-            self.session,
-            Issuer,
-            {"code": record.code},
-            {
-                "name_vi": record.name_vi,
-                "name_en": record.name_en,
-                "kind": record.kind,
-                "locality_id": locality_id,
-                "active_from": record.active_from,
-                "active_to": record.active_to,
-            },
-            context=self.context,
-            record_key=record.code,
-        )
+        values = copied(record, "name_vi", "name_en", "kind")
+        values |= {"locality_id": locality_id} | copied(record, "active_from", "active_to")
+        return self._succeeded("issuer", Issuer, {"code": record.code}, values, record)
+
+    def _succeeded(
+        self,
+        kind: str,
+        model: type,
+        key: dict[str, str],
+        values: dict[str, Any],
+        record: LocalityRecord | IssuerRecord,
+    ) -> Outcome:
+        """Write a place or an issuer; its successor is written at :meth:`finish`, when
+        every record of the run is in (a successor may come later in the sheet)."""
+        record_key = next(iter(key.values()))
+        result = self._upsert(model, key, values, record_key)
         if result.outcome == Outcome.NEW:
-            self._created.add(("issuer", record.code))
+            self._created.add((kind, record_key))
         if record.successor:
-            self._successions.append(("issuer", record))
+            self._successions.append((kind, record))
         return result.outcome
 
     def _write_succession(self, kind: str, record: Record) -> None:
@@ -105,12 +93,5 @@ class PlaceWriter(Lookups):
             if record.parent
             else None
         )
-        result = upsert(
-            self.session,
-            ProductCategory,
-            {"slug": record.slug},
-            {"name_vi": record.name_vi, "name_en": record.name_en, "parent_id": parent_id},
-            context=self.context,
-            record_key=record.slug,
-        )
-        return result.outcome
+        values = copied(record, "name_vi", "name_en") | {"parent_id": parent_id}
+        return self._upsert(ProductCategory, {"slug": record.slug}, values, record.slug).outcome

@@ -8,10 +8,11 @@ from sqlmodel import select
 
 from catalog.models import ApplicabilityRule, Product, ProductAlias, ProductCode
 from catalog.text import fold
-from catalog.upsert import Outcome, assign, sync_children, upsert
+from catalog.upsert import Outcome, assign
 from catalog.vocab import CodeScheme, SubjectKind
 from ingest.records import ProductRecord, RejectError, ReviewRecord, RuleRecord
 from ingest.reviews import write_review
+from ingest.writer.base import copied
 from ingest.writer.lookups import Lookups
 
 
@@ -22,51 +23,25 @@ class ProductWriter(Lookups):
         category_id = self._category_id(record.category) if record.category else None
         locality_id = self._locality_id(record)
         producer_id = self._producer_id(record) if record.producer else None
-        result = upsert(
-            self.session,
-            Product,
-            {"slug": record.slug},
-            {
-                "name_vi": record.name_vi,
-                "name_en": record.name_en,
-                "kind": record.kind,
-                "category_id": category_id,
-                "geographical_indication": record.geographical_indication,
-                "ocop_stars": record.ocop_stars,
-                "ocop_decision": record.ocop_decision,
-                "ocop_rated_on": record.ocop_rated_on,
-                "ocop_valid_until": record.ocop_valid_until,
-                "locality_id": locality_id,
-                "locality_text": record.locality_text,
-                "producer_id": producer_id,
-                "description": record.description,
-            },
-            context=self.context,
-            record_key=record.slug,
-            provenance=self._provenance(record),
+        values = {
+            **copied(record, "name_vi", "name_en", "kind"),
+            "category_id": category_id,
+            **copied(record, "geographical_indication", "ocop_stars", "ocop_decision"),
+            **copied(record, "ocop_rated_on", "ocop_valid_until"),
+            "locality_id": locality_id,
+            "locality_text": record.locality_text,
+            "producer_id": producer_id,
+            "description": record.description,
+        }
+        result = self._upsert(
+            Product, {"slug": record.slug}, values, record.slug, self._provenance(record)
         )
-        product = result.row
-        new = result.outcome == Outcome.NEW
         aliases = [{"alias": a, "alias_folded": fold(a)} for a in dict.fromkeys(record.aliases)]
         codes = [{"scheme": CodeScheme.HS, "code": c} for c in record.hs_codes]
         codes += [{"scheme": CodeScheme.ICS, "code": c} for c in record.ics_codes]
-        changes = []
-        for field_name, model, wanted in (
-            ("aliases", ProductAlias, aliases),
-            ("codes", ProductCode, codes),
-        ):
-            changes += sync_children(
-                self.session,
-                product,
-                field_name,
-                model,
-                {"product_id": product.id},
-                wanted,
-                context=self.context,
-                record_key=record.slug,
-                record_change=not new,
-            )
-        return self._touched(product, record, result.outcome, changes)
+        children = [("aliases", ProductAlias, aliases), ("codes", ProductCode, codes)]
+        parent = {"product_id": result.row.id}
+        return self._with_children(record, result, parent, children, record.slug)
 
     def _rule(self, record: RuleRecord) -> Outcome:
         document_id = self._known_document_id(record.document_code, "Số hiệu văn bản")
@@ -83,26 +58,17 @@ class ProductWriter(Lookups):
         key = {"subject_key": record.subject_key, "document_id": document_id, "role": record.role}
         if record.number is not None:
             self._claim_rule_number(record, key)
-        result = upsert(
-            self.session,
-            ApplicabilityRule,
-            key,
-            {
-                "number": record.number,
-                "subject_kind": record.subject_kind,
-                **{k: v for k, v in subject.items() if v is not None},
-                "condition": record.condition,
-                "legal_basis": record.legal_basis,
-                "legal_basis_document_id": basis_id,
-                "valid_from": record.valid_from,
-                "valid_to": record.valid_to,
-                "note": record.note,
-            },
-            context=self.context,
-            record_key=f"{record.subject_key} → {record.document_code} ({record.role.value})",
-            provenance=self._provenance(record),
-        )
-        return result.outcome
+        values = {
+            **copied(record, "number", "subject_kind"),
+            **{k: v for k, v in subject.items() if v is not None},
+            **copied(record, "condition", "legal_basis"),
+            "legal_basis_document_id": basis_id,
+            **copied(record, "valid_from", "valid_to", "note"),
+        }
+        record_key = f"{record.subject_key} → {record.document_code} ({record.role.value})"
+        return self._upsert(
+            ApplicabilityRule, key, values, record_key, self._provenance(record)
+        ).outcome
 
     def _review(self, record: ReviewRecord) -> Outcome:
         return write_review(self.session, record, self.context, self._provenance(record))

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from catalog.processes import process_alive
 from search import config
 from search.errors import MeiliError, MeiliUnavailable
 from search.server.binary import Log, find_or_install_binary
@@ -110,27 +111,6 @@ def _locked(meili_dir: Path) -> Iterator[None]:
         yield
 
 
-def _pid_alive(pid: int) -> bool:
-    """True while `pid` runs; a zombie (exited, not yet reaped by its parent) has exited."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return not _is_zombie(pid)
-
-
-def _is_zombie(pid: int) -> bool:
-    """True if /proc says `pid` has exited and waits for its parent to reap it."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    # "pid (command) state …": the command may hold spaces and parentheses
-    return stat.rpartition(")")[2].split()[:1] == ["Z"]
-
-
 def _reap_when_done(process: subprocess.Popen[bytes]) -> None:
     """Wait for a daemon we started in a background thread, so that when it exits (`meili
     stop` from another shell while `tieuchuan up` serves) it is reaped at once, not left a
@@ -140,7 +120,7 @@ def _reap_when_done(process: subprocess.Popen[bytes]) -> None:
 
 def _daemon_alive(state: DaemonState) -> bool:
     """True if the recorded pid is alive and (where /proc exists) serves this data dir."""
-    if not _pid_alive(state.pid):
+    if not process_alive(state.pid):
         return False
     if not Path("/proc/self").exists():
         return True
@@ -158,7 +138,7 @@ def _kill(pid: int, timeout: float) -> None:
             os.kill(pid, sig)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            if not _pid_alive(pid):
+            if not process_alive(pid):
                 return
             time.sleep(0.05)
     raise MeiliError(f"meilisearch pid {pid} did not exit after SIGKILL")
