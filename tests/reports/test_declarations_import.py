@@ -118,3 +118,27 @@ def test_a_changed_row_records_exactly_that_change(engine, products, tmp_path):
             "valid_until",
         )
         assert (change.old_value, change.new_value) == ('"2026-03-14"', '"2027-03-14"')
+
+
+def test_a_failing_register_run_keeps_nothing_and_is_recorded_failed(engine, products, monkeypatch):
+    """The register runs through the one run lifecycle (ingest/run.py), like every source."""
+    from ingest import declaration_writer
+
+    written = []
+
+    def failing_on_the_third(session, item, **kwargs):
+        if len(written) == 2:
+            raise RuntimeError("the disk is full")
+        written.append(item)
+        return save_declaration(session, item, **kwargs)
+
+    save_declaration = declaration_writer.save_declaration
+    monkeypatch.setattr(declaration_writer, "save_declaration", failing_on_the_third)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        ingest(engine, "declarations", origin=FIXTURES / "so-khcn-cong-bo.csv")
+    with Session(engine) as session:
+        assert session.exec(select(Declaration)).all() == []
+        assert session.exec(select(IngestReject)).all() == []
+        [run] = session.exec(select(IngestRun)).all()
+        assert (run.source, run.status) == ("declarations", "failed")
+        assert "the disk is full" in (run.message or "")
