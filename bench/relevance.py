@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search_fixture import bundled_setup
 
+from search.admin import MeiliAdmin
 from search.documents import DOCUMENTS, PRODUCTS, load_document_records, load_product_records
-from search.indexer import MeiliAdmin
 from search.query import SearchService
 
 JUDGEMENTS = Path(__file__).with_name("judgements.csv")

@@ -1,8 +1,18 @@
-"""Walking a paginated listing: fetch each page once, parse it, follow its ``next`` links."""
+"""Walking a site: fetch each page once, let the source read it, follow the links it names.
+
+The one crawl loop every web source uses. A source says what a page gives (:class:`Visit`:
+its items, and the links to follow); the walk fetches pages breadth first from the start
+paths, each once. A page that cannot be fetched is a reject; a page not modified since the
+last run (HTTP 304) is skipped, and its records stay as they are; a link to another site
+is a reject (once per link), never fetched.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import httpx
 
@@ -11,21 +21,27 @@ from ingest.records import Parsed, Reject
 from ingest.replay import url_key
 from ingest.tables import next_links
 
+T = TypeVar("T")
 
-def paginate(
-    fetcher: Fetcher, start_paths: Iterable[str], parse: Callable[[str, str], Iterable[Parsed]]
-) -> Iterator[Parsed]:
-    """Records and rejects of every page reachable from ``start_paths`` by ``next`` links.
 
-    A page that cannot be fetched is a reject; a page not modified since the last run
-    (HTTP 304) is skipped, and its records stay as they are; a link to another site is
-    a reject, never fetched.
-    """
-    queue = [fetcher.url(path) for path in start_paths]
+@dataclass
+class Visit(Generic[T]):
+    """What one fetched page gives: items (yielded before its links are followed) and the
+    links to follow (relative or absolute)."""
+
+    items: Iterable[T | Reject]
+    links: Iterable[str] = ()
+
+
+def crawl(
+    fetcher: Fetcher, start_paths: Iterable[str], visit: Callable[[str, str], Visit[T]]
+) -> Iterator[T | Reject]:
+    """Items of every page reachable from ``start_paths``; ``visit(html, url)`` reads one."""
+    queue = deque(fetcher.url(path) for path in start_paths)
     seen = {url_key(url) for url in queue}
     off_site: set[str] = set()
     while queue:
-        url = queue.pop(0)
+        url = queue.popleft()
         try:
             page = fetcher.get(url)
         except FetchError as exc:
@@ -34,8 +50,9 @@ def paginate(
         if page.not_modified:
             continue
         fetcher.validators.stage(page)
-        yield from parse(page.text or "", url)
-        for link in next_links(page.text or ""):
+        found = visit(page.text or "", url)
+        yield from found.items
+        for link in found.links:
             try:
                 absolute = fetcher.url(link)
             except httpx.InvalidURL as exc:
@@ -48,3 +65,10 @@ def paginate(
             elif url_key(absolute) not in seen:
                 seen.add(url_key(absolute))
                 queue.append(absolute)
+
+
+def paginate(
+    fetcher: Fetcher, start_paths: Iterable[str], parse: Callable[[str, str], Iterable[Parsed]]
+) -> Iterator[Parsed]:
+    """Records and rejects of a paginated listing: every page is parsed, ``next`` followed."""
+    return crawl(fetcher, start_paths, lambda html, url: Visit(parse(html, url), next_links(html)))

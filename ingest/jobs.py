@@ -9,7 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from catalog import clock
 from catalog.paths import REPO_ROOT, var_dir
+from ingest.contract import SheetSource
 from ingest.fetch import Fetcher, Validators
 from ingest.records import Parsed
 from ingest.replay import load_manifest, replay_transport
@@ -22,17 +24,21 @@ BUNDLED_DATASET = REPO_ROOT / "fixtures" / "dataset"
 SOURCE_NAMES = (*WEB_SOURCES, *SHEET_SOURCES)
 
 
-def sheet_path(name: str, origin: Path) -> Path:
-    """The file (or folder) a sheet source reads, given a file or a folder."""
-    source = SHEET_SOURCES[name]()
-    if origin.is_file() or not hasattr(source, "default_files"):
-        return origin
-    for filename in source.default_files:
-        if (origin / filename).exists() or (origin / filename).is_symlink():
-            return origin / filename
-    if name == "reference":
-        return origin
-    raise FileNotFoundError(f"{origin}: none of {', '.join(source.default_files)} found")
+def sheet_items(source: SheetSource, origin: Path) -> tuple[str, Iterator[Parsed]]:
+    """Where a sheet run reads, and what it reads there: a file given is read wherever it
+    is; the sheets a source picks in a folder are read only if they are inside it."""
+    if origin.is_file():
+        return str(origin), source.parse([origin], clock.today())
+    found = source.sheets(origin)
+    sheets: list[Path] = []
+    refused: list[Parsed] = []
+    for sheet in found:
+        if reject := confined(sheet, origin):
+            refused.append(reject)
+        else:
+            sheets.append(sheet)
+    where = str(found[0]) if len(found) == 1 else str(origin)
+    return where, chain(refused, source.parse(sheets, clock.today()))
 
 
 def ingest(
@@ -47,11 +53,8 @@ def ingest(
     """Run source ``name``: web sources replay ``origin`` or fetch ``base_url`` live;
     sheet sources read ``origin`` (default: the bundled dataset)."""
     if name in SHEET_SOURCES:
-        folder = origin or BUNDLED_DATASET
-        path = sheet_path(name, folder)
-        refused = confined(path, folder) if path != folder and folder.is_dir() else None
-        items = iter([refused]) if refused else SHEET_SOURCES[name]().parse(path)
-        return run_ingest(engine, name, str(path), items, progress=progress)
+        where, items = sheet_items(SHEET_SOURCES[name](), origin or BUNDLED_DATASET)
+        return run_ingest(engine, name, where, items, progress=progress)
     if name not in WEB_SOURCES:
         raise KeyError(f"unknown source {name!r}: expected one of {', '.join(SOURCE_NAMES)}")
     source = WEB_SOURCES[name]()

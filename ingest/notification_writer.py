@@ -24,7 +24,7 @@ from catalog.models_wto import (
     NotificationCode,
     NotificationUpdate,
 )
-from catalog.upsert import Outcome, sync_children, upsert
+from catalog.upsert import Outcome, upsert
 from catalog.vocab import CodeScheme, NotificationAction, Status
 from ingest.records import NotificationRecord, NotificationUpdateRecord, RejectError
 
@@ -65,30 +65,15 @@ def write_notification(writer: StoreWriter, record: NotificationRecord) -> Outco
         record_key=record.symbol,
         provenance=writer._provenance(record),
     )
-    row = result.row
     codes = [{"scheme": CodeScheme.HS, "code": c} for c in dict.fromkeys(record.hs_codes)]
     codes += [{"scheme": CodeScheme.ICS, "code": c} for c in dict.fromkeys(record.ics_codes)]
-    changes = []
-    for field_name, model, wanted in (
+    categories = [{"category_id": i} for i in dict.fromkeys(category_ids)]
+    children = [
         ("codes", NotificationCode, codes),
-        (
-            "categories",
-            NotificationCategory,
-            [{"category_id": i} for i in dict.fromkeys(category_ids)],
-        ),
-    ):
-        changes += sync_children(
-            writer.session,
-            row,
-            field_name,
-            model,
-            {"notification_id": row.id},
-            wanted,
-            context=writer.context,
-            record_key=record.symbol,
-            record_change=result.outcome != Outcome.NEW,
-        )
-    return writer._touched(row, record, result.outcome, changes)
+        ("categories", NotificationCategory, categories),
+    ]
+    parent = {"notification_id": result.row.id}
+    return writer._with_children(record, result, parent, children, record.symbol)
 
 
 def write_update(writer: StoreWriter, record: NotificationUpdateRecord) -> Outcome:
@@ -141,10 +126,10 @@ def _document(writer: StoreWriter, code: str, location: str, symbol: str, title:
     found = writer._existing_document_id(code)
     if found is not None:
         return found
-    from ingest.writer import _identity  # the writer's reading of a code into columns
+    from ingest.writer.base import document_identity
 
     document = Document(
-        **_identity(code),
+        **document_identity(code),
         status=Status.DRAFT,
         title_vi=title,
         status_note=DRAFT_NOTE.format(symbol=symbol),
@@ -184,6 +169,6 @@ def _adopt(writer: StoreWriter, document_id: int, record: NotificationUpdateReco
 
 
 def _known_only_as_draft(document: Document) -> bool:
-    from ingest.writer import STUB_NOTE
+    from ingest.writer.base import STUB_NOTE
 
     return document.status == Status.DRAFT or document.status_note == STUB_NOTE

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from catalog.codes_wto import Agreement
 from catalog.limits import (
@@ -39,6 +39,9 @@ from catalog.vocab import (
     Status,
     SubjectKind,
 )
+
+if TYPE_CHECKING:
+    from catalog.declarations import DeclarationInput
 
 
 class RejectError(ValueError):
@@ -381,6 +384,14 @@ class NotificationUpdateRecord(Record):
     adopted_on: date | None = None
     document_code: str | None = None  # the adopted document, when the update names it
     links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DeclarationRecord(Record):
+    """A row of the declarations register, as the API would take it (its limits checked
+    when parsed); written by :func:`catalog.declarations.save_declaration`."""
+
+    item: DeclarationInput
 
 
 Parsed = Record | Reject

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from catalog.models import IngestRun
+from catalog.processes import process_alive
 from catalog.upsert import Outcome
 from catalog.vocab import RunStatus
 from ingest.records import Parsed
@@ -144,7 +145,7 @@ def reap_dead_runs(engine: Engine) -> list[int]:
                 col(IngestRun.pid).is_not(None),
             )
         ).all()
-        dead = [run for run in running if run.pid is not None and not _alive(run.pid)]
+        dead = [run for run in running if run.pid is not None and not process_alive(run.pid)]
         for run in dead:
             run.status = RunStatus.ABORTED
             run.finished_at = datetime.now(UTC)
@@ -155,13 +156,3 @@ def reap_dead_runs(engine: Engine) -> list[int]:
             session.add(run)
         session.commit()
         return [run.id for run in dead if run.id is not None]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True

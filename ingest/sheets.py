@@ -21,7 +21,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from catalog.limits import TEXT_MAX
 from catalog.text import fold, nfc
 from ingest.decode import LEGACY_ENCODING
-from ingest.records import Reject
+from ingest.records import Parsed, Reject, RejectError
 from ingest.xlsx import ERROR_VALUES, Bad, XlsxError, read_rows
 
 
@@ -46,6 +46,34 @@ class SheetRow:
             if value not in (None, ""):
                 return value
         return None
+
+    def excerpt(self) -> str:
+        """The row's non-empty cells, for a reject (at most 300 characters)."""
+        return " | ".join(str(v) for v in self.cells.values() if v not in (None, ""))[:300]
+
+
+def parse_sheet(
+    rows: Iterable[SheetRow | Reject], parse_row: Callable[[SheetRow], Parsed]
+) -> Iterator[Parsed]:
+    """Every row of a sheet as ``parse_row`` reads it, or a reject saying where and why
+    (the twin of :func:`ingest.tables.parse_table` for HTML tables)."""
+    for row in rows:
+        if isinstance(row, Reject):
+            yield row
+            continue
+        try:
+            yield parse_row(row)
+        except RejectError as exc:
+            yield Reject(row.location, str(exc), row.excerpt())
+
+
+def first_sheet(folder: Path, names: Sequence[str]) -> list[Path]:
+    """The first of ``names`` found in ``folder`` (a dangling link counts: it is refused
+    when read, with the reason), for a source that reads one sheet."""
+    for name in names:
+        if (folder / name).exists() or (folder / name).is_symlink():
+            return [folder / name]
+    raise FileNotFoundError(f"{folder}: none of {', '.join(names)} found")
 
 
 def header_key(name: Any) -> str:

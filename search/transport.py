@@ -16,7 +16,7 @@ Its shape follows what ``bench/bench_search.py`` measured on this machine (2 cor
   connection kept for it.
 
 Every failure to get an answer (refused, reset, timed out, including the time spent waiting
-at the gate) raises :class:`search.server.MeiliUnavailable`.
+at the gate) raises :class:`search.errors.MeiliUnavailable`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import contextlib
 
 import aiohttp
 
-from search.server import MeiliUnavailable
+from search.errors import MeiliUnavailable
 
 _NO_GATE = contextlib.nullcontext()
 

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from meilisearch_python_sdk import AsyncClient
 
 from api.cli import main
+from catalog.processes import is_zombie, process_alive
 from search import config
 from search.server import (
     MEILI_VERSION,
@@ -30,8 +31,6 @@ from search.server import (
     MeiliError,
     MeiliProcess,
     MeiliUnavailable,
-    _is_zombie,
-    _pid_alive,
     check_reachable,
     daemon_dir,
     daemon_status,
@@ -310,14 +309,14 @@ def test_a_zombie_counts_as_exited() -> None:
     child = subprocess.Popen(["true"])
     try:
         deadline = time.monotonic() + 5
-        while not _is_zombie(child.pid):
+        while not is_zombie(child.pid):
             assert time.monotonic() < deadline, "the child never became a zombie"
             time.sleep(0.01)
         os.kill(child.pid, 0)  # the kernel still knows the pid…
-        assert _pid_alive(child.pid) is False  # …but it has exited
+        assert process_alive(child.pid) is False  # …but it has exited
     finally:
         child.wait()
-    assert _is_zombie(child.pid) is False  # reaped: gone, not a zombie
+    assert is_zombie(child.pid) is False  # reaped: gone, not a zombie
 
 
 def _write_state(var: Path, pid: int, url: str, master_key: str) -> None:
@@ -365,7 +364,7 @@ def test_stop_daemon_whose_parent_leaves_it_a_zombie(meili_binary: Path, tmp_pat
             started = time.monotonic()
             assert stop_daemon(var) is True
             assert time.monotonic() - started < 5  # not 10 s of SIGTERM + 5 s of SIGKILL
-            assert _is_zombie(pid)  # it did exit; its parent just has not reaped it
+            assert is_zombie(pid)  # it did exit; its parent just has not reaped it
             assert not (meili_dir / "state.json").exists()
             with pytest.raises(MeiliUnavailable):
                 check_reachable(url)

@@ -9,7 +9,8 @@ from litestar import Request, get
 from litestar.params import Parameter, QueryParameter
 
 from api.problems import Problem, problem_responses
-from search.query import InvalidQuery, SearchError, SearchResponse
+from search.errors import InvalidQuery, SearchError
+from search.hits import SearchResponse
 from search.server import MeiliUnavailable
 
 Facet = Annotated[

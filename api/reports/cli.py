@@ -17,7 +17,7 @@ from catalog.reports.indicators import indicator_tables, indicators
 from catalog.reports.tables import workbook
 from catalog.store import display_url, make_engine
 from catalog.webhooks import RetryPolicy, dispatch
-from ingest.declarations import import_declarations
+from ingest.jobs import ingest
 
 _DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -126,7 +126,7 @@ def declarations_group() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def declarations_import(path: Path) -> None:
     """Import the officials' register (XLSX or CSV); bad rows are rejected with the reason."""
-    summary = import_declarations(make_engine(), path)
+    summary = ingest(make_engine(), "declarations", origin=path)
     click.echo(summary.line())
     if summary.rejected:
         click.echo("see the rejects with `tieuchuan ingest report`")

@@ -11,7 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 
 from api.web.i18n import ERRORS, Lang, request_lang
 from api.web.templating import render
-from search.query import InvalidQuery, SearchError
+from search.errors import InvalidQuery, SearchError
 from search.server import MeiliUnavailable
 
 log = logging.getLogger(__name__)

@@ -1,8 +1,11 @@
-"""The sources, by the name used on the command line (``tieuchuan ingest <name>``)."""
+"""The sources, by the name used on the command line (``tieuchuan ingest <name>``); each
+keeps the contract of :mod:`ingest.contract`."""
 
 from __future__ import annotations
 
+from ingest.contract import SheetSource, WebSource
 from ingest.sources.catalogue import CatalogueSource
+from ingest.sources.declarations import DeclarationRegisterSource
 from ingest.sources.documents import DocumentSheetSource, RelationSheetSource
 from ingest.sources.notification_sheet import NotificationSheetSource
 from ingest.sources.products import ProductRegistrySource
@@ -13,11 +16,11 @@ from ingest.sources.reference import ReferenceSource
 from ingest.sources.rules import RulesSheetSource
 from ingest.sources.wto import WtoNotificationSource
 
-WEB_SOURCES = {
+WEB_SOURCES: dict[str, type[WebSource]] = {
     s.name: s
     for s in (CatalogueSource, QcvnRegisterSource, ProvincialSource, WtoNotificationSource)
 }
-SHEET_SOURCES = {
+SHEET_SOURCES: dict[str, type[SheetSource]] = {
     s.name: s
     for s in (
         ReferenceSource,
@@ -27,6 +30,7 @@ SHEET_SOURCES = {
         RulesSheetSource,
         ProvenanceSheetSource,
         NotificationSheetSource,
+        DeclarationRegisterSource,
     )
 }
 # The bundled dataset, in dependency order.

@@ -10,23 +10,21 @@ sometimes carry a leading ``%C2%A0``) and to further listing pages.
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qs, quote_plus, urlsplit
 
-import httpx
 from bs4 import BeautifulSoup, Tag
 
 from catalog.codes import CodeError, DocumentCode, find_codes, parse_code
 from catalog.text import clean, fold
 from catalog.vocab import Equivalence, Status
 from ingest import cells
-from ingest.fetch import Fetcher, FetchError
+from ingest.crawl import Visit, crawl
+from ingest.fetch import Fetcher
 from ingest.parallel import ordered_map
 from ingest.records import DocumentRecord, Parsed, Reject, RejectError
-from ingest.replay import url_key
 from ingest.tables import diagnose
 
 # Field name → the labels it goes by (Vietnamese, English as printed, sic included).
@@ -149,41 +147,16 @@ class CatalogueSource:
     def crawl(self, fetcher: Fetcher) -> Iterator[Parsed]:
         """Records and rejects in crawl order; record pages are parsed by worker processes
         when there are many (:func:`ingest.parallel.ordered_map`)."""
-        return ordered_map(parse_fetched, self._pages(fetcher))
+        return ordered_map(parse_fetched, crawl(fetcher, self.start_paths, visit))
 
-    def _pages(self, fetcher: Fetcher) -> Iterator[tuple[str, str] | Reject]:
-        """Fetched record pages as (HTML, URL), and the rejects met on the way."""
-        queue = deque(fetcher.url(path) for path in self.start_paths)
-        seen = {url_key(url) for url in queue}
-        off_site: set[str] = set()
-        while queue:
-            url = queue.popleft()
-            try:
-                page = fetcher.get(url)
-            except FetchError as exc:
-                yield Reject(exc.url, exc.reason)
-                continue
-            if page.not_modified:
-                continue
-            fetcher.validators.stage(page)
-            if is_record_url(url):
-                yield page.text or "", url
-                continue
-            listing = parse_listing(page.text or "", url)
-            yield from listing.rejects
-            for link in [*listing.records, *listing.listings]:
-                try:
-                    absolute = fetcher.url(link)
-                except httpx.InvalidURL as exc:
-                    yield Reject(url, f"unreadable link skipped: {exc}", link[:300])
-                    continue
-                if not fetcher.on_host(absolute):
-                    if absolute not in off_site:
-                        off_site.add(absolute)
-                        yield Reject(url, f"link off the site skipped: {absolute}", link[:300])
-                elif url_key(absolute) not in seen:
-                    seen.add(url_key(absolute))
-                    queue.append(absolute)
+
+def visit(html: str, url: str) -> Visit[tuple[str, str]]:
+    """A record page is kept as (HTML, URL), to be parsed apart; a listing page gives
+    its rejects and the record and listing pages it links to."""
+    if is_record_url(url):
+        return Visit([(html, url)])
+    listing = parse_listing(html, url)
+    return Visit(listing.rejects, [*listing.records, *listing.listings])
 
 
 def parse_fetched(item: tuple[str, str] | Reject) -> Parsed:

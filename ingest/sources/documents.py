@@ -14,15 +14,15 @@ the first sheet winning field by field. A code twice in one sheet is a duplicate
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from catalog import clock
 from catalog.codes import DocType, find_codes
 from catalog.text import clean, fold
 from catalog.vocab import RelationKind, Status
 from ingest import cells
+from ingest.contract import RowSheetSource
 from ingest.records import DocumentRecord, Parsed, Reject, RejectError, RelationRecord
 from ingest.sheets import SheetRow, read_sheet
 
@@ -101,7 +101,7 @@ def merge_documents(sheets: Iterable[Iterable[SheetRow | Reject]], today: date) 
             try:
                 record = parse_document(row, today)
             except RejectError as exc:
-                yield Reject(row.location, str(exc), _excerpt(row))
+                yield Reject(row.location, str(exc), row.excerpt())
                 continue
             if first := in_this_sheet.get(record.code):
                 yield Reject(row.location, f"duplicate row: {record.code} is already at {first}")
@@ -182,40 +182,22 @@ def _join(first: str | None, second: str) -> str:
     return f"{first}; {second}" if first else second
 
 
-def _excerpt(row: SheetRow) -> str:
-    return " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))[:300]
-
-
 class DocumentSheetSource:
-    """Document sheets of a folder (``documents*`` files, then ``catalogue_bulk``)."""
+    """Document sheets of a folder (``documents*`` files, then ``catalogue_bulk``), merged."""
 
     name = "documents"
 
-    def files(self, path: Path) -> list[Path]:
-        if path.is_file():
-            return [path]
-        found = sorted(path.glob("documents*.csv")) + sorted(path.glob("documents*.xlsx"))
-        return found + sorted(path.glob("catalogue_bulk*.csv"))
+    def sheets(self, folder: Path) -> list[Path]:
+        found = sorted(folder.glob("documents*.csv")) + sorted(folder.glob("documents*.xlsx"))
+        return found + sorted(folder.glob("catalogue_bulk*.csv"))
 
-    def parse(self, path: Path, today: date | None = None) -> Iterator[Parsed]:
-        within = None if path.is_file() else path
-        sheets = (
-            read_sheet(f, free_text="title vi", repair_check=_plausible, within=within)
-            for f in self.files(path)
-        )
-        return merge_documents(sheets, today or clock.today())
+    def parse(self, sheets: Sequence[Path], today: date) -> Iterator[Parsed]:
+        rows = (read_sheet(f, free_text="title vi", repair_check=_plausible) for f in sheets)
+        return merge_documents(rows, today)
 
 
-class RelationSheetSource:
+class RelationSheetSource(RowSheetSource):
     name = "relations"
     default_files = ("relations.csv", "relations.xlsx")
-
-    def parse(self, path: Path) -> Iterator[Parsed]:
-        for row in read_sheet(path, free_text="note"):
-            if isinstance(row, Reject):
-                yield row
-                continue
-            try:
-                yield parse_relation(row)
-            except RejectError as exc:
-                yield Reject(row.location, str(exc), _excerpt(row))
+    free_text = "note"
+    parse_row = staticmethod(parse_relation)

@@ -13,36 +13,17 @@ fact was read: the bundled rows are real notifications, each with its source).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from catalog.codes_wto import SymbolError, parse_symbol
 from catalog.text import slugify
 from catalog.vocab import NotificationAction
 from ingest import cells
-from ingest.records import (
-    NotificationRecord,
-    NotificationUpdateRecord,
-    Parsed,
-    Reject,
-    RejectError,
-)
-from ingest.sheets import SheetRow, read_sheet
+from ingest.contract import RowSheetSource
+from ingest.records import NotificationRecord, NotificationUpdateRecord, RejectError
+from ingest.sheets import SheetRow
 
 _HS = re.compile(r"\d{4}(?:\d{2}){0,3}")
 _ICS = re.compile(r"\d{2}\.\d{3}(?:\.\d{2})?")
-
-
-def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
-    for row in rows:
-        if isinstance(row, Reject):
-            yield row
-            continue
-        try:
-            yield parse_row(row)
-        except RejectError as exc:
-            excerpt = " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))
-            yield Reject(row.location, str(exc), excerpt[:300])
 
 
 def parse_row(row: SheetRow) -> NotificationRecord | NotificationUpdateRecord:
@@ -130,9 +111,8 @@ def _codes(value: object, pattern: re.Pattern[str], column: str, strip: str = ""
     return codes
 
 
-class NotificationSheetSource:
+class NotificationSheetSource(RowSheetSource):
     name = "notifications"
     default_files = ("notifications.xlsx", "notifications.csv")
-
-    def parse(self, path: Path) -> Iterator[Parsed]:
-        return parse_rows(read_sheet(path, free_text="ghi chu"))
+    free_text = "ghi chu"
+    parse_row = staticmethod(parse_row)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from collections.abc import Iterable, Iterator
 from datetime import date
-from pathlib import Path
 
 from catalog.codes import find_codes
 from catalog.text import slugify
 from catalog.vocab import ProductKind
 from ingest import cells
-from ingest.records import Parsed, ProductRecord, Reject, RejectError
-from ingest.sheets import SheetRow, read_sheet
+from ingest.contract import RowSheetSource
+from ingest.records import ProductRecord, RejectError
+from ingest.sheets import SheetRow
 
 KIND_ALIASES = {
     "chủ lực": ProductKind.KEY,
@@ -31,17 +30,6 @@ KIND_ALIASES = {
 }
 _HS = re.compile(r"(?<![\d.])(\d{4}|\d{6}|\d{8}|\d{10})(?![\d.])")
 OCOP_VALIDITY_MONTHS = 36
-
-
-def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
-    for row in rows:
-        if isinstance(row, Reject):
-            yield row
-            continue
-        try:
-            yield parse_row(row)
-        except RejectError as exc:
-            yield Reject(row.location, str(exc), _excerpt(row))
 
 
 def parse_row(row: SheetRow) -> ProductRecord:
@@ -116,13 +104,8 @@ def _source(row: SheetRow) -> str | None:
     return f"Nguồn: {url}" if url else None
 
 
-def _excerpt(row: SheetRow) -> str:
-    return " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))[:300]
-
-
-class ProductRegistrySource:
+class ProductRegistrySource(RowSheetSource):
     name = "products"
     default_files = ("products.xlsx", "products.csv")
-
-    def parse(self, path: Path) -> Iterator[Parsed]:
-        return parse_rows(read_sheet(path, free_text="ghi chu"))
+    free_text = "ghi chu"
+    parse_row = staticmethod(parse_row)

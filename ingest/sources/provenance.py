@@ -13,13 +13,13 @@ the order subjects first appear; a bad row is a reject naming its row, the other
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from catalog.limits import LOCATOR_MAX, TITLE_MAX, URL_MAX
 from catalog.vocab import ReviewState, ReviewSubject
 from ingest import cells
+from ingest.contract import RowSheetSource
 from ingest.records import Citation, Parsed, Reject, RejectError, ReviewRecord
-from ingest.sheets import SheetRow, read_sheet
+from ingest.sheets import SheetRow, parse_sheet
 
 SUBJECT_ALIASES = {
     "quy tắc": ReviewSubject.RULE,
@@ -37,16 +37,13 @@ STATE_ALIASES = {
 def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
     """Rejects as they come; then one record per subject (all rows must be read first)."""
     subjects: dict[tuple[ReviewSubject, str], ReviewRecord] = {}
-    for row in rows:
-        if isinstance(row, Reject):
-            yield row
-            continue
-        try:
-            review, citation = parse_row(row)
-            _add(subjects, review, citation)
-        except RejectError as exc:
-            excerpt = " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))
-            yield Reject(row.location, str(exc), excerpt[:300])
+
+    def add_row(row: SheetRow) -> ReviewRecord:
+        return _add(subjects, *parse_row(row))
+
+    for item in parse_sheet(rows, add_row):
+        if isinstance(item, Reject):
+            yield item
     yield from subjects.values()
 
 
@@ -119,14 +116,14 @@ def _add(
     subjects: dict[tuple[ReviewSubject, str], ReviewRecord],
     review: ReviewRecord,
     citation: Citation,
-) -> None:
+) -> ReviewRecord:
     """Add a row's source to its subject, or reject it when it disagrees with earlier rows."""
     key = (review.subject, review.ref)
     found = subjects.get(key)
     if found is None:
         review.sources.append(citation)
         subjects[key] = review
-        return
+        return review
     said = (found.state, found.reviewed_by, found.reviewed_on)
     if (review.state, review.reviewed_by, review.reviewed_on) != said:
         raise RejectError(
@@ -139,11 +136,13 @@ def _add(
         if (earlier.title, earlier.url, earlier.locator) == where:
             raise RejectError(f"duplicate: the same source was read at {earlier.location}")
     found.sources.append(citation)
+    return found
 
 
-class ProvenanceSheetSource:
+class ProvenanceSheetSource(RowSheetSource):
     name = "provenance"
     default_files = ("provenance.xlsx", "provenance.csv")
+    free_text = "note"
 
-    def parse(self, path: Path) -> Iterator[Parsed]:
-        return parse_rows(read_sheet(path, free_text="note"))
+    def parse_rows(self, rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
+        return parse_rows(rows)

@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 from catalog.text import slugify
@@ -24,7 +25,7 @@ from ingest.records import (
     Reject,
     RejectError,
 )
-from ingest.sheets import SheetRow, read_sheet
+from ingest.sheets import SheetRow, first_sheet, parse_sheet, read_sheet
 
 
 def parse_locality(row: SheetRow) -> LocalityRecord:
@@ -82,19 +83,6 @@ PARSERS: dict[str, Callable[[SheetRow], Record]] = {
 }
 
 
-def parse_rows(kind: str, rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
-    parse = PARSERS[kind]
-    for row in rows:
-        if isinstance(row, Reject):
-            yield row
-            continue
-        try:
-            yield parse(row)
-        except RejectError as exc:
-            excerpt = " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))
-            yield Reject(row.location, str(exc), excerpt[:300])
-
-
 def _required(value: object, column: str) -> str:
     shown = cells.text(value)
     if not shown:
@@ -119,17 +107,25 @@ def _check_succession(successor: str | None, on: object) -> None:
 
 
 class ReferenceSource:
-    """Localities, then issuers, then categories, from one folder."""
+    """Localities, then issuers, then categories: a sheet of each found in a folder (XLSX
+    before CSV), each read by its name (``localities.csv`` holds localities)."""
 
     name = "reference"
-    default_files = ("localities.csv", "issuers.csv", "categories.csv")
 
-    def parse(self, path: Path) -> Iterator[Parsed]:
-        folder = path if path.is_dir() else path.parent
+    def sheets(self, folder: Path) -> list[Path]:
+        found = []
         for kind in PARSERS:
-            for suffix in (".xlsx", ".csv"):
-                sheet = folder / f"{kind}{suffix}"
-                if sheet.exists() or sheet.is_symlink():
-                    rows = read_sheet(sheet, free_text="note", within=folder)
-                    yield from parse_rows(kind, rows)
-                    break
+            try:
+                found += first_sheet(folder, (f"{kind}.xlsx", f"{kind}.csv"))
+            except FileNotFoundError:
+                continue
+        return found
+
+    def parse(self, sheets: Sequence[Path], today: date) -> Iterator[Parsed]:
+        for sheet in sheets:
+            parse_row = PARSERS.get(sheet.stem)
+            if parse_row is None:
+                kinds = ", ".join(f"{kind}.csv" for kind in PARSERS)
+                yield Reject(sheet.name, f"not a reference sheet: its name is none of {kinds}")
+                continue
+            yield from parse_sheet(read_sheet(sheet, free_text="note"), parse_row)

@@ -11,15 +11,14 @@ question, not the sheet's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from catalog.codes import find_codes
 from catalog.text import slugify
 from catalog.vocab import Role, SubjectKind
 from ingest import cells
-from ingest.records import Parsed, Reject, RejectError, RuleRecord
-from ingest.sheets import SheetRow, read_sheet
+from ingest.contract import RowSheetSource
+from ingest.records import RejectError, RuleRecord
+from ingest.sheets import SheetRow
 
 SUBJECT_ALIASES = {
     "sản phẩm": SubjectKind.PRODUCT,
@@ -46,18 +45,6 @@ ROLE_ALIASES = {
 }
 _HS_PREFIX = re.compile(r"\d{2,10}")
 _ICS = re.compile(r"\d{2}(?:\.\d{3}(?:\.\d{2})?)?")
-
-
-def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
-    for row in rows:
-        if isinstance(row, Reject):
-            yield row
-            continue
-        try:
-            yield parse_row(row)
-        except RejectError as exc:
-            excerpt = " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))
-            yield Reject(row.location, str(exc), excerpt[:300])
 
 
 def parse_row(row: SheetRow) -> RuleRecord:
@@ -106,9 +93,8 @@ def _subject(kind: SubjectKind, value: object) -> str:
     return slugify(shown)
 
 
-class RulesSheetSource:
+class RulesSheetSource(RowSheetSource):
     name = "rules"
     default_files = ("rules.xlsx", "rules.csv")
-
-    def parse(self, path: Path) -> Iterator[Parsed]:
-        return parse_rows(read_sheet(path, free_text="ghi chu"))
+    free_text = "ghi chu"
+    parse_row = staticmethod(parse_row)

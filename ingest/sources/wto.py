@@ -15,18 +15,17 @@ and the dates it gives. Listing pages link to notification pages and paginate wi
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import httpx
 from bs4 import BeautifulSoup
 
 from catalog.codes import DocType, find_codes
 from catalog.codes_wto import NotificationSymbol, SymbolError, parse_symbol
 from catalog.text import clean, fold
 from catalog.vocab import NotificationAction
-from ingest.fetch import Fetcher, FetchError
+from ingest.crawl import Visit, crawl
+from ingest.fetch import Fetcher
 from ingest.notification_fields import dates_in, form_date, hs_codes, ics_codes, links_in
 from ingest.records import (
     NotificationRecord,
@@ -35,7 +34,6 @@ from ingest.records import (
     Reject,
     RejectError,
 )
-from ingest.replay import url_key
 from ingest.tables import next_links
 
 # Field labels of the TBT and SPS forms, in any order; a field runs to the next label.
@@ -246,32 +244,13 @@ class WtoNotificationSource:
 
     def crawl(self, fetcher: Fetcher) -> Iterator[Parsed]:
         """Listing pages lead to notification pages; each page is one record or reject."""
-        queue = deque(fetcher.url(path) for path in self.start_paths)
-        seen = {url_key(url) for url in queue}
-        while queue:
-            url = queue.popleft()
-            try:
-                page = fetcher.get(url)
-            except FetchError as exc:
-                yield Reject(exc.url, exc.reason)
-                continue
-            if page.not_modified:
-                continue
-            fetcher.validators.stage(page)
-            if is_notification_url(url):
-                yield parse_page(page.text or "", url)
-                continue
-            soup = BeautifulSoup(page.text or "", "html.parser")
-            links = [a["href"] for a in soup.find_all("a", href=True)]
-            links = [h for h in links if "/notification/" in h] + next_links(page.text or "")
-            for link in links:
-                try:
-                    absolute = fetcher.url(link)
-                except httpx.InvalidURL as exc:
-                    yield Reject(url, f"unreadable link skipped: {exc}", link[:300])
-                    continue
-                if not fetcher.on_host(absolute):
-                    yield Reject(url, f"link off the site skipped: {absolute}", link[:300])
-                elif url_key(absolute) not in seen:
-                    seen.add(url_key(absolute))
-                    queue.append(absolute)
+        return crawl(fetcher, self.start_paths, visit)
+
+
+def visit(html: str, url: str) -> Visit[Parsed]:
+    """A notification page is one record or reject; a listing page links to them."""
+    if is_notification_url(url):
+        return Visit([parse_page(html, url)])
+    soup = BeautifulSoup(html, "html.parser")
+    links = [a["href"] for a in soup.find_all("a", href=True)]
+    return Visit([], [h for h in links if "/notification/" in h] + next_links(html))

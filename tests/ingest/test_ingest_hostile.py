@@ -19,7 +19,7 @@ from catalog.models import IngestReject, Product
 from ingest.jobs import ingest
 from ingest.records import ProductRecord, Reject
 from ingest.sheets import SheetLimits, read_sheet
-from ingest.sources.products import parse_rows
+from ingest.sources.products import ProductRegistrySource
 
 HEADER = ["Mã sản phẩm", "Tên sản phẩm", "Loại", "Ghi chú"]
 BOMB_CHARS = 200_000_000
@@ -28,7 +28,7 @@ RSS_BOUND_MB = 160  # the CLI alone, importing the API, peaks at about 100 MiB
 
 def products(path: Path, limits: SheetLimits | None = None) -> list:
     rows = read_sheet(path, free_text="ghi chu", limits=limits or SheetLimits())
-    return list(parse_rows(rows))
+    return list(ProductRegistrySource().parse_rows(rows))
 
 
 def header_cells() -> list[str]:
@@ -337,8 +337,8 @@ def test_the_api_and_ingest_share_one_name_limit() -> None:
 
 
 def test_declaration_fields_longer_than_the_api_takes_are_rejects(tmp_path: Path) -> None:
-    from ingest.declarations import DeclarationRow
-    from ingest.declarations import parse_rows as parse_declarations
+    from ingest.records import DeclarationRecord
+    from ingest.sources.declarations import parse_rows as parse_declarations
 
     header = "Loại,Số tiếp nhận,Tổ chức doanh nghiệp,Sản phẩm,Tiêu chuẩn quy chuẩn,Ngày công bố"
     path = tmp_path / "declarations.csv"
@@ -350,7 +350,7 @@ def test_declaration_fields_longer_than_the_api_takes_are_rejects(tmp_path: Path
         encoding="utf-8",
     )
     items = list(parse_declarations(read_sheet(path)))
-    assert [i.location for i in items if isinstance(i, DeclarationRow)] == ["declarations.csv:4"]
+    assert [i.location for i in items if isinstance(i, DeclarationRecord)] == ["declarations.csv:4"]
     assert [(i.location, i.reason) for i in items if isinstance(i, Reject)] == [
         ("declarations.csv:2", "enterprise: 301 characters, more than the 300 it may have"),
         ("declarations.csv:3", "number: 121 characters, more than the 120 it may have"),

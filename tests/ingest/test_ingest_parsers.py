@@ -1,5 +1,7 @@
 """Every source against its saved pages and sheets, with the expected output stored beside.
 
+Sources are discovered from :mod:`ingest.sources` (as juriscraper discovers its scrapers):
+each must bring ``fixtures/<name>/`` with expected output, and every sheet there is checked.
 A missing ``<file>.expected.json`` is written from the current output and the test fails
 until a person has reviewed it (and committed it).
 """
@@ -15,11 +17,8 @@ import pytest
 
 from ingest.decode import decode
 from ingest.records import Reject, RejectError
-from ingest.replay import read_manifest
-from ingest.sources import catalogue, provincial, qcvn_register
-from ingest.sources.documents import DocumentSheetSource
-from ingest.sources.products import ProductRegistrySource
-from ingest.sources.rules import RulesSheetSource
+from ingest.replay import read_manifest, url_key
+from ingest.sources import SHEET_SOURCES, WEB_SOURCES, catalogue, provincial, qcvn_register
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TODAY = date(2026, 1, 15)  # statuses that depend on today's date are read as of this day
@@ -49,8 +48,6 @@ def saved_pages(folder: str) -> list[tuple[str, Path, str]]:
     urls = [line.split("\t")[0] for line in raw if line and not line.startswith("#")]
     found = []
     for url in urls:
-        from ingest.replay import url_key
-
         path, _status, content_type = pages[url_key(url)]
         if path.suffix == ".html":
             found.append((url, path, content_type))
@@ -79,34 +76,52 @@ def test_catalogue_pages(url: str, path: Path, content_type: str) -> None:
     check_expected(path, output)
 
 
+REGISTERS = {"qcvn_register": qcvn_register.parse_register, "provincial": provincial.parse_listing}
+REGISTER_PAGES = [(folder, *page) for folder in REGISTERS for page in saved_pages(folder)]
+
+
 @pytest.mark.parametrize(
-    ("folder", "parse"),
-    [("qcvn_register", qcvn_register.parse_register), ("provincial", provincial.parse_listing)],
+    ("folder", "url", "path", "content_type"),
+    REGISTER_PAGES,
+    ids=[f"{folder}/{path.name}" for folder, _, path, _ in REGISTER_PAGES],
 )
-def test_register_pages(folder: str, parse) -> None:
-    for url, path, content_type in saved_pages(folder):
-        items = list(parse(decode(path.read_bytes(), content_type), url, TODAY))
-        check_expected(path, as_json(items))
+def test_register_pages(folder: str, url: str, path: Path, content_type: str) -> None:
+    items = REGISTERS[folder](decode(path.read_bytes(), content_type), url, TODAY)
+    check_expected(path, as_json(items))
 
 
-SHEETS = [
-    ("products/registry.csv", ProductRegistrySource()),
-    ("products/registry.xlsx", ProductRegistrySource()),
-    ("products/registry-cp1258.csv", ProductRegistrySource()),
-    ("rules/rules.csv", RulesSheetSource()),
-    ("rules/rules.xlsx", RulesSheetSource()),
-]
+def fixture_folder(source: str) -> Path:
+    return FIXTURES / source.replace("-", "_")
 
 
-@pytest.mark.parametrize(("name", "source"), SHEETS, ids=[name for name, _ in SHEETS])
-def test_sheets(name: str, source) -> None:
-    path = FIXTURES / name
-    check_expected(path, as_json(source.parse(path)))
+def source_sheets() -> list[tuple[str, Path]]:
+    """Every sheet saved for a sheet source, as (source, sheet)."""
+    return [
+        (name, sheet)
+        for name in SHEET_SOURCES
+        for sheet in sorted(fixture_folder(name).glob("*"))
+        if sheet.suffix in (".csv", ".xlsx")
+    ]
 
 
-def test_document_sheet() -> None:
-    path = FIXTURES / "documents" / "documents.csv"
-    check_expected(path, as_json(DocumentSheetSource().parse(path, TODAY)))
+SHEETS = source_sheets()
+
+
+@pytest.mark.parametrize("name", [*WEB_SOURCES, *SHEET_SOURCES])
+def test_every_source_brings_saved_input_and_its_expected_output(name: str) -> None:
+    folder = fixture_folder(name)
+    goldens = list(folder.glob("*.expected.json")) if folder.is_dir() else []
+    assert goldens, (
+        f"no example found for source {name!r}: save pages or sheets in {folder} and "
+        "run this test to write their expected output"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "path"), SHEETS, ids=[f"{path.parent.name}/{path.name}" for _, path in SHEETS]
+)
+def test_sheets(name: str, path: Path) -> None:
+    check_expected(path, as_json(SHEET_SOURCES[name]().parse([path], TODAY)))
 
 
 def _all_outputs() -> dict[str, list]:
@@ -120,10 +135,8 @@ def _all_outputs() -> dict[str, list]:
     ):
         for url, path, content_type in saved_pages(folder):
             outputs[folder] += as_json(parse(decode(path.read_bytes(), content_type), url, TODAY))
-    for name, source in SHEETS:
-        outputs.setdefault(name.split("/")[0], []).extend(as_json(source.parse(FIXTURES / name)))
-    path = FIXTURES / "documents" / "documents.csv"
-    outputs["documents"] = as_json(DocumentSheetSource().parse(path, TODAY))
+    for name, path in SHEETS:
+        outputs.setdefault(name, []).extend(as_json(SHEET_SOURCES[name]().parse([path], TODAY)))
     return outputs
 
 

@@ -123,7 +123,9 @@ def test_replay_loads_the_notifications_and_rejects_hostile_pages(engine) -> Non
 
 
 def test_the_bundled_sheet_is_real_and_sourced() -> None:
-    parsed = list(NotificationSheetSource().parse(BUNDLED_DATASET / "notifications.csv"))
+    parsed = list(
+        NotificationSheetSource().parse([BUNDLED_DATASET / "notifications.csv"], date(2026, 1, 15))
+    )
     assert parsed and not [p for p in parsed if isinstance(p, Reject)]
     for record in parsed:
         assert "9001" not in record.symbol and "example.invalid" not in json.dumps(record.to_json())

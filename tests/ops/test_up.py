@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.processes import process_alive
 from search import server as meili
 from tests.ops.processes import answers, command_env, free_port, running, stop, wait_for
 
@@ -38,7 +39,7 @@ def _up(up_var: Path, tmp_path: Path, sig: int) -> tuple[int, int, str]:
 def test_up_stops_the_meilisearch_it_started(up_var: Path, tmp_path: Path, sig: int) -> None:
     code, pid, output = _up(up_var, tmp_path, sig)
     assert "stopped the Meilisearch started here" in output
-    assert not meili._pid_alive(pid), output
+    assert not process_alive(pid), output
     assert not (up_var / "meili" / "state.json").exists()
     assert code != 0 or sig == signal.SIGINT  # ended by a signal, said so in its exit code
 

@@ -14,9 +14,10 @@ from sqlmodel import Session, select
 from catalog.declarations import list_declarations
 from catalog.models import Declaration, Enterprise, FieldChange, IngestReject, IngestRun
 from catalog.vocab import DeclarationKind, ProductKind, Scheme
-from ingest.declarations import import_declarations, parse_rows
+from ingest.jobs import ingest
 from ingest.records import Reject
 from ingest.sheets import read_sheet
+from ingest.sources.declarations import parse_rows
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "declarations"
 SHEETS = ["so-khcn-cong-bo.csv", "so-khcn-cong-bo.xlsx"]
@@ -70,7 +71,7 @@ def products(session):
 
 def test_import_links_what_it_can_and_is_idempotent(engine, products):
     path = FIXTURES / "so-khcn-cong-bo.xlsx"
-    first = import_declarations(engine, path)
+    first = ingest(engine, "declarations", origin=path)
     assert (first.new, first.updated, first.unchanged, first.rejected) == (7, 0, 0, 9)
     with Session(engine) as session:
         rejects = session.exec(select(IngestReject)).all()
@@ -87,7 +88,7 @@ def test_import_links_what_it_can_and_is_idempotent(engine, products):
         linked = session.exec(select(Declaration).where(Declaration.number == "01/2024/SA")).one()
         assert linked.document_id is not None  # TCVN 9740:2013 is in the catalog
         assert linked.source_ref == "so-khcn-cong-bo.xlsx:2"
-    second = import_declarations(engine, FIXTURES / "so-khcn-cong-bo.csv")
+    second = ingest(engine, "declarations", origin=FIXTURES / "so-khcn-cong-bo.csv")
     assert (second.new, second.updated, second.unchanged) == (0, 0, 7)
     with Session(engine) as session:
         assert session.exec(select(FieldChange)).all() == []
@@ -96,7 +97,7 @@ def test_import_links_what_it_can_and_is_idempotent(engine, products):
 
 
 def test_a_changed_row_records_exactly_that_change(engine, products, tmp_path):
-    import_declarations(engine, FIXTURES / "so-khcn-cong-bo.csv")
+    ingest(engine, "declarations", origin=FIXTURES / "so-khcn-cong-bo.csv")
     text = (FIXTURES / "so-khcn-cong-bo.csv").read_text(encoding="utf-8")
     changed = tmp_path / "so-khcn-cong-bo.csv"
     changed.write_text(
@@ -106,7 +107,7 @@ def test_a_changed_row_records_exactly_that_change(engine, products, tmp_path):
         ),
         encoding="utf-8",
     )
-    run = import_declarations(engine, changed)
+    run = ingest(engine, "declarations", origin=changed)
     assert (run.new, run.updated, run.unchanged) == (0, 1, 6)
     with Session(engine) as session:
         change = session.exec(select(FieldChange)).one()
@@ -116,3 +117,27 @@ def test_a_changed_row_records_exactly_that_change(engine, products, tmp_path):
             "valid_until",
         )
         assert (change.old_value, change.new_value) == ('"2026-03-14"', '"2027-03-14"')
+
+
+def test_a_failing_register_run_keeps_nothing_and_is_recorded_failed(engine, products, monkeypatch):
+    """The register runs through the one run lifecycle (ingest/run.py), like every source."""
+    from ingest import declaration_writer
+
+    written = []
+
+    def failing_on_the_third(session, item, **kwargs):
+        if len(written) == 2:
+            raise RuntimeError("the disk is full")
+        written.append(item)
+        return save_declaration(session, item, **kwargs)
+
+    save_declaration = declaration_writer.save_declaration
+    monkeypatch.setattr(declaration_writer, "save_declaration", failing_on_the_third)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        ingest(engine, "declarations", origin=FIXTURES / "so-khcn-cong-bo.csv")
+    with Session(engine) as session:
+        assert session.exec(select(Declaration)).all() == []
+        assert session.exec(select(IngestReject)).all() == []
+        [run] = session.exec(select(IngestRun)).all()
+        assert (run.source, run.status) == ("declarations", "failed")
+        assert "the disk is full" in (run.message or "")

@@ -22,7 +22,9 @@ from catalog.models import (
 )
 from catalog.vocab import Role, SubjectKind
 from search import indexer
-from search.indexer import IndexTaskFailed, MeiliAdmin, index_uids
+from search.admin import MeiliAdmin
+from search.errors import IndexTaskFailed, MeiliRequestError
+from search.indexer import index_uids
 from search.server import MeiliProcess
 from search.settings import document_settings
 
@@ -234,11 +236,11 @@ def test_search_key_only_searches(meili_server: MeiliProcess, index_prefix: str)
     with MeiliAdmin(url, key) as as_searcher:
         assert as_searcher.request("POST", f"/indexes/{index_prefix}documents/search", {"q": ""})
         for other in ("other_documents", f"{index_prefix}documents__build_x", f"{index_prefix}x"):
-            with pytest.raises(indexer.MeiliRequestError, match="403"):
+            with pytest.raises(MeiliRequestError, match="403"):
                 as_searcher.request("POST", f"/indexes/{other}/search", {"q": ""})
     # A client of its own: on a kept-alive connection that had served a search, the request
     # after this 403 got no answer (Meilisearch 1.21, measured).
-    with MeiliAdmin(url, key) as as_searcher, pytest.raises(indexer.MeiliRequestError, match="403"):
+    with MeiliAdmin(url, key) as as_searcher, pytest.raises(MeiliRequestError, match="403"):
         as_searcher.add_documents(f"{index_prefix}documents", [{"id": 1}])
 
 
@@ -264,7 +266,7 @@ def test_search_key_of_a_wider_scope_is_narrowed_keeping_its_value(
             assert "*" not in stored["indexes"] and len(stored["indexes"]) == 3
             with MeiliAdmin(url, old) as as_searcher:
                 as_searcher.request("POST", f"/indexes/{index_prefix}documents/search", {"q": ""})
-                with pytest.raises(indexer.MeiliRequestError, match="403"):
+                with pytest.raises(MeiliRequestError, match="403"):
                     as_searcher.request("POST", "/indexes/wide_scope_other/search", {"q": ""})
         finally:
             admin.delete_index("wide_scope_other")

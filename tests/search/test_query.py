@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from catalog.models import Document
 from search import indexer
-from search.query import InvalidQuery, SearchService
+from search.errors import InvalidQuery
+from search.query import SearchService
 from search.server import MeiliProcess, MeiliUnavailable, free_port
 
 

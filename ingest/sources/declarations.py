@@ -6,40 +6,24 @@ Số tiếp nhận / Số chứng nhận, Tổ chức, doanh nghiệp, Mã số 
 quy chuẩn (a document code, or a scheme name such as VietGAP), Ngày công bố, Tổ chức
 chứng nhận, Hiệu lực đến, Được hỗ trợ (có/không: supported under the provincial plan),
 Ghi chú. A row that cannot be taken is rejected with its ``file:row`` and the reason;
-the rest is imported. The run is atomic like every ingest run (:mod:`ingest.run`): its
-``IngestRun`` row is committed first, then everything else in one transaction.
+the rest is imported. It runs like every source (``tieuchuan ingest declarations --from
+FILE``), as one atomic run (:mod:`ingest.run`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlmodel import Session
-
-from catalog.declarations import (
-    DeclarationError,
-    DeclarationInput,
-    natural_key,
-    read_document,
-    save_declaration,
-)
+from catalog.declarations import DeclarationError, DeclarationInput, natural_key, read_document
 from catalog.limits import CODE_MAX, NAME_MAX, NOTE_MAX, REF_MAX
-from catalog.models import IngestReject, IngestRun
 from catalog.text import fold
-from catalog.upsert import ChangeContext, Outcome
-from catalog.vocab import DeclarationKind, RunStatus
+from catalog.vocab import DeclarationKind
 from ingest import cells
-from ingest.records import Reject, RejectError
-from ingest.run import RunSummary, reap_dead_runs, this_process
-from ingest.sheets import SheetRow, read_sheet
+from ingest.contract import RowSheetSource
+from ingest.records import DeclarationRecord, Parsed, Reject, RejectError
+from ingest.sheets import SheetRow, parse_sheet
 
-SOURCE = "declarations"
 KIND_ALIASES = {
     "hợp chuẩn": DeclarationKind.CONFORMITY_STANDARD,
     "công bố hợp chuẩn": DeclarationKind.CONFORMITY_STANDARD,
@@ -72,33 +56,23 @@ _YES = {"co", "x", "1", "yes", "true", "dung"}
 _NO = {"khong", "0", "no", "false", ""}
 
 
-@dataclass
-class DeclarationRow:
-    """A parsed row and where it came from."""
-
-    location: str
-    item: DeclarationInput
-
-
-def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[DeclarationRow | Reject]:
+def parse_rows(rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
     """Rows to declarations or rejects; a natural key seen twice rejects the later row."""
     seen: dict[str, str] = {}
-    for row in rows:
-        if isinstance(row, Reject):
-            yield row
-            continue
+
+    def parse_unique(row: SheetRow) -> DeclarationRecord:
+        parsed = parse_row(row)
         try:
-            parsed = parse_row(row)
             code, scheme = read_document(parsed.item.document, parsed.item.kind)
-        except (RejectError, DeclarationError) as exc:
-            yield Reject(row.location, str(exc), _excerpt(row))
-            continue
+        except DeclarationError as exc:
+            raise RejectError(str(exc)) from exc
         key = natural_key(parsed.item, code, scheme)
         if key in seen:
-            yield Reject(row.location, f"duplicate of row {seen[key]} ({key})", _excerpt(row))
-            continue
+            raise RejectError(f"duplicate of row {seen[key]} ({key})")
         seen[key] = row.location.rsplit(":", 1)[-1]
-        yield parsed
+        return parsed
+
+    return parse_sheet(rows, parse_unique)
 
 
 # Field → the most characters it may have: the API's limits, within the columns' own.
@@ -112,7 +86,7 @@ _LIMITS = {
 }
 
 
-def parse_row(row: SheetRow) -> DeclarationRow:
+def parse_row(row: SheetRow) -> DeclarationRecord:
     get = lambda name: row.get(*_COLUMNS[name])  # noqa: E731
     kind = cells.choice(DeclarationKind, get("kind"), "Loại", KIND_ALIASES)
     enterprise = cells.text(get("enterprise"))
@@ -130,7 +104,7 @@ def parse_row(row: SheetRow) -> DeclarationRow:
     tax_code = cells.text(get("tax_code"))
     if tax_code is not None and not tax_code.replace("-", "").isdigit():
         raise RejectError(f"Mã số thuế: expected digits (e.g. 5000123456), got {tax_code!r}")
-    parsed = DeclarationRow(
+    parsed = DeclarationRecord(
         row.location,
         DeclarationInput(
             kind=kind,
@@ -164,75 +138,9 @@ def _yes_no(value: Any, column: str) -> bool:
     raise RejectError(f"{column}: expected có or không, got {value!r}")
 
 
-def _excerpt(row: SheetRow) -> str:
-    return " | ".join(str(v) for v in row.cells.values() if v not in (None, ""))[:300]
+class DeclarationRegisterSource(RowSheetSource):
+    name = "declarations"
+    default_files = ("declarations.xlsx", "declarations.csv")
 
-
-def import_declarations(engine: Engine, path: Path) -> RunSummary:
-    """Import the register at ``path`` as one atomic ingest run."""
-    started = time.perf_counter()
-    reap_dead_runs(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        pid, host = this_process()
-        run = IngestRun(source=SOURCE, origin=str(path)[:1000], pid=pid, host=host)
-        session.add(run)
-        session.commit()
-        run_id = run.id
-    counts = {Outcome.NEW: 0, Outcome.UPDATED: 0, Outcome.UNCHANGED: 0, "rejected": 0}
-    try:
-        with Session(engine, expire_on_commit=False) as session:
-            context = ChangeContext(run_id=run_id)
-            fetched = datetime.now(UTC)
-            for item in parse_rows(read_sheet(path)):
-                if isinstance(item, Reject):
-                    counts["rejected"] += 1
-                    session.add(
-                        IngestReject(
-                            run_id=run_id,
-                            location=item.location,
-                            reason=item.reason,
-                            excerpt=item.excerpt,
-                        )
-                    )
-                    continue
-                result = save_declaration(
-                    session,
-                    item.item,
-                    context=context,
-                    provenance={
-                        "source": str(path),
-                        "source_ref": item.location,
-                        "fetched_at": fetched,
-                        "ingest_run_id": run_id,
-                    },
-                )
-                counts[result.outcome] += 1
-            run = session.get(IngestRun, run_id)
-            run.status = RunStatus.SUCCEEDED
-            run.finished_at = datetime.now(UTC)
-            run.new = counts[Outcome.NEW]
-            run.updated = counts[Outcome.UPDATED]
-            run.unchanged = counts[Outcome.UNCHANGED]
-            run.rejected = counts["rejected"]
-            session.add(run)
-            session.commit()
-    except BaseException as exc:
-        with Session(engine) as session:
-            failed = session.get(IngestRun, run_id)
-            failed.status = RunStatus.FAILED
-            failed.finished_at = datetime.now(UTC)
-            failed.message = f"{type(exc).__name__}: {exc}"[:2000] + " (nothing was kept)"
-            session.add(failed)
-            session.commit()
-        raise
-    return RunSummary(
-        run_id=run_id,
-        source=SOURCE,
-        status=RunStatus.SUCCEEDED,
-        new=counts[Outcome.NEW],
-        updated=counts[Outcome.UPDATED],
-        unchanged=counts[Outcome.UNCHANGED],
-        rejected=counts["rejected"],
-        stubs=0,
-        seconds=time.perf_counter() - started,
-    )
+    def parse_rows(self, rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
+        return parse_rows(rows)
