@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 import redis
+from factories import build_api_catalog
 
 from api.auth import issue_key
 from catalog.vocab import ApiRole
-from tests.api.conftest import build_catalog
 from tests.ops.processes import REPO, answers, command_env, free_port, stop, wait_for
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -40,7 +40,7 @@ def redis_namespace() -> str:
 def editor_key(session) -> str:
     """The test catalog and an editor key, made before the processes start: a key gets its
     own rate-limit bucket once the process knows it (it re-reads live keys every 10 s)."""
-    build_catalog(session)
+    build_api_catalog(session)
     return issue_key(session, "editor for the replica test", ApiRole.EDITOR).key
 
 
