@@ -42,7 +42,8 @@ PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=PRINTABLE)]
 Text = Annotated[str, Meta(max_length=TEXT_MAX, pattern=PRINTABLE)]
 HsCode = Annotated[str, Meta(pattern=r"^[0-9]{2,10}$")]
-IcsCode = Annotated[str, Meta(pattern=r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$")]
+ICS_PATTERN = r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$"
+IcsCode = Annotated[str, Meta(pattern=ICS_PATTERN)]
 Stars = Annotated[int, Meta(ge=1, le=5)]
 Ref = Annotated[str, Meta(min_length=1, max_length=REF_MAX, pattern=PRINTABLE)]
 
