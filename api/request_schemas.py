@@ -22,9 +22,9 @@ from litestar import Litestar
 _REF = "#/components/schemas/{name}"
 
 
-def _given(name: str) -> dict[str, Any]:
-    """The field is present and not null."""
-    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+def _given(name: str, json_type: str) -> dict[str, Any]:
+    """The field is present and not null (of its non-null JSON type)."""
+    return {"required": [name], "properties": {name: {"type": json_type}}}
 
 
 def _non_empty(name: str) -> dict[str, Any]:
@@ -34,8 +34,14 @@ def _non_empty(name: str) -> dict[str, Any]:
 
 # Body component -> JSON Schema keywords added to it: rules between fields it can state.
 FIELD_RULES: dict[str, dict[str, Any]] = {
-    "SourceIn": {"anyOf": [_given("url"), _given("locator")]},
+    "SourceIn": {"anyOf": [_given("url", "string"), _given("locator", "string")]},
     "WatchListCreate": {"anyOf": [_non_empty("products"), _non_empty("categories")]},
+    "OutreachIn": {"anyOf": [_given("producers_reached", "integer"), _non_empty("producers")]},
+}
+# Body component -> property -> keywords added to it: what msgspec's schema leaves out.
+PROPERTY_RULES: dict[str, dict[str, dict[str, Any]]] = {
+    # a mapping keyed by an enum: msgspec validates the keys, its schema does not say so
+    "TrainingIn": {"counts": {"propertyNames": {"$ref": _REF.format(name="ParticipantKind")}}},
 }
 
 # Body component -> rules between fields (or with the stored catalog) that JSON Schema cannot
@@ -59,8 +65,10 @@ CROSS_FIELD_RULES: dict[str, tuple[str, ...]] = {
     "DraftImpactRequest": ("code and citations are document codes (TCVN 5603:2023).",),
     "DeclarationCreate": (
         "product names a catalog product; document is a document code or a known scheme "
-        "(ISO 9001, ISO 22000, HACCP, VietGAP, hữu cơ, truy xuất nguồn gốc).",
+        "(ISO 9001, ISO 22000, HACCP, VietGAP, hữu cơ, truy xuất nguồn gốc); a declaration "
+        "of conformity to a regulation (hợp quy) names a QCVN or QCĐP.",
     ),
+    "WebhookCreate": ("url resolves to a public address (not a private or loopback one).",),
     "SourceIn": ("retrieved_on is not after today.",),
     "TrainingIn": (
         "ends_on, when given, is not before held_on; a person of an organisation is listed "
@@ -90,11 +98,13 @@ def request_body_types(app: Litestar) -> list[type]:
 
 def document_request_bodies(document: dict[str, Any], types: list[type]) -> None:
     """Replace the components of ``types`` (and what they nest) by msgspec's schema of them,
-    with :data:`FIELD_RULES` and :data:`CROSS_FIELD_RULES` added."""
+    with :data:`FIELD_RULES`, :data:`PROPERTY_RULES` and :data:`CROSS_FIELD_RULES` added."""
     _, components = msgspec.json.schema_components(types, ref_template=_REF)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for name, schema in components.items():
         schema.update(FIELD_RULES.get(name, {}))
+        for prop, keywords in PROPERTY_RULES.get(name, {}).items():
+            schema["properties"][prop].update(keywords)
         rules = CROSS_FIELD_RULES.get(name)
         if rules:
             described = [schema.get("description", ""), "Also checked:", *rules]

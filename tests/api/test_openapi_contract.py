@@ -6,19 +6,14 @@ warning and calls the core operations of a running server, getting typed answers
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import build_catalog
-from test_concurrency import REPO, _free_port
+from conftest import REPO
 
 from api.openapi_contract import OPERATION_IDS, XLSX
-from search import indexer
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 CLIENT_CONFIG = REPO / "docs" / "openapi-python-client.yaml"
@@ -61,41 +56,6 @@ def test_every_operation_has_its_stable_id_and_a_tag(served_schema):
     seen = {(m, p): op["operationId"] for m, p, op in _operations(served_schema)}
     assert seen == OPERATION_IDS
     assert all(op.get("tags") for _m, _p, op in _operations(served_schema))
-
-
-@pytest.fixture
-def server(engine, session, meili_server, index_prefix):
-    """uvicorn in a subprocess over an indexed test catalog; the catalog's keys."""
-    catalog = build_catalog(session)
-    indexer.rebuild(engine, meili_server.url, meili_server.master_key, prefix=index_prefix)
-    port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "TIEUCHUAN_RATE_LIMIT": "0",
-        "MEILI_URL": meili_server.url,
-        "MEILI_SEARCH_KEY": meili_server.master_key,
-        "MEILI_INDEX_PREFIX": index_prefix,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=REPO, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
-        yield base, catalog
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_generated_client_has_no_warnings_and_calls_the_core_operations(server, tmp_path):
