@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from catalog import clock
 from catalog.applicability import ProductNotFound, resolve_product
 from catalog.codes import CodeError, parse_code
-from catalog.models import Declaration, Document, Enterprise, Product
+from catalog.models import ENTERPRISE_SLUG_MAX, Declaration, Document, Enterprise, Product
 from catalog.reports.tables import Table
 from catalog.text import fold, slugify
 from catalog.upsert import ChangeContext, UpsertResult, upsert
@@ -180,7 +180,7 @@ def find_or_add_enterprise(
         found = session.exec(select(Enterprise).where(Enterprise.tax_code == tax_code)).first()
         if found is not None:
             return found
-    slug = slugify(name)
+    slug = slugify(name)[:ENTERPRISE_SLUG_MAX]  # a name may be longer than its slug column
     if not slug:
         raise DeclarationError("enterprise: the enterprise's name is missing")
     result = upsert(
