@@ -22,6 +22,7 @@ from litestar.openapi.spec import Components
 from litestar.stores.base import Store
 from sqlalchemy import Engine
 
+from api.allow_header import point_options_at_their_routes
 from api.auth import KEY_HEADER, SECURITY_SCHEMES
 from api.caching import HttpCachingMiddleware
 from api.client_identity import KnownKeys, client_identity
@@ -179,6 +180,7 @@ def create_app(
         on_shutdown=[close_search],
         debug=False,
     )
+    point_options_at_their_routes(app)
     app.state.settings = settings
     app.state.engine = engine
     app.state.search = search

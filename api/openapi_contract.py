@@ -11,6 +11,7 @@ module rewrites the generated document once, before it is first served:
 - every operation has the explicit, stable id of :data:`OPERATION_IDS`, which generated
   clients use as method names. An operation missing from the table stops the app at start,
   so a new endpoint is named on purpose;
+- request bodies are described by msgspec, which validates them (:mod:`api.request_schemas`);
 - every operation a guard protects declares the key schemes (X-API-Key or Bearer) and its
   401 and 403 answers: read from the guards themselves, so no handler can forget it.
 """
@@ -26,6 +27,7 @@ from litestar._openapi.plugin import OpenAPIPlugin
 from api.auth import KEY_SECURITY
 from api.problems import PROBLEM_JSON
 from api.reports.plan_report import DOCX
+from api.request_schemas import document_request_bodies, request_body_types
 
 # (method, path) -> operationId. Changing one breaks generated clients: see docs/api-versioning.md.
 OPERATION_IDS: dict[tuple[str, str], str] = {
@@ -105,6 +107,7 @@ def refine_schema(app: Litestar) -> None:
     """Rewrite the app's OpenAPI document in place (the dict every request is served from)."""
     document = app.plugins.get(OpenAPIPlugin).provide_openapi_schema()
     refine(document, guarded_operations(app))
+    document_request_bodies(document, request_body_types(app))
 
 
 def guarded_operations(app: Litestar) -> set[tuple[str, str]]:

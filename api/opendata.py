@@ -14,7 +14,7 @@ from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response import Stream
 
-from api.problems import NotFound
+from api.problems import NotFound, problem_responses
 from catalog.opendata.dump import export, rows
 from catalog.opendata.load import ImportRefused, load
 from catalog.opendata.tables import PUBLIC, columns, to_csv
@@ -77,6 +77,7 @@ TableFile = Annotated[
     description="Tables: " + ", ".join(f"`{t}.csv`" for t in PUBLIC) + ". Columns and types "
     "are those of `tieuchuan export`'s manifest.",
     tags=["open data"],
+    responses=problem_responses(404),
 )
 async def export_table(request: Request, filename: TableFile) -> Stream:
     table = filename.removesuffix(".csv")

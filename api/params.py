@@ -1,8 +1,14 @@
 """Days and moments asked in API query parameters: a plain date (``2026-11-01``) or an RFC 3339
-date-time, read in the configured zone (:mod:`catalog.clock`)."""
+date-time, read in the configured zone (:mod:`catalog.clock`).
+
+The schema states :data:`catalog.clock.MOMENT_PATTERN` (days the calendar has, years 1000 to
+2999), and :func:`day_asked` and :func:`moment_asked` refuse exactly what it refuses, with a
+message saying why rather than the pattern Litestar would quote.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated
@@ -13,12 +19,13 @@ from api.problems import Problem
 from catalog import clock
 from catalog.codes_wto import wto_member
 
+MOMENT_SCHEMA = {"pattern": clock.MOMENT_PATTERN}
 AsOf = Annotated[
     str | None,
     Parameter(
         description="The day asked about: a date (2026-12-02) or a date-time, whose day in "
         "the configured zone (default Asia/Ho_Chi_Minh) is taken (default: today there)",
-        pattern=clock.MOMENT_PATTERN,
+        schema_extra=MOMENT_SCHEMA,
         required=False,
     ),
 ]
@@ -27,7 +34,7 @@ Since = Annotated[
     Parameter(
         description="Changes at or after this moment: a date-time (ISO 8601; without an "
         "offset, in the configured zone) or a date, meaning its first moment in that zone",
-        pattern=clock.MOMENT_PATTERN,
+        schema_extra=MOMENT_SCHEMA,
         required=False,
     ),
 ]
@@ -37,6 +44,7 @@ def day_asked(value: str | None, name: str = "as_of") -> date:
     """The day ``value`` names (today in the configured zone when absent), or a 400 problem."""
     if value is None:
         return clock.today()
+    _check_shape(value, name)
     try:
         return clock.parse_day(value)
     except clock.ClockError as exc:
@@ -49,6 +57,7 @@ def moment_asked(
     """The moment ``value`` names, aware (``default()`` when absent), or a 400 problem."""
     if value is None:
         return default()
+    _check_shape(value, name)
     try:
         return clock.parse_moment(value)
     except clock.ClockError as exc:
@@ -75,6 +84,17 @@ def market_asked(value: str | None) -> str | None:
         return wto_member(value)
     except ValueError as exc:
         raise _invalid("market", exc) from None
+
+
+def _check_shape(value: str, name: str) -> None:
+    """A 400 problem unless ``value`` matches the documented pattern (it says why not)."""
+    if re.fullmatch(clock.MOMENT_PATTERN, value):
+        return
+    try:  # the clock's reason when it has one (a 30 February, an hour 25)
+        clock.parse_moment(value)
+    except clock.ClockError as exc:
+        raise _invalid(name, exc) from None
+    raise _invalid(name, ValueError(f"{value!r}: years 1000 to 2999 are taken"))
 
 
 def _invalid(name: str, exc: Exception) -> Problem:

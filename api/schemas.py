@@ -39,10 +39,20 @@ from catalog.vocab import (
 
 # Printable text only: control characters break exports (XLSX refuses them) and mean bad input.
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# Printable with a character that is not a space: what is left after catalog.text.clean strips
+# and collapses whitespace (spelt out, since \s differs between Python and ECMA patterns).
+_NOT_BLANK = r"[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+# An http(s) address without spaces or control characters (any engine's \s spelt out).
+URL_PATTERN = (
+    r"^https?://[^\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$"
+)
+FILLED = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*{_NOT_BLANK}[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=PRINTABLE)]
+FilledName = Annotated[str, Meta(min_length=1, max_length=NAME_MAX, pattern=FILLED)]
 Text = Annotated[str, Meta(max_length=TEXT_MAX, pattern=PRINTABLE)]
 HsCode = Annotated[str, Meta(pattern=r"^[0-9]{2,10}$")]
-IcsCode = Annotated[str, Meta(pattern=r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$")]
+ICS_PATTERN = r"^[0-9]{2}(\.[0-9]{3}(\.[0-9]{2})?)?$"
+IcsCode = Annotated[str, Meta(pattern=ICS_PATTERN)]
 Stars = Annotated[int, Meta(ge=1, le=5)]
 Ref = Annotated[str, Meta(min_length=1, max_length=REF_MAX, pattern=PRINTABLE)]
 
@@ -86,7 +96,7 @@ class ProductPage(Page, kw_only=True):
 
 
 class ProductCreate(Struct, kw_only=True, forbid_unknown_fields=True):
-    name_vi: Name
+    name_vi: FilledName
     kind: ProductKind
     name_en: Name | None = None
     category: Ref | None = None  # category slug
@@ -103,7 +113,7 @@ class ProductCreate(Struct, kw_only=True, forbid_unknown_fields=True):
 class ProductUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
     """Only the fields sent are changed; ``null`` clears an optional field."""
 
-    name_vi: Name | msgspec.UnsetType = msgspec.UNSET
+    name_vi: FilledName | msgspec.UnsetType = msgspec.UNSET
     name_en: Name | msgspec.UnsetType | None = msgspec.UNSET
     kind: ProductKind | msgspec.UnsetType = msgspec.UNSET
     category: Ref | msgspec.UnsetType | None = msgspec.UNSET
@@ -205,14 +215,14 @@ class DraftCreate(Struct, kw_only=True, forbid_unknown_fields=True):
     """A local technical regulation being drafted by the province (QCĐP)."""
 
     code: Annotated[str, Meta(min_length=3, max_length=CODE_MAX)]
-    title_vi: Name
+    title_vi: FilledName
     issuer: Annotated[str, Meta(min_length=1, max_length=ISSUER_CODE_MAX)]  # issuer code
     title_en: Name | None = None
     scope: Text | None = None
 
 
 class DraftUpdate(Struct, kw_only=True, forbid_unknown_fields=True):
-    title_vi: Name | msgspec.UnsetType = msgspec.UNSET
+    title_vi: FilledName | msgspec.UnsetType = msgspec.UNSET
     title_en: Name | msgspec.UnsetType | None = msgspec.UNSET
     scope: Text | msgspec.UnsetType | None = msgspec.UNSET
     status: Literal["draft", "not_yet_in_force", "in_force"] | msgspec.UnsetType = msgspec.UNSET
@@ -265,7 +275,7 @@ class SourceIn(Struct, kw_only=True, forbid_unknown_fields=True):
     """Where the reviewer read it: an http(s) address or the instrument and article, or both."""
 
     title: Annotated[str, Meta(min_length=1, max_length=TITLE_MAX, pattern=PRINTABLE)]
-    url: Annotated[str, Meta(max_length=URL_MAX, pattern=r"^https?://[^\s]+$")] | None = None
+    url: Annotated[str, Meta(max_length=URL_MAX, pattern=URL_PATTERN)] | None = None
     locator: (
         Annotated[str, Meta(min_length=1, max_length=LOCATOR_MAX, pattern=PRINTABLE)] | None
     ) = None

@@ -23,10 +23,22 @@ DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 _source: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# What a query parameter may hold: a day, or a date-time with an optional offset (RFC 3339).
-MOMENT_PATTERN = (
-    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$"
+# The shape of a date-time given as text; what fits it but is no time is told apart after.
+_MOMENT_SHAPE = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?)?"
 )
+# What an API parameter may hold: a day of the years 1000 to 2999 that the calendar has (a
+# 29 February only in a leap year), or such a day with a time and an optional offset (RFC
+# 3339). The pattern is the whole check, so the OpenAPI document states exactly what is taken.
+_YEAR = r"[12][0-9]{3}"
+_LEAP_YEAR = r"([12][0-9](0[48]|[2468][048]|[13579][26])|(1[26]|2[048])00)"
+_DAY = (
+    rf"({_YEAR}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    rf"|02-(0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)"
+)
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+_OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])"  # no "z": fromisoformat refuses it
+MOMENT_PATTERN = rf"^{_DAY}([T ]{_TIME}{_OFFSET}?)?$"
 
 
 class ClockError(ValueError):
@@ -132,7 +144,7 @@ def parse_moment(text: str) -> datetime:
 
 def local_moment(text: str) -> datetime:
     """A date-time given as text, aware and in the configured zone."""
-    if not re.fullmatch(MOMENT_PATTERN, text):
+    if not _MOMENT_SHAPE.fullmatch(text):
         raise ClockError(
             f"{text!r} is neither a date (2026-11-01) nor a date-time (2026-11-01T08:00:00+07:00)"
         )

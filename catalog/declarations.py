@@ -21,7 +21,14 @@ from sqlmodel import Session, col, select
 
 from catalog import clock
 from catalog.codes import CodeError, parse_code
-from catalog.models import Declaration, Document, Enterprise, Product, saved_id
+from catalog.models import (
+    ENTERPRISE_SLUG_MAX,
+    Declaration,
+    Document,
+    Enterprise,
+    Product,
+    saved_id,
+)
 from catalog.products import ProductNotFound, resolve_product
 from catalog.reports.tables import Table
 from catalog.text import fold, slugify
@@ -180,7 +187,7 @@ def find_or_add_enterprise(
         found = session.exec(select(Enterprise).where(Enterprise.tax_code == tax_code)).first()
         if found is not None:
             return found
-    slug = slugify(name)
+    slug = slugify(name)[:ENTERPRISE_SLUG_MAX]  # a name may be longer than its slug column
     if not slug:
         raise DeclarationError("enterprise: the enterprise's name is missing")
     result = upsert(

@@ -274,17 +274,23 @@ class ProductCategory(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="product_category.id", index=True)
 
 
+ENTERPRISE_SLUG_MAX = 200
+
+
 class Enterprise(Provenance, table=True):
     """A producer: company, cooperative (HTX) or household business."""
 
     __tablename__ = "enterprise"
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=200, unique=True)
+    slug: str = Field(max_length=ENTERPRISE_SLUG_MAX, unique=True)
     name: str = Field(max_length=300)
     tax_code: str | None = Field(default=None, max_length=20, unique=True)
     locality_id: int | None = Field(default=None, foreign_key="locality.id", index=True)
     address: str | None = text_field()
+
+
+PRODUCT_SLUG_MAX = 200
 
 
 class Product(Provenance, table=True):
@@ -298,7 +304,7 @@ class Product(Provenance, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    slug: str = Field(max_length=200, unique=True)
+    slug: str = Field(max_length=PRODUCT_SLUG_MAX, unique=True)
     name_vi: str = Field(max_length=300)
     name_en: str | None = Field(default=None, max_length=300)
     kind: ProductKind = enum_field(ProductKind, index=True)
@@ -476,6 +482,9 @@ class IngestReject(SQLModel, table=True):
     excerpt: str | None = text_field()
 
 
+RECORD_KEY_MAX = 240
+
+
 class FieldChange(SQLModel, table=True):
     """One field of one record changed from ``old_value`` to ``new_value`` (JSON text)."""
 
@@ -485,7 +494,7 @@ class FieldChange(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     table_name: str = Field(max_length=60)
     record_id: int
-    record_key: str = Field(max_length=240)  # code or slug, readable in a feed
+    record_key: str = Field(max_length=RECORD_KEY_MAX)  # code or slug, readable in a feed
     field: str = Field(max_length=60)
     old_value: str | None = text_field()
     new_value: str | None = text_field()

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
-from catalog.models import FieldChange, table_name, utcnow
+from catalog.models import RECORD_KEY_MAX, FieldChange, table_name, utcnow
 
 # Provenance columns say where a value came from, not what it is: never compared.
 PROVENANCE_FIELDS = frozenset({"source", "source_ref", "fetched_at", "content_hash"})
@@ -219,10 +219,12 @@ def _change(
     new: Any,
     context: ChangeContext,
 ) -> FieldChange:
+    # a record's key may be longer than the feed shows (plan keys run to 400 characters);
+    # the change keeps its readable start, and record_id says which record it was
     return FieldChange(
         table_name=table_name(model),
         record_id=row.id,
-        record_key=record_key,
+        record_key=record_key[:RECORD_KEY_MAX],
         field=name,
         old_value=as_json(old),
         new_value=as_json(new),

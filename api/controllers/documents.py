@@ -14,13 +14,17 @@ from api.schemas import DocumentDetail, DraftCreate, DraftUpdate
 from api.services.documents import DocumentService
 from catalog.vocab import ApiRole
 
+CODE_PATH_MAX = 200
+# A ``{code:path}`` value reaches validation with the path's leading slash, one character
+# more than the client sent: validated with that slash, documented without it.
 Code = Annotated[
     str,
     Parameter(
         description="The code in any spelling the grammar accepts (QCVN 8-2:2011/BYT, "
         "qcvn 8-2 2011 byt, tcvn5603:2023) or its slug",
-        min_length=1,
-        max_length=200,
+        min_length=2,
+        max_length=CODE_PATH_MAX + 1,
+        schema_extra={"minLength": 1, "maxLength": CODE_PATH_MAX},
     ),
 ]
 

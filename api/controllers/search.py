@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from litestar import Request, get
 from litestar.params import Parameter, QueryParameter
+from msgspec import Meta
 
 from api.problems import Problem, problem_responses
+from api.schemas import ICS_PATTERN
+from catalog.codes import DocType
+from catalog.vocab import ProductKind, Status
 from search.errors import InvalidQuery, SearchError
 from search.hits import SearchResponse
 from search.server import MeiliUnavailable
 
-Facet = Annotated[
-    list[str] | None, Parameter(description="Facet filter; repeat for OR", max_items=20)
+_FACET = "Facet filter; repeat for OR"
+_TRUTH = Literal["true", "false"]
+# A facet's values are those its index holds; a value no document or product can have is a
+# 400, not an empty answer, so a misspelt filter is seen.
+Facet = Annotated[list[str] | None, Parameter(description=_FACET, max_items=20)]
+Truth = Annotated[list[_TRUTH] | None, Parameter(description=_FACET, max_items=20)]
+
+
+def _patterned(pattern: str, example: str) -> Any:
+    """The parameter of a facet whose values match ``pattern`` (stated for the items)."""
+    return Parameter(
+        description=f"{_FACET} (e.g. {example})",
+        max_items=20,
+        schema_extra={"items": {"type": "string", "pattern": pattern}},
+    )
+
+
+_YEAR, _STARS = r"^[0-9]{4}$", r"^[1-5]$"
+Year = Annotated[list[Annotated[str, Meta(pattern=_YEAR)]] | None, _patterned(_YEAR, "2023")]
+Ics = Annotated[
+    list[Annotated[str, Meta(pattern=ICS_PATTERN)]] | None, _patterned(ICS_PATTERN, "67.080.10")
 ]
+Stars = Annotated[list[Annotated[str, Meta(pattern=_STARS)]] | None, _patterned(_STARS, "4")]
 log = logging.getLogger(__name__)
 
 
@@ -34,15 +58,15 @@ async def search(
     ] = "all",
     limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     offset: Annotated[int, Parameter(ge=0, le=1000)] = 0,
-    doc_type: Facet = None,
-    status: Facet = None,
-    mandatory: Facet = None,
-    year: Facet = None,
-    ics: Facet = None,
+    doc_type: Annotated[list[DocType] | None, Parameter(description=_FACET, max_items=20)] = None,
+    status: Annotated[list[Status] | None, Parameter(description=_FACET, max_items=20)] = None,
+    mandatory: Truth = None,
+    year: Year = None,
+    ics: Ics = None,
     issuer_code: Facet = None,
-    kind: Facet = None,
-    ocop_stars: Facet = None,
-    geographical_indication: Facet = None,
+    kind: Annotated[list[ProductKind] | None, Parameter(description=_FACET, max_items=20)] = None,
+    ocop_stars: Stars = None,
+    geographical_indication: Truth = None,
     category_path: Facet = None,
     locality: Facet = None,
 ) -> SearchResponse:

@@ -14,11 +14,10 @@ from sqlmodel import Session, col, select
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession
-from api.params import AsOf, day_asked
+from api.params import MOMENT_SCHEMA, AsOf, day_asked
 from api.problems import Problem, problem_responses
 from api.reports import plan_schemas as s
 from api.reports.plan_report import PlanReportController
-from catalog import clock
 from catalog.models import table_name
 from catalog.plan import measure, records
 from catalog.plan.models import OutreachProducer, TrainingAttendance
@@ -45,7 +44,7 @@ FromDay = Annotated[
     QueryParameter(
         name="from",
         description="The period's first day (default: the plan's start, 2021-01-01)",
-        pattern=clock.MOMENT_PATTERN,
+        schema_extra=MOMENT_SCHEMA,
         required=False,
     ),
 ]
@@ -77,7 +76,7 @@ def record_view(session: Session, kind: str, row: Any) -> dict[str, Any]:
 
 
 def _period(from_day: str | None, as_of: str | None) -> tuple[date, date]:
-    start = day_asked(from_day, "from") if from_day else PLAN_2021_2025.starts
+    start = day_asked(from_day, "from") if from_day is not None else PLAN_2021_2025.starts
     end = day_asked(as_of)
     if start > end:
         raise Problem(400, "Invalid period", f"from ({start}) is after as_of ({end})")

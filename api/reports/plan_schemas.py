@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
-from api.schemas import PRINTABLE, Name
+from api.schemas import FILLED, PRINTABLE, FilledName, Name
 from catalog.limits import CODE_MAX, NOTE_MAX, TITLE_MAX
 from catalog.plan.measure import Counted, Figure
 from catalog.plan.vocab import (
@@ -19,6 +19,7 @@ from catalog.plan.vocab import (
 )
 
 Title = Annotated[str, Meta(min_length=1, max_length=TITLE_MAX, pattern=PRINTABLE)]
+FilledTitle = Annotated[str, Meta(min_length=1, max_length=TITLE_MAX, pattern=FILLED)]
 Code = Annotated[str, Meta(min_length=1, max_length=CODE_MAX, pattern=PRINTABLE)]
 Note = Annotated[str, Meta(max_length=NOTE_MAX, pattern=PRINTABLE)]
 Count = Annotated[int, Meta(ge=0, le=10_000_000)]
@@ -26,15 +27,15 @@ TaxCode = Annotated[str, Meta(pattern=r"^[0-9]{10}(-[0-9]{3})?$")]
 
 
 class ParticipantIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    person: Name
+    person: FilledName
     kind: ParticipantKind
     organisation: Name | None = None
 
 
 class TrainingIn(Struct, kw_only=True, forbid_unknown_fields=True):
     held_on: date
-    topic: Title
-    organiser: Name
+    topic: FilledTitle
+    organiser: FilledName
     place: Name | None = None
     ends_on: date | None = None
     counts: dict[ParticipantKind, Count] = {}
@@ -43,21 +44,21 @@ class TrainingIn(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class ExpertIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    person: Name
-    organisation: Name
+    person: FilledName
+    organisation: FilledName
     kind: ParticipantKind
-    course: Title
+    course: FilledTitle
     certified_on: date
     certificate: Code | None = None
     note: Note | None = None
 
 
 class SupportIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    enterprise: Name
+    enterprise: FilledName
     kind: SupportKind
     given_on: date
     funding: FundingSource
-    description: Title
+    description: FilledTitle
     tax_code: TaxCode | None = None
     amount_vnd: Annotated[int, Meta(ge=0, le=10**15)] | None = None
     note: Note | None = None
@@ -66,19 +67,19 @@ class SupportIn(Struct, kw_only=True, forbid_unknown_fields=True):
 class RegisterIn(Struct, kw_only=True, forbid_unknown_fields=True):
     as_of: date
     producers: Annotated[int, Meta(ge=1, le=10_000_000)]
-    source: Title
+    source: FilledTitle
     note: Note | None = None
 
 
 class ReachedIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    producer: Name
+    producer: FilledName
     tax_code: TaxCode | None = None
 
 
 class OutreachIn(Struct, kw_only=True, forbid_unknown_fields=True):
     held_on: date
-    title: Title
-    organiser: Name
+    title: FilledTitle
+    organiser: FilledName
     topics: Annotated[list[OutreachTopic], Meta(min_length=1, max_length=4)]
     producers_reached: Count | None = None
     producers: Annotated[list[ReachedIn], Meta(max_length=20_000)] = []
@@ -87,7 +88,7 @@ class OutreachIn(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class AwardIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    enterprise: Name
+    enterprise: FilledName
     year: Annotated[int, Meta(ge=2000, le=2100)]
     stage: AwardStage
     stage_on: date
@@ -97,8 +98,8 @@ class AwardIn(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class TrademarkIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    product: Name
-    mark: Name
+    product: FilledName
+    mark: FilledName
     filed_on: date
     application_number: Code | None = None
     certificate_number: Code | None = None
@@ -109,7 +110,7 @@ class TrademarkIn(Struct, kw_only=True, forbid_unknown_fields=True):
 
 
 class MilestoneIn(Struct, kw_only=True, forbid_unknown_fields=True):
-    title: Title
+    title: FilledTitle
     due_on: date | None = None
     done_on: date | None = None
     evidence: Title | None = None

@@ -20,6 +20,7 @@ from api.schemas import (
 from api.services.audit import Audit
 from catalog import clock
 from catalog.models import (
+    PRODUCT_SLUG_MAX,
     Enterprise,
     Locality,
     Product,
@@ -134,7 +135,7 @@ class ProductService:
 
     def create(self, data: ProductCreate, audit: Audit) -> ProductDetail:
         name = clean(data.name_vi)
-        slug = slugify(name or "")
+        slug = slugify(name or "")[:PRODUCT_SLUG_MAX]  # a name may be longer than its slug
         if not name or not slug:
             raise Problem(400, "Invalid request", "body field 'name_vi' has no letters or digits")
         if self.session.exec(select(Product.id).where(Product.slug == slug)).first():

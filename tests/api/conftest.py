@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
+import httpx
 import pytest
 from factories import ApiCatalog, build_api_catalog
 from litestar.testing import TestClient
@@ -11,6 +18,8 @@ from litestar.testing import TestClient
 from api.app import create_app
 from api.settings import ApiSettings
 from search import indexer
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -46,3 +55,44 @@ def search_client(meili_server, search_settings, engine):
     settings = replace(search_settings, meili_search_key=key)
     with TestClient(create_app(settings, engine=engine)) as client:
         yield client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(engine, session, meili_server, index_prefix):
+    """uvicorn in a subprocess over an indexed test catalog; the catalog's keys."""
+    catalog = build_api_catalog(session)
+    indexer.rebuild(engine, meili_server.url, meili_server.master_key, prefix=index_prefix)
+    port = free_port()
+    env = os.environ | {
+        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "TIEUCHUAN_RATE_LIMIT": "0",
+        "MEILI_URL": meili_server.url,
+        "MEILI_SEARCH_KEY": meili_server.master_key,
+        "MEILI_INDEX_PREFIX": index_prefix,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        cwd=REPO, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.1)
+        yield base, catalog
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import httpx
 import pytest
+from conftest import REPO, free_port
 from litestar.testing import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -27,21 +26,14 @@ from sqlalchemy.engine import make_url
 from api.app import create_app
 from api.settings import ApiSettings
 
-REPO = Path(__file__).resolve().parents[2]
 CLIENTS = 64
 LATENCY_LIMIT = 2.0  # seconds, for any one request
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def server(engine: Engine, catalog) -> str:
     """uvicorn in a subprocess over the test catalog, holding no responses or answers."""
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "TIEUCHUAN_RATE_LIMIT": "0",

@@ -1,24 +1,21 @@
 """The OpenAPI document as a contract: every error is problem+json, downloads carry their
 media types, every operation has its stable id, and a client generated from the served
 document by openapi-python-client (with docs/openapi-python-client.yaml) comes out without a
-warning and calls the core operations of a running server, getting typed answers."""
+warning and calls the core operations of a running server, getting typed answers. OPTIONS
+names every method of a path, and what the schema refuses the server refuses (the full run
+of every check is tests/api/test_schema_fuzz.py)."""
 
 from __future__ import annotations
 
 import importlib
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
-from factories import build_api_catalog
-from test_concurrency import REPO, _free_port
+from conftest import REPO
 
 from api.openapi_contract import OPERATION_IDS, XLSX
-from search import indexer
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 CLIENT_CONFIG = REPO / "docs" / "openapi-python-client.yaml"
@@ -61,41 +58,6 @@ def test_every_operation_has_its_stable_id_and_a_tag(served_schema):
     seen = {(m, p): op["operationId"] for m, p, op in _operations(served_schema)}
     assert seen == OPERATION_IDS
     assert all(op.get("tags") for _m, _p, op in _operations(served_schema))
-
-
-@pytest.fixture
-def server(engine, session, meili_server, index_prefix):
-    """uvicorn in a subprocess over an indexed test catalog; the catalog's keys."""
-    catalog = build_api_catalog(session)
-    indexer.rebuild(engine, meili_server.url, meili_server.master_key, prefix=index_prefix)
-    port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "TIEUCHUAN_RATE_LIMIT": "0",
-        "MEILI_URL": meili_server.url,
-        "MEILI_SEARCH_KEY": meili_server.master_key,
-        "MEILI_INDEX_PREFIX": index_prefix,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=REPO, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
-        yield base, catalog
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_generated_client_has_no_warnings_and_calls_the_core_operations(server, tmp_path):
@@ -149,3 +111,38 @@ def _call_core_operations(base: str, catalog) -> None:
 
         gaps = reports.get_gap_report.sync(client=client)
         assert type(gaps).__name__ == "GapReportResponse", gaps
+
+
+def test_options_names_every_method_of_the_path(client):
+    for path, methods in {
+        "/api/v1/products": "GET, OPTIONS, POST",
+        "/api/v1/products/1": "GET, OPTIONS, PATCH",
+        "/api/v1/rules/1": "DELETE, GET, OPTIONS, PATCH",
+        "/api/v1/declarations": "GET, OPTIONS, POST",
+    }.items():
+        answer = client.options(path)
+        assert answer.status_code == 204 and answer.headers["allow"] == methods, path
+
+
+def test_request_bodies_say_what_validation_refuses(served_schema):
+    schemas = served_schema["components"]["schemas"]
+    product = schemas["ProductUpdate"]
+    assert product["additionalProperties"] is False
+    assert product["properties"]["aliases"]["items"]["minLength"] == 1
+    assert "valid_to, when given, is not before valid_from" in schemas["RuleCreate"]["description"]
+    assert schemas["WatchListCreate"]["anyOf"]
+    code = served_schema["paths"]["/api/v1/documents/{code}"]["get"]["parameters"][0]["schema"]
+    assert code["maxLength"] == 200
+
+
+def test_what_the_schema_refuses_the_server_refuses(client):
+    longest = client.get("/api/v1/documents/" + "9" * 200)
+    assert longest.status_code == 404  # as long as documented: looked for, not refused
+    for params in ({"status": "bogus"}, {"ics": "67.08"}, {"year": "20"}):
+        answer = client.get("/api/v1/search", params=params)
+        assert answer.status_code == 400, params
+        assert answer.headers["content-type"] == "application/problem+json"
+    for as_of in ("2026-02-30", "2023-02-29", "0500-01-01", "2026-12-02T08:00z"):
+        answer = client.get("/api/v1/reports/gaps", params={"as_of": as_of})
+        assert answer.status_code == 400 and "as_of" in answer.json()["detail"], as_of
+    assert client.get("/api/v1/reports/gaps", params={"as_of": "2024-02-29"}).status_code == 200
