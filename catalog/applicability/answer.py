@@ -83,14 +83,13 @@ class Reason:
     cited_edition: str | None = None  # the edition the rule or citation names, when not this one
     review: Review | None = None  # the rule's; a citation is not a reviewed rule (None)
 
-    def __hash__(self) -> int:
+    def __post_init__(self) -> None:
         # Reasons key the engine's interned entries (catalog.applicability.entries): the hash
         # is worked out once per reason, not on every lookup.
-        found = self.__dict__.get("_hash")
-        if found is None:
-            found = hash(astuple_shallow(self))
-            object.__setattr__(self, "_hash", found)
-        return found
+        object.__setattr__(self, "_hash", hash(astuple_shallow(self)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ its end and the day a recorded successor takes over. :meth:`Editions.timeline` l
 once per graph with the standing from each, so a standing on a day is a bisection. Naming a
 document leads to the edition in force that day (:meth:`Editions.walk`), forward when it was
 superseded by then, back when it was not yet in force but replaced an edition that was;
-:meth:`Editions.reach_timeline` is where that walk ends on every day, in the same form.
+:meth:`Editions.reach_timeline` is where that walk ends on every day, in the same form: the
+walk is evaluated once per span of days its own :class:`SpanClock` reports.
 
 Nothing here knows about products: the resolver (:mod:`catalog.applicability.resolve`) asks
 for documents, and :func:`edition_in_force` answers for one document alone.
@@ -162,39 +163,23 @@ class Editions:
 
     def reach_timeline(self, doc: DocumentRow) -> ReachTimeline:
         """Where naming ``doc`` leads on every day, made once per graph: the walk of
-        :meth:`walk` looks only at the standings of the editions ``REPLACES`` links ``doc`` to
-        (either way, transitively), so it is evaluated once on each day one of those changes,
-        and equal neighbours are merged."""
+        :meth:`walk` is evaluated on the first day of each span of days on which every date it
+        compares comes out the same (its own clock tells the span), from ``date.min`` on, and
+        equal neighbours are merged."""
         found = self.cache.reaches.get(doc.id)
         if found is None:
             days: list[date] = []
             reaches: list[Reach] = []
-            for day in self._walk_days(doc):
-                reach = Editions(self.graph, SpanClock(day))._reach_on(doc)
+            day: date | None = date.min
+            while day is not None:
+                walker = Editions(self.graph, SpanClock(day))
+                reach = walker._reach_on(doc)
                 if not reaches or reaches[-1] != reach:
                     days.append(day)
                     reaches.append(reach)
+                day = walker.clock.end
             found = self.cache.reaches[doc.id] = (tuple(days), tuple(reaches))
         return found
-
-    def _walk_days(self, doc: DocumentRow) -> list[date]:
-        """The days the standing of an edition linked to ``doc`` by ``REPLACES`` changes."""
-        graph, days = self.graph, {date.min}
-        queue, seen = [doc.id], {doc.id}
-        while queue:
-            current = graph.documents.get(queue.pop())
-            if current is None:
-                continue
-            days.update((self.cache.timelines.get(current.id) or self.timeline(current))[0])
-            for linked in (
-                *graph.successors.get(current.id, ()),
-                *graph.predecessors.get(current.id, ()),
-                *(switch[2] for switch in graph.switches.get(current.id, ())),
-            ):
-                if linked not in seen:
-                    seen.add(linked)
-                    queue.append(linked)
-        return sorted(days)
 
     def _reach_on(self, doc: DocumentRow) -> Reach:
         final, state, notes = self.walk(doc)
