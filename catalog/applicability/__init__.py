@@ -1,4 +1,4 @@
-"""Which documents apply to a product on a date, and why (DOMAIN.md §6): the engine.
+"""Which documents apply to a product on a date, and why (docs/domain.md §6): the engine.
 
 One answer is assembled by :mod:`.resolve` from the product's :mod:`.plan` (the rules that may
 reach it), the :mod:`.editions` in force on the day, and the :mod:`.places` local documents

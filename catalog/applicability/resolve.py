@@ -1,4 +1,4 @@
-"""Assembling one answer: which documents apply to a product on a date, and why (DOMAIN.md §6).
+"""Assembling one answer: which documents apply to a product on a date, and why (docs/domain.md §6).
 
 :func:`applicable` answers with an :class:`~catalog.applicability.answer.Applicability`.
 
