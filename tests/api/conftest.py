@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,22 +70,30 @@ def server(engine, session, meili_server, index_prefix):
     """uvicorn in a subprocess over an indexed test catalog; the catalog's keys."""
     catalog = build_api_catalog(session)
     indexer.rebuild(engine, meili_server.url, meili_server.master_key, prefix=index_prefix)
-    port = free_port()
-    env = os.environ | {
+    env = {
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "TIEUCHUAN_RATE_LIMIT": "0",
         "MEILI_URL": meili_server.url,
         "MEILI_SEARCH_KEY": meili_server.master_key,
         "MEILI_INDEX_PREFIX": index_prefix,
     }
+    with uvicorn_server(env) as base:
+        yield base, catalog
+
+
+@contextmanager
+def uvicorn_server(env: dict[str, str], start_within: float = 60) -> Iterator[str]:
+    """The API in a uvicorn subprocess with ``env`` over this process's; its base URL once
+    it answers /health (stopped on the way out)."""
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=REPO, env=env,
+        cwd=REPO, env=os.environ | env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_within
         while True:
             try:
                 httpx.get(f"{base}/health", timeout=1)
@@ -92,7 +102,7 @@ def server(engine, session, meili_server, index_prefix):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.1)
-        yield base, catalog
+        yield base
     finally:
         process.terminate()
         process.wait(10)

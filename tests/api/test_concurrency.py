@@ -9,16 +9,13 @@ deadlock the pool until its 30 s timeout.
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import subprocess
-import sys
 import time
 from dataclasses import replace
 
 import httpx
 import pytest
-from conftest import REPO, free_port
+from conftest import uvicorn_server
 from litestar.testing import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
@@ -33,34 +30,15 @@ LATENCY_LIMIT = 2.0  # seconds, for any one request
 @pytest.fixture
 def server(engine: Engine, catalog) -> str:
     """uvicorn in a subprocess over the test catalog, holding no responses or answers."""
-    port = free_port()
-    env = os.environ | {
+    env = {
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "TIEUCHUAN_RATE_LIMIT": "0",
         "TIEUCHUAN_RESPONSES_HELD_MB": "0",
         "TIEUCHUAN_ANSWERS_HELD": "0",
         "MEILI_URL": "",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        cwd=REPO, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the server did not start") from None
-                time.sleep(0.1)
+    with uvicorn_server(env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_64_concurrent_requests_over_the_store_all_answer_quickly(server, catalog):
