@@ -34,7 +34,7 @@ from ingest.records import (
     Reject,
     RejectError,
 )
-from ingest.tables import next_links
+from ingest.tables import link_target, next_links
 
 # Field labels of the TBT and SPS forms, in any order; a field runs to the next label.
 _LABELS = {
@@ -252,5 +252,5 @@ def visit(html: str, url: str) -> Visit[Parsed]:
     if is_notification_url(url):
         return Visit([parse_page(html, url)])
     soup = BeautifulSoup(html, "html.parser")
-    links = [a["href"] for a in soup.find_all("a", href=True)]
+    links = [link_target(a) for a in soup.find_all("a", href=True)]
     return Visit([], [h for h in links if "/notification/" in h] + next_links(html))

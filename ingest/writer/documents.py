@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from catalog import clock
 from catalog.codes import parse_code
-from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField
+from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField, saved_id
 from catalog.upsert import Outcome, assign, sync_children, unchanged
 from catalog.vocab import RelationKind, Status
 from ingest.records import DocumentRecord, Reject, RejectError, RelationRecord
@@ -68,10 +68,11 @@ class DocumentWriter(Lookups):
             self.counts[outcome] += 1
         self.session.flush()
         for record, document in created:
-            self._document_ids[record.code] = document.id
-            self._new_ids.add(document.id)
+            document_id = saved_id(document)
+            self._document_ids[record.code] = document_id
+            self._new_ids.add(document_id)
             self.session.add_all(
-                DocumentIcs(document_id=document.id, ics_code=code) for code in _ics_codes(record)
+                DocumentIcs(document_id=document_id, ics_code=code) for code in _ics_codes(record)
             )
 
     def _document(
@@ -170,8 +171,9 @@ class DocumentWriter(Lookups):
         sources = {self._document_ids.get(p.source_code) for p in self._relations} - {None}
         existing = {}
         for chunk in _chunks(sorted(sources), BATCH):
+            # sqlmodel types select() for up to 4 columns; it takes any number.
             rows = self.session.exec(
-                select(
+                select(  # type: ignore[call-overload]
                     DocumentRelation.source_id,
                     DocumentRelation.target_id,
                     DocumentRelation.kind,
@@ -226,10 +228,11 @@ class DocumentWriter(Lookups):
         rows: dict[int, tuple[str, Status, date | None]] = {}
         for chunk in _chunks(ids, BATCH):
             for row_id, code, status, effective_from in self.session.exec(
-                select(Document.id, Document.code, Document.status, Document.effective_from).where(
-                    col(Document.id).in_(chunk)
-                )
+                select(
+                    col(Document.id), Document.code, Document.status, col(Document.effective_from)
+                ).where(col(Document.id).in_(chunk))
             ):
+                assert row_id is not None  # a stored row's id
                 rows[row_id] = (code, Status(status), effective_from)
         derived: set[int] = set()
         for newer_id, older_id in replaced:
@@ -249,7 +252,7 @@ class DocumentWriter(Lookups):
             )
             older = self.session.get(Document, older_id)
             assert older is not None
-            values = {"status": Status.SUPERSEDED}
+            values: dict[str, Status | str] = {"status": Status.SUPERSEDED}
             if not older.status_note or older.status_note == STUB_NOTE:
                 values["status_note"] = note
             if older_id in self._new_ids:  # created by this run: part of its creation
@@ -276,6 +279,7 @@ class DocumentWriter(Lookups):
                 select(Document.slug, Document.id).where(col(Document.slug).in_(chunk))
             )
             for slug, row_id in rows:
+                assert row_id is not None  # a stored row's id
                 self._document_ids[slugs.pop(slug)] = row_id
         self._absent.update(slugs.values())
 
@@ -297,10 +301,10 @@ class DocumentWriter(Lookups):
             )
             self.session.add(found)
             self.session.flush()
-            self._new_ids.add(found.id)
+            self._new_ids.add(saved_id(found))
             self.stubs += 1
-        self._document_ids[code] = found.id
-        return found.id
+        self._document_ids[code] = document_id = saved_id(found)
+        return document_id
 
 
 def _chunks(items: list, size: int) -> list[list]:
