@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from catalog import clock, migrate
@@ -47,7 +48,7 @@ class Progress:
             click.echo(err=True)
 
 
-def _engine():
+def _engine() -> Engine:
     url = database_url()
     state = migrate.status(url)
     if state.pending:

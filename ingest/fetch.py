@@ -155,7 +155,7 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.client.close()
 
     def url(self, path_or_url: str) -> str:

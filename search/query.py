@@ -135,9 +135,9 @@ class SearchService:
     ) -> SearchResponse:
         """Search documents and/or products; see the module docstring for the ordering."""
         query = clean(q) or ""
-        filters = check_params(scope, filters, limit, offset)
+        checked = check_params(scope, filters, limit, offset)
         version = await self.index_version()
-        key = (version, query, scope, tuple(sorted(filters.items())), limit, offset)
+        key = (version, query, scope, tuple(sorted(checked.items())), limit, offset)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -146,7 +146,7 @@ class SearchService:
         shared = task is not None  # the same search is on its way: share its answer
         if task is None:
             # A task of its own, so that a caller who goes away does not fail the others.
-            task = asyncio.ensure_future(self._search(query, scope, filters, limit, offset))
+            task = asyncio.ensure_future(self._search(query, scope, checked, limit, offset))
             self._pending[key] = task
             task.add_done_callback(lambda done: self._settle(key, done))
         response = await asyncio.shield(task)
@@ -298,7 +298,7 @@ class SearchService:
         ordered = [(name, h) for _, name, h in hits]
         if len(names) > 1:  # scores of two indexes compare roughly: an exact name settles it
             wanted = fold(text)
-            ordered.sort(key=lambda item: not named_exactly(*item, wanted))
+            ordered.sort(key=lambda item: not named_exactly(item[0], item[1], wanted))
         if accented:
             ordered = prefer_accented(ordered, accented)
         if preferred is not None:  # stable: the named type's documents first

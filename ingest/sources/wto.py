@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -127,7 +128,7 @@ def parse_notification(html: str, url: str) -> NotificationRecord | Notification
 
 
 def _update(
-    url: str, symbol: NotificationSymbol, issued_on, text: str, fields: dict[str, str]
+    url: str, symbol: NotificationSymbol, issued_on: date | None, text: str, fields: dict[str, str]
 ) -> NotificationUpdateRecord:
     record = NotificationUpdateRecord(
         location=url,
@@ -219,7 +220,7 @@ def _notified_document(text: str) -> str | None:
     return None
 
 
-def _check_order(adoption, entry) -> None:
+def _check_order(adoption: date | None, entry: date | None) -> None:
     if adoption and entry and entry < adoption:
         raise RejectError(
             f"Proposed date of entry into force {entry} is before the proposed adoption {adoption}"

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from catalog import clock
 from catalog.codes import parse_code
-from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField, saved_id
+from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField, saved_id, stored_id
 from catalog.upsert import Outcome, assign, sync_children, unchanged
 from catalog.vocab import RelationKind, Status
 from ingest.records import DocumentRecord, Reject, RejectError, RelationRecord
@@ -232,8 +232,7 @@ class DocumentWriter(Lookups):
                     col(Document.id), Document.code, Document.status, col(Document.effective_from)
                 ).where(col(Document.id).in_(chunk))
             ):
-                assert row_id is not None  # a stored row's id
-                rows[row_id] = (code, Status(status), effective_from)
+                rows[stored_id(row_id)] = (code, Status(status), effective_from)
         derived: set[int] = set()
         for newer_id, older_id in replaced:
             newer_code, newer_status, newer_from = rows[newer_id]
@@ -279,8 +278,7 @@ class DocumentWriter(Lookups):
                 select(Document.slug, Document.id).where(col(Document.slug).in_(chunk))
             )
             for slug, row_id in rows:
-                assert row_id is not None  # a stored row's id
-                self._document_ids[slugs.pop(slug)] = row_id
+                self._document_ids[slugs.pop(slug)] = stored_id(row_id)
         self._absent.update(slugs.values())
 
     def _document_id(self, code: str, location: str, superseded: bool = False) -> int:
