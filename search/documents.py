@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -123,7 +124,7 @@ DERIVED_DOCUMENT_FIELDS = (
 )  # fmt: skip
 
 
-def document_record(doc: Document, context: DocumentContext) -> dict:
+def document_record(doc: Document, context: DocumentContext) -> dict[str, Any]:
     """The ``documents`` index record of one document."""
     superseded = doc.status == Status.SUPERSEDED or context.superseded_by is not None
     return {
@@ -156,7 +157,7 @@ def document_record(doc: Document, context: DocumentContext) -> dict:
     }
 
 
-def product_record(product: Product, context: ProductContext) -> dict:
+def product_record(product: Product, context: ProductContext) -> dict[str, Any]:
     """The ``products`` index record of one product."""
     return {
         "id": product.id,
@@ -275,7 +276,7 @@ def load_document_records(
     engine: Engine,
     ids: Iterable[int] | None = None,
     applies_to: Mapping[int, list[str]] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Records of the documents with ``ids`` (all when None), ordered by id."""
     with Session(engine) as session:
         query = select(Document).order_by(col(Document.id))
@@ -318,7 +319,7 @@ def load_document_records(
     return records
 
 
-def load_product_records(engine: Engine, ids: Iterable[int] | None = None) -> list[dict]:
+def load_product_records(engine: Engine, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Records of the products with ``ids`` (all when None), ordered by id."""
     with Session(engine) as session:
         catalog = _Catalog.read(session)

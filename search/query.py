@@ -57,6 +57,8 @@ from search.transport import MeiliTransport
 log = logging.getLogger(__name__)
 
 _CACHED = msgspec.json.Decoder(SearchResponse)
+# A search as the cache knows it: (index version, query, scope, filters, limit, offset).
+_Key = tuple[str, str, str, tuple[tuple[str, tuple[str, ...]], ...], int, int]
 
 
 class SearchService:
@@ -94,9 +96,9 @@ class SearchService:
         )
         # Answers kept encoded: one object each, not thousands for the garbage collector to
         # walk (10,000 responses as objects made a full collection take ~175 ms).
-        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self._cache: OrderedDict[_Key, bytes] = OrderedDict()
         self._cache_size = cache_size
-        self._pending: dict[tuple, asyncio.Future[SearchResponse]] = {}  # searches on their way
+        self._pending: dict[_Key, asyncio.Future[SearchResponse]] = {}  # searches on their way
         self._version_ttl = version_ttl
         self._version: str | None = None
         self._version_checked = -1e9
@@ -152,7 +154,7 @@ class SearchService:
         response = await asyncio.shield(task)
         return replace(response, cached=True) if shared else response
 
-    def _settle(self, key: tuple, task: asyncio.Future[SearchResponse]) -> None:
+    def _settle(self, key: _Key, task: asyncio.Future[SearchResponse]) -> None:
         """Keep a finished search's answer (failures are not kept, and retried next time)."""
         del self._pending[key]
         if task.cancelled() or task.exception() is not None:
@@ -286,7 +288,7 @@ class SearchService:
         body = await self._post("/multi-search", {"queries": queries})
         results = body["results"]
         text_results = results[: len(names)]
-        hits: list[tuple[float, str, dict]] = []
+        hits: list[tuple[float, str, dict[str, Any]]] = []
         total = 0
         facets: dict[str, dict[str, int]] = {}
         for name, result in zip(names, text_results, strict=True):

@@ -120,11 +120,11 @@ class WriterBase:
                 record_key=record_key,
                 record_change=result.outcome != Outcome.NEW,
             )
-        return self._touched(result.row, record, result.outcome, changes)
+        return self._touched(result.row, record, result.outcome, bool(changes))
 
-    def _touched(self, row: Any, record: Record, outcome: Outcome, changes: list) -> Outcome:
+    def _touched(self, row: Any, record: Record, outcome: Outcome, changed: bool) -> Outcome:
         """A record whose own fields were unchanged but whose children changed is updated."""
-        if changes and outcome == Outcome.UNCHANGED:
+        if changed and outcome == Outcome.UNCHANGED:
             touch(row, self._provenance(record), self.context)
             self.session.add(row)
             return Outcome.UPDATED

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
@@ -17,6 +17,10 @@ from catalog.vocab import RelationKind, Status
 from ingest.records import DocumentRecord, Reject, RejectError, RelationRecord
 from ingest.writer.base import BATCH, STUB_NOTE, copied, document_identity
 from ingest.writer.lookups import Lookups
+
+_T = TypeVar("_T")
+_RelationKey = tuple[int, int, RelationKind]  # (source id, target id, kind)
+_StoredRelation = tuple[int, date | None, str | None]  # (row id, effective_on, note)
 
 
 class DocumentWriter(Lookups):
@@ -110,7 +114,7 @@ class DocumentWriter(Lookups):
             assign(
                 self.session, document, "status_note", record.status_note, self.context, record.code
             )
-            outcome = self._touched(document, record, outcome, [True])
+            outcome = self._touched(document, record, outcome, True)
         self._document_ids[record.code] = document.id
         if record.ics:
             changes = sync_children(
@@ -123,7 +127,7 @@ class DocumentWriter(Lookups):
                 context=self.context,
                 record_key=record.code,
             )
-            outcome = self._touched(document, record, outcome, changes)
+            outcome = self._touched(document, record, outcome, bool(changes))
         self._queue_relations(record)
         return outcome
 
@@ -166,10 +170,14 @@ class DocumentWriter(Lookups):
     def _relation(self, record: RelationRecord) -> None:
         self._relations.append(record)  # counted when written, at finish()
 
-    def _existing_relations(self) -> dict[tuple[int, int, RelationKind], tuple]:
+    def _existing_relations(self) -> dict[_RelationKey, _StoredRelation]:
         """The stored links from the documents of this run's relations, read in bulk."""
-        sources = {self._document_ids.get(p.source_code) for p in self._relations} - {None}
-        existing = {}
+        sources = {
+            found
+            for pending in self._relations
+            if (found := self._document_ids.get(pending.source_code)) is not None
+        }
+        existing: dict[_RelationKey, _StoredRelation] = {}
         for chunk in _chunks(sorted(sources), BATCH):
             # sqlmodel types select() for up to 4 columns; it takes any number.
             rows = self.session.exec(
@@ -189,7 +197,7 @@ class DocumentWriter(Lookups):
     def _write_relation(
         self,
         pending: RelationRecord,
-        existing: dict[tuple[int, int, RelationKind], tuple],
+        existing: dict[_RelationKey, _StoredRelation],
     ) -> Outcome | None:
         replaced = pending.kind == RelationKind.REPLACES
         source_id = self._document_id(pending.source_code, pending.location)
@@ -305,7 +313,7 @@ class DocumentWriter(Lookups):
         return document_id
 
 
-def _chunks(items: list, size: int) -> list[list]:
+def _chunks(items: list[_T], size: int) -> list[list[_T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 

@@ -107,7 +107,7 @@ class Lookups(WriterBase):
         result = self._upsert(
             Enterprise, key, {"name": name}, slugify(name), self._provenance(record)
         )
-        return result.row.id
+        return saved_id(result.row)
 
     def _known_document_id(self, code: str, column: str) -> int:
         found = self._existing_document_id(code)
