@@ -36,11 +36,14 @@ class Condition:
     values: frozenset[str]  # any of them makes it hold
 
     def holds(self, facts: Facts) -> bool | None:
-        """Whether the given facts make it hold; None when its fact was not given."""
+        """Whether the given facts make it hold; None when its fact was not given, or is
+        known only in part and none of the values known makes it hold."""
         given = facts.get(self.fact)
         if given is None:
             return None
-        return not given.isdisjoint(self.values)
+        if not given.isdisjoint(self.values):
+            return True
+        return None if self.fact in facts.partial else False
 
     def text(self) -> str:
         return f"{self.fact.value}={'|'.join(_in_vocabulary_order(self.fact, self.values))}"

@@ -202,6 +202,9 @@ class Facts:
     """The facts given about one product, each with the values that hold (empty: none)."""
 
     given: tuple[tuple[Fact, frozenset[str]], ...] = ()  # in vocabulary order
+    # Facts of several values known only in part (a product's defaults: the registry says it
+    # is OCOP, not that it claims nothing else): their values confirm, never rule out.
+    partial: frozenset[Fact] = frozenset()
 
     @classmethod
     def of(cls, values: Mapping[Fact, Iterable[str]]) -> Facts:
@@ -222,10 +225,12 @@ class Facts:
         return any(name == fact for name, _ in self.given)
 
     def over(self, defaults: Facts) -> Facts:
-        """These facts, and ``defaults`` for the facts not given here."""
+        """These facts, and ``defaults`` for the facts not given here: known in part where
+        the fact may hold several values, since a default names only some of them."""
         merged = dict(defaults.given)
         merged.update(self.given)
-        return _ordered(merged)
+        partial = {f for f, _ in defaults.given if FACTS[f].several and f not in self}
+        return _ordered(merged, frozenset(partial) | self.partial)
 
     def canonical(self) -> str:
         """The facts in the query syntax, in one spelling for equal facts (a cache key)."""
@@ -272,5 +277,7 @@ def _split_item(item: str) -> tuple[str, str, str]:
     return item, "", ""
 
 
-def _ordered(values: Mapping[Fact, frozenset[str]]) -> Facts:
-    return Facts(tuple((fact, values[fact]) for fact in Fact if fact in values))
+def _ordered(
+    values: Mapping[Fact, frozenset[str]], partial: frozenset[Fact] = frozenset()
+) -> Facts:
+    return Facts(tuple((fact, values[fact]) for fact in Fact if fact in values), partial)
