@@ -27,6 +27,21 @@ class FactIndex:
         return self.product_defaults.get(product_id, NO_FACTS)
 
 
+def untyped_conditions(session: Session) -> dict[str, list[str]]:
+    """Rules whose condition stays text only (no typed condition), by condition text: each
+    rule named by its sheet number (STT), else ``#id``. For officials to type, or to move
+    to the product, category or HS code the text really names."""
+    r = ApplicabilityRule
+    found: dict[str, list[str]] = {}
+    for rule_id, number, text in session.exec(
+        select(r.id, r.number, r.condition)
+        .where(col(r.condition).is_not(None), col(r.typed_condition).is_(None))
+        .order_by(col(r.number), col(r.id))
+    ):
+        found.setdefault(text, []).append(str(number) if number is not None else f"#{rule_id}")
+    return found
+
+
 def load_fact_index(session: Session) -> FactIndex:
     """Every typed condition and default facts in the store. A value the vocabulary no longer
     knows is logged and read as untyped (ingest refuses such values, so it is rare)."""

@@ -3,11 +3,11 @@
 One row per rule: STT (its number, by which the provenance sheet names it), Loại đối
 tượng (product, category, HS prefix or ICS field), Đối tượng (the product or category slug,
 the HS prefix or the ICS code), Số hiệu văn bản (the document), Vai trò (role), Điều kiện
-(condition, the text), Điều kiện (dữ kiện) (the condition typed: facts with the values that
-make the rule apply, in :mod:`catalog.conditions` syntax, ``prepackaged=yes;
-packaging=glass|ceramic``; empty where the text cannot be typed honestly), Căn cứ pháp lý (legal basis), Hiệu lực từ / đến (validity) and Ghi chú. Rules
-may cite an older edition on purpose: which edition is in force on a date is the engine's
-question, not the sheet's.
+(the condition as text), Điều kiện (dữ kiện) (the condition typed: facts with the values
+that make the rule apply, in :mod:`catalog.conditions` syntax, ``prepackaged=yes;
+packaging=glass|ceramic``; empty where the text cannot be typed honestly), Căn cứ pháp lý
+(legal basis), Hiệu lực từ / đến (validity) and Ghi chú. Rules may cite an older edition on
+purpose: which edition is in force on a date is the engine's question, not the sheet's.
 """
 
 from __future__ import annotations
