@@ -38,7 +38,8 @@ def untyped_conditions(session: Session) -> dict[str, list[str]]:
         .where(col(r.condition).is_not(None), col(r.typed_condition).is_(None))
         .order_by(col(r.number), col(r.id))
     ):
-        found.setdefault(text, []).append(str(number) if number is not None else f"#{rule_id}")
+        name = str(number) if number is not None else f"#{rule_id}"
+        found.setdefault(text or "", []).append(name)
     return found
 
 

@@ -41,6 +41,7 @@ class FactSpec:
     """One question: its wording, its answers (value → Vietnamese and English labels)."""
 
     fact: Fact
+    name: tuple[str, str]  # short, for tables: Vietnamese and English
     question_vi: str
     question_en: str
     values: Mapping[str, tuple[str, str]]
@@ -49,6 +50,9 @@ class FactSpec:
     def label(self, value: str, lang: str = "vi") -> str:
         labels = _NONE_LABELS if value == NONE else self.values[value]
         return labels[0] if lang == "vi" else labels[1]
+
+    def title(self, lang: str = "vi") -> str:
+        return self.name[0] if lang == "vi" else self.name[1]
 
     def question(self, lang: str = "vi") -> str:
         return self.question_vi if lang == "vi" else self.question_en
@@ -66,6 +70,7 @@ FACTS: dict[Fact, FactSpec] = {
     for spec in (
         FactSpec(
             Fact.PREPACKAGED,
+            ("Bao gói sẵn", "Prepackaged"),
             "Sản phẩm có được bao gói sẵn khi bán không?",
             "Is the product prepackaged when sold?",
             {
@@ -76,6 +81,7 @@ FACTS: dict[Fact, FactSpec] = {
         ),
         FactSpec(
             Fact.PACKAGING,
+            ("Vật liệu bao bì", "Packaging material"),
             "Bao bì tiếp xúc trực tiếp với sản phẩm làm bằng vật liệu gì?",
             "What is the packaging in direct contact with the product made of?",
             {
@@ -90,6 +96,7 @@ FACTS: dict[Fact, FactSpec] = {
         ),
         FactSpec(
             Fact.CLAIMS,
+            ("Chứng nhận, công bố", "Claims"),
             "Sản phẩm có chứng nhận hoặc công bố nào sau đây?",
             "Which of these does the product claim or hold a certificate for?",
             {
@@ -110,6 +117,7 @@ FACTS: dict[Fact, FactSpec] = {
         ),
         FactSpec(
             Fact.MARKET,
+            ("Thị trường", "Market"),
             "Sản phẩm được bán ở đâu?",
             "Where is the product sold?",
             {
@@ -120,6 +128,7 @@ FACTS: dict[Fact, FactSpec] = {
         ),
         FactSpec(
             Fact.ACTIVITY,
+            ("Công đoạn", "Activities"),
             "Cơ sở làm những công đoạn nào với sản phẩm?",
             "Which of these does the business do with the product?",
             {
@@ -141,6 +150,7 @@ FACTS: dict[Fact, FactSpec] = {
         ),
         FactSpec(
             Fact.ADDITIVES,
+            ("Phụ gia thực phẩm", "Food additives"),
             "Sản phẩm có dùng phụ gia thực phẩm nào sau đây?",
             "Which food additives does the product contain?",
             {
@@ -265,7 +275,7 @@ def parse_facts(text: str | Iterable[str] | None) -> Facts:
             if fact in collected and (not checked) != (not collected[fact]):
                 raise FactsError(item, f"{NONE!r} cannot go with other values of {fact.value}")
             if fact in collected and not FACTS[fact].several and checked != collected[fact]:
-                raise FactsError(item, f"{fact.value} takes one value")
+                raise FactsError(item, f"{fact.value} takes one value, and was given another")
             collected.setdefault(fact, set()).update(checked)
     return _ordered({f: frozenset(v) for f, v in collected.items()})
 
