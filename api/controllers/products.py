@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Annotated
 
@@ -53,12 +54,17 @@ async def encoded_answer(
     facts: str | None = None,
 ) -> EncodedAnswer:
     """:func:`answer_for` as its JSON, which the service holds for the days it covers; with
-    ``facts``, settled by them (api/facts_param.py), computed and tagged by its body's hash."""
+    ``facts``, settled by them (api/facts_param.py), computed each time."""
     answers: AnswerService = request.app.state.answers
     key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
     given = facts_asked(facts)
     if given:
-        return EncodedAnswer(facts_answer_json(await settled_for(request, key, given)), None)
+        body = facts_answer_json(await settled_for(request, key, given))
+        # Tagged by the body before compression (a gzipped body differs from one second to
+        # the next): the facts given are in it, so no other facts share the tag.
+        return EncodedAnswer(
+            body, f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]}"'
+        )
     held = answers.json_now(key)
     return held if held is not None else await anyio.to_thread.run_sync(answers.json, key)
 
