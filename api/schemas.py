@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from api.services.facts_json import ApplicabilityWithFacts
+from api.services import facts_json
 from api.worker.schemas import JobState
 from catalog.codes import DocType
 from catalog.limits import (
@@ -145,7 +145,7 @@ class ResolvedAnswer(Struct, kw_only=True):
     candidates: list[Candidate]
     # The product's answer as GET /products/{ref}/applicable sends it (its JSON spliced in:
     # api.controllers.applicable.spliced).
-    answer: ApplicabilityWithFacts | None
+    answer: facts_json.Applicability | None
 
 
 # --- documents -----------------------------------------------------------------------------

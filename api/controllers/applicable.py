@@ -15,7 +15,7 @@ from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf
 from api.problems import NotFound, problem_responses
 from api.schemas import Candidate, ResolvedAnswer
-from api.services.facts_json import ApplicabilityWithFacts
+from api.services import facts_json
 from api.services.products import product_not_found
 from catalog.models import saved_id
 from catalog.products import ProductNotFound, resolve_product
@@ -96,7 +96,7 @@ async def _by_database(
     )
 
 
-def spliced(body: bytes) -> ApplicabilityWithFacts:
+def spliced(body: bytes) -> facts_json.Applicability:
     """The answer's JSON as it is, in the place of the answer it encodes: msgspec writes a
     Raw value as its bytes, whatever the field's declared type."""
-    return cast(ApplicabilityWithFacts, msgspec.Raw(body))
+    return cast(facts_json.Applicability, msgspec.Raw(body))

@@ -25,10 +25,9 @@ from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
-from api.services import checklist
+from api.services import checklist, facts_json
 from api.services.answers import AnswerKey, AnswerService
 from api.services.encoded_answers import EncodedAnswer
-from api.services.facts_json import ApplicabilityWithFacts, facts_answer_json
 from api.services.products import ProductService
 from catalog import clock
 from catalog.answer_facts import FactsAnswer
@@ -59,7 +58,7 @@ async def encoded_answer(
     key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
     given = facts_asked(facts)
     if given:
-        body = facts_answer_json(await settled_for(request, key, given))
+        body = facts_json.facts_answer_json(await settled_for(request, key, given))
         # Tagged by the body before compression (a gzipped body differs from one second to
         # the next): the facts given are in it, so no other facts share the tag.
         return EncodedAnswer(
@@ -201,7 +200,7 @@ class ProductController(Controller):
         "/{ref:str}/applicable",
         summary="What applies to the product on a day, and why",
         responses={
-            200: ResponseSpec(data_container=ApplicabilityWithFacts, description="The answer"),
+            200: ResponseSpec(data_container=facts_json.Applicability, description="The answer"),
             **problem_responses(404),
         },
     )

@@ -7,7 +7,7 @@ defaults, how many entries in force apply, and the questions still open with the
 and answers, the most useful first). Held answers (:mod:`api.services.encoded_answers`) are
 spliced from the same pieces, so an answer is the same bytes whether held or computed.
 
-The dataclasses at the end describe these members in the OpenAPI document.
+The classes at the end describe these members in the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass, fields
 import msgspec
 from litestar.serialization import encode_json
 
+from catalog import applicability as engine
 from catalog.answer_facts import SECTIONS, EntryFacts, FactsAnswer
-from catalog.applicability import Applicability, Entry
 from catalog.conditions import Verdict
 from catalog.facts import FACTS, Fact, Facts
 
@@ -31,11 +31,11 @@ def entry_facts_json(verdict: EntryFacts) -> bytes:
         if len(_ENTRY_FACTS) >= 10_000:
             _ENTRY_FACTS.clear()
         found = _ENTRY_FACTS[verdict] = msgspec.json.encode(
-            EntryFactsDoc(
+            EntryVerdict(
                 verdict=verdict.verdict,
                 questions=[q.value for q in verdict.questions],
                 ruled_out_by=[
-                    RuledOutDoc(fact=c.fact.value, values=_ordered(c.fact, c.values))
+                    RuledOut(fact=c.fact.value, values=_ordered(c.fact, c.values))
                     for c in verdict.ruled_out_by
                 ],
             )
@@ -51,7 +51,7 @@ def dressed_entry(entry_json: bytes, verdict: EntryFacts) -> bytes:
 def answer_facts_json(found: FactsAnswer) -> bytes:
     """The answer's ``"facts"`` member's value."""
     return msgspec.json.encode(
-        AnswerFactsDoc(
+        AnswerFacts(
             given=_given(found.given),
             defaults=_given(found.defaults),
             counts={verdict.value: n for verdict, n in found.counts().items()},
@@ -64,7 +64,7 @@ def facts_answer_json(found: FactsAnswer) -> bytes:
     """The whole answer: the engine's JSON with the members of the module docstring."""
     answer = found.answer
     parts: list[bytes] = []
-    for field in fields(Applicability):
+    for field in fields(engine.Applicability):
         value = getattr(answer, field.name)
         if field.name in SECTIONS:
             encoded = b"[" + b",".join(_entry(found, e) for e in value) + b"]"
@@ -75,7 +75,7 @@ def facts_answer_json(found: FactsAnswer) -> bytes:
     return b"{" + b",".join(parts) + b"}"
 
 
-def _entry(found: FactsAnswer, entry: Entry) -> bytes:
+def _entry(found: FactsAnswer, entry: engine.Entry) -> bytes:
     return dressed_entry(encode_json(entry), found.of(entry))
 
 
@@ -87,16 +87,16 @@ def _ordered(fact: Fact, values: frozenset[str]) -> list[str]:
     return [v for v in FACTS[fact].values if v in values]
 
 
-def _question(fact: Fact, settles: int) -> QuestionDoc:
+def _question(fact: Fact, settles: int) -> FactQuestion:
     spec = FACTS[fact]
-    return QuestionDoc(
+    return FactQuestion(
         fact=fact.value,
         question_vi=spec.question_vi,
         question_en=spec.question_en,
         several=spec.several,
         settles=settles,
         answers=[
-            AnswerDoc(value=v, label_vi=spec.label(v, "vi"), label_en=spec.label(v, "en"))
+            FactAnswer(value=v, label_vi=spec.label(v, "vi"), label_en=spec.label(v, "en"))
             for v in spec.answers
         ],
     )
@@ -105,28 +105,28 @@ def _question(fact: Fact, settles: int) -> QuestionDoc:
 # --- the members as documented (and encoded) ----------------------------------------------
 
 
-class RuledOutDoc(msgspec.Struct):
+class RuledOut(msgspec.Struct):
     """A condition the facts given fail: the fact, and the values that would make it hold."""
 
     fact: str
     values: list[str]
 
 
-class EntryFactsDoc(msgspec.Struct):
+class EntryVerdict(msgspec.Struct):
     """What the facts make of the entry."""
 
     verdict: Verdict
     questions: list[str]  # facts still open that would settle it
-    ruled_out_by: list[RuledOutDoc]
+    ruled_out_by: list[RuledOut]
 
 
-class AnswerDoc(msgspec.Struct):
+class FactAnswer(msgspec.Struct):
     value: str
     label_vi: str
     label_en: str
 
 
-class QuestionDoc(msgspec.Struct):
+class FactQuestion(msgspec.Struct):
     """A fact still open: its question, its answers, and how many entries it would settle."""
 
     fact: str
@@ -134,29 +134,33 @@ class QuestionDoc(msgspec.Struct):
     question_en: str
     several: bool  # several answers may be given (or "none")
     settles: int
-    answers: list[AnswerDoc]
+    answers: list[FactAnswer]
 
 
-class AnswerFactsDoc(msgspec.Struct):
+class AnswerFacts(msgspec.Struct):
     """The facts the answer was settled with, its counts, and the questions still open."""
 
     given: dict[str, list[str]]  # by the asker; [] answers "none"
     defaults: dict[str, list[str]]  # the product's, from the registry
     counts: dict[str, int]  # entries in force: applies, does_not_apply, depends_on
-    questions: list[QuestionDoc]
+    questions: list[FactQuestion]
+
+
+# The engine's answer as documented, with the members facts add (same names, so generated
+# clients keep their classes).
 
 
 @dataclass(frozen=True)
-class EntryWithFacts(Entry):
-    facts: EntryFactsDoc | None = None
+class Entry(engine.Entry):
+    facts: EntryVerdict | None = None
 
 
 @dataclass(frozen=True)
-class ApplicabilityWithFacts(Applicability):
+class Applicability(engine.Applicability):
     """The answer as the API sends it (the engine's, with what the facts make of it)."""
 
-    entries: tuple[EntryWithFacts, ...]
-    upcoming: tuple[EntryWithFacts, ...]
-    withdrawn: tuple[EntryWithFacts, ...]
-    out_of_scope: tuple[EntryWithFacts, ...]
-    facts: AnswerFactsDoc | None = None
+    entries: tuple[Entry, ...]
+    upcoming: tuple[Entry, ...]
+    withdrawn: tuple[Entry, ...]
+    out_of_scope: tuple[Entry, ...]
+    facts: AnswerFacts | None = None
