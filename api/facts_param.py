@@ -11,6 +11,7 @@ that is wrong and why.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated
 
 from litestar.params import Parameter
@@ -44,6 +45,15 @@ FactsQuery = Annotated[
         required=False,
     ),
 ]
+
+
+def facts_of_form(query: Mapping[str, list[str]]) -> Facts:
+    """Facts a web form sends: one parameter per fact, named as the fact, once per value
+    (``?prepackaged=yes&packaging=glass&packaging=metal``), so the page's address holds the
+    answers. Raises :class:`~catalog.facts.FactsError` naming the one that is wrong."""
+    return parse_facts(
+        f"{fact.value}:{'+'.join(query[fact.value])}" for fact in FACTS if query.get(fact.value)
+    )
 
 
 def facts_asked(value: str | None) -> Facts:

@@ -4,6 +4,7 @@ the answer cache and entity tags never serve an answer for other facts than aske
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -230,3 +231,35 @@ def test_answers_and_their_tags_never_cross_facts_over_http(bundled):
             return http.get(url, params=params, headers=headers)
 
         etags_never_cross(get)
+
+
+def test_the_product_page_asks_only_the_questions_that_matter_and_holds_the_answers(client):
+    page = client.get("/san-pham/cam-sanh-ham-yen").text
+    asked = re.findall(r'data-fact="([a-z_]+)"', page)
+    assert set(asked) == {"claims", "prepackaged", "activity", "market"}  # no additives here
+    assert asked[0] == "claims"  # settles the most documents
+    assert "Theo danh mục sản phẩm: Chỉ dẫn địa lý" in page
+    assert 'id="ruled-out"' not in page
+
+    query = "prepackaged=no&claims=geographical_indication&market=domestic"
+    page = client.get(f"/san-pham/cam-sanh-ham-yen?{query}&activity=growing&activity=trading").text
+    assert 'name="prepackaged" value="no" checked' in page
+    assert 'name="activity" value="trading" checked' in page
+    assert "Theo câu trả lời: 9 áp dụng, 9 không áp dụng, 0 còn tùy câu trả lời" in page
+    ruled_out = page[page.index('id="ruled-out"') :]
+    assert "TCVN 7087:2013" in ruled_out and "cần Bao gói sẵn: Có, bao gói sẵn" in ruled_out
+    mandatory = page[page.index('id="h-mandatory"') : page.index('id="ruled-out"')]
+    assert 'data-code="TCVN 7087:2013"' not in mandatory
+    link = re.search(r'href="(/api/v1/products/cam-sanh-ham-yen/checklist\.csv[^"]*)"', page)
+    download = client.get(link.group(1).replace("&amp;", "&"))
+    assert checklist.FACTS_COLUMN.encode() in download.content
+    assert b"TCVN 7087:2013 (" in download.content  # named among those ruled out
+
+    english = client.get(f"/san-pham/cam-sanh-ham-yen?{query}&lang=en").text
+    assert "By your answers" in english and "Is the product prepackaged when sold?" in english
+
+
+def test_a_wrong_answer_on_the_page_is_bad_input_naming_it(client):
+    page = client.get("/san-pham/cam-sanh-ham-yen?prepackaged=maybe&lang=vi")
+    assert page.status_code == 400
+    assert "«prepackaged:maybe» không hợp lệ: 'maybe' is not an answer" in html.unescape(page.text)
