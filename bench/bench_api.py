@@ -196,7 +196,7 @@ class Server:
             cwd=REPO, env=env,
         )  # fmt: skip
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a shared machine under load starts slowly
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
