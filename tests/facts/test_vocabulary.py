@@ -27,7 +27,7 @@ def test_every_fact_has_its_question_and_labelled_answers_in_both_languages():
 def test_facts_parse_to_one_canonical_spelling():
     one = parse_facts("packaging:glass+metal, prepackaged:yes")
     other = parse_facts(["prepackaged=yes", "packaging=metal", "packaging:glass"])
-    assert one == other
+    assert one == other == parse_facts("packaging:glass metal,prepackaged:yes")  # "+" in a URL
     assert one.canonical() == "prepackaged:yes,packaging:glass+metal"
     assert one.get(Fact.PACKAGING) == frozenset({"glass", "metal"})
     assert one.get(Fact.CLAIMS) is None
