@@ -217,11 +217,6 @@ class Facts:
     # is OCOP, not that it claims nothing else): their values confirm, never rule out.
     partial: frozenset[Fact] = frozenset()
 
-    @classmethod
-    def of(cls, values: Mapping[Fact, Iterable[str]]) -> Facts:
-        """Facts from a mapping, checked like parsed ones."""
-        return _ordered({f: checked_values(f, v, f.value) for f, v in values.items()})
-
     def get(self, fact: Fact) -> frozenset[str] | None:
         """The values given for ``fact`` (empty: ``none``), or None when it was not asked."""
         for name, values in self.given:
