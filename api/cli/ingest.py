@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 import click
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from catalog import clock, migrate
 from catalog.models import IngestReject, IngestRun
@@ -47,7 +48,7 @@ class Progress:
             click.echo(err=True)
 
 
-def _engine():
+def _engine() -> Engine:
     url = database_url()
     state = migrate.status(url)
     if state.pending:
@@ -163,7 +164,7 @@ def report(run_id: int | None, source: str | None, limit: int) -> None:
         if run_id is not None:
             run = session.get(IngestRun, run_id)
         else:
-            query = select(IngestRun).order_by(IngestRun.id.desc())
+            query = select(IngestRun).order_by(col(IngestRun.id).desc())
             if source:
                 query = query.where(IngestRun.source == source)
             run = session.exec(query).first()
@@ -180,7 +181,7 @@ def report(run_id: int | None, source: str | None, limit: int) -> None:
         rejects = session.exec(
             select(IngestReject)
             .where(IngestReject.run_id == run.id)
-            .order_by(IngestReject.id)
+            .order_by(col(IngestReject.id))
             .limit(limit)
         ).all()
         for reject in rejects:

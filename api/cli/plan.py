@@ -1,5 +1,6 @@
-"""Commands for the provincial plan: `plan import KIND FILE`, `plan samples`, and
-`reports plan --year Y --docx F` (registered on the reports group)."""
+"""``tieuchuan plan …``: the provincial plan's records (`plan import KIND FILE`,
+`plan samples`), and its annual report, `reports plan --year Y --docx F` (registered on the
+reports group by :mod:`api.cli.reports`)."""
 
 from __future__ import annotations
 
