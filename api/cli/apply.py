@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
+from api.cli.options import DAY
 from api.services import checklist
 from catalog.applicability import Applicability, Entry, applicable
 from catalog.products import ProductNotFound
@@ -21,7 +22,7 @@ from catalog.vocab import Role
 @click.argument("product")
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="The day asked about (default: today in TIEUCHUAN_TZ).",
 )

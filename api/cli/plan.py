@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
+from api.cli.options import DAY
 from catalog.plan.annual import (
     AnnualReportError,
     annex_xlsx,
@@ -71,7 +72,7 @@ def plan_samples(remove: bool) -> None:
 @click.option(
     "--date",
     "issued_on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="The report's date (default: today, or 31 December of a past year).",
 )

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
+from api.cli.options import as_of_option, xlsx_option
 from api.cli.plan import plan_report
 from api.settings import ApiSettings
 from catalog import clock
@@ -19,8 +20,6 @@ from catalog.reports.indicators import indicator_tables, indicators
 from catalog.reports.tables import workbook
 from catalog.store import display_url, make_engine
 
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
-
 
 @click.group("reports")
 def reports_group() -> None:
@@ -28,16 +27,8 @@ def reports_group() -> None:
 
 
 @reports_group.command("gaps")
-@click.option(
-    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
-)
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write the report as a workbook here.",
-)
+@as_of_option
+@xlsx_option("the report")
 @click.option("--show", type=int, default=10, show_default=True, help="Rows listed per section.")
 def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> None:
     """Products with no regulation, standard or test method; stale citations; overlaps."""
@@ -76,16 +67,8 @@ def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> N
 
 
 @reports_group.command("indicators")
-@click.option(
-    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
-)
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write the indicators as a workbook here.",
-)
+@as_of_option
+@xlsx_option("the indicators")
 def indicators_command(as_of: datetime | None, xlsx_path: Path | None) -> None:
     """The plan's indicators by year, against its targets."""
     with Session(make_engine()) as session:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, delete, get, post
 from litestar.handlers import HTTPRouteHandler
-from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, PathParameter, QueryParameter
 
 from api.auth import requires
 from api.deps import AuditLog, Plan
@@ -53,6 +53,9 @@ def _period(from_day: str | None, as_of: str | None) -> tuple[date, date]:
     return start, end
 
 
+_JSON_BODY: Any = JSONBody  # subscripted below with a body type known only at run time
+
+
 def record_writer(kind: str, how: RecordKind) -> HTTPRouteHandler:
     """``POST /plan/records/<kind>``: one handler per kind, each declaring its own body."""
 
@@ -63,7 +66,7 @@ def record_writer(kind: str, how: RecordKind) -> HTTPRouteHandler:
     write.__annotations__ = {
         "plan": Plan,
         "audit": AuditLog,
-        "data": how.body,  # a Struct: read from a JSON body
+        "data": _JSON_BODY[how.body],
         "return": s.SavedRecord,
     }
     return post(
