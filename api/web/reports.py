@@ -19,14 +19,13 @@ from litestar.response import Redirect
 from sqlmodel import Session
 
 from api.declarations.services import register_workbook
-from api.deps import Reports
+from api.deps import Declarations, Reports
 from api.responses import send, workbook_download
 from api.web import report_views, views
 from api.web.errors import BadInput, PageNotFound
 from api.web.params import day_param
 from api.web.templating import render
 from catalog import clock
-from catalog.declarations import list_declarations
 from catalog.plan.annual import reminder
 from catalog.reports.changes import DEFAULT_WINDOW, Change, changes
 from catalog.reports.draft_impact import (
@@ -247,11 +246,14 @@ class ReportPages(Controller):
 
     @get("/cong-bo", name="web:declarations", sync_to_thread=True)
     def declarations(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        declarations: Declarations,
     ) -> Response[str]:
         """The registry, filtered by enterprise, product, kind and validity on a day."""
         filters = self._declaration_filters(request)
-        found = list_declarations(db_session, **filters)
+        found = declarations.list(**filters)
         return render(
             request,
             "reports/declarations.html",
@@ -264,11 +266,11 @@ class ReportPages(Controller):
 
     @get("/cong-bo.xlsx", name="web:declarations-xlsx", sync_to_thread=True)
     def declarations_xlsx(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self, request: Request[Any, Any, Any], declarations: Declarations
     ) -> Response[bytes]:
         """The registry as filtered on the page, as a workbook."""
         filters = self._declaration_filters(request)
-        found = list_declarations(db_session, **filters)
+        found = declarations.list(**filters)
         heading = [f"Ngày: {filters['day']:%d/%m/%Y}"]
         return send(register_workbook(found, heading, "cong-bo.xlsx"))
 
