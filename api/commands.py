@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from catalog import clock
 from catalog.applicability import Applicability, Entry, applicable
 from catalog.models import ApiKey, utcnow
+from catalog.obligations import ObligationPlan
 from catalog.products import ProductNotFound
 from catalog.store import database_url, display_url, make_engine
 from catalog.vocab import ApiRole, Role
@@ -89,8 +90,10 @@ def apply_command(
     csv_path: Path | None,
     xlsx_path: Path | None,
 ) -> None:
-    """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why."""
+    """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why,
+    then what the producer has to do because of them."""
     from api.services import checklist
+    from api.services.todo import plan_for
 
     engine = make_engine()
     started = time.perf_counter()
@@ -105,19 +108,22 @@ def apply_command(
             )
         except ProductNotFound as exc:
             raise click.ClickException(str(exc)) from exc
+        todo = plan_for(session, answer)
     elapsed = (time.perf_counter() - started) * 1000
     click.echo(render(answer))
+    click.echo(render_todo(todo))
     click.echo(
         f"\n{len(answer.entries)} in force ({len(answer.mandatory)} mandatory), "
         f"{len(answer.upcoming)} upcoming, {len(answer.withdrawn)} withdrawn, "
-        f"{len(answer.out_of_scope)} out of scope; answered in {elapsed:.0f} ms "
+        f"{len(answer.out_of_scope)} out of scope; {len(todo.steps)} steps to take; "
+        f"answered in {elapsed:.0f} ms "
         f"from {display_url(database_url())}"
     )
     if csv_path:
-        csv_path.write_bytes(checklist.to_csv(answer))
+        csv_path.write_bytes(checklist.to_csv(answer, todo))
         click.echo(f"wrote {csv_path}")
     if xlsx_path:
-        xlsx_path.write_bytes(checklist.to_xlsx(answer))
+        xlsx_path.write_bytes(checklist.to_xlsx(answer, todo))
         click.echo(f"wrote {xlsx_path}")
 
 
@@ -143,6 +149,22 @@ def render(answer: Applicability) -> str:
         lines += [_row(i, e) for i, e in enumerate(entries, 1)]
     if not any(entries for _, entries in sections):
         lines += ["", "nothing applies (no rule reaches this product)"]
+    return "\n".join(lines)
+
+
+def render_todo(plan: ObligationPlan) -> str:
+    """The steps to take, one block each: what, how binding, basis, where, which documents."""
+    if not plan.steps:
+        return "\nTO DO: no step follows from these documents"
+    lines = ["", f"TO DO ({len(plan.steps)} steps)"]
+    for index, item in enumerate(plan.steps, 1):
+        step = item.step
+        lines.append(f"{index:>3}. [{item.status_label[1]}] {step.action_en}")
+        if step.condition_en:
+            lines.append(f"       when: {step.condition_en}")
+        lines.append(f"       basis: {item.basis} ({step.review.label_en.lower()})")
+        lines.append(f"       authority: {step.authority_en or 'not confirmed'}")
+        lines.append(f"       documents: {', '.join(d.code for d in item.documents)}")
     return "\n".join(lines)
 
 

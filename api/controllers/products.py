@@ -17,6 +17,7 @@ from litestar.types import (
     Scope,
     Send,
 )
+from sqlmodel import Session
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
@@ -26,8 +27,10 @@ from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
 from api.services import checklist
 from api.services.answers import AnswerService
 from api.services.products import ProductService
+from api.services.todo import ObligationsOut, plan_for, to_out
 from catalog import clock
 from catalog.applicability import Applicability
+from catalog.obligations import ObligationPlan
 from catalog.vocab import ApiRole, ProductKind, Role
 
 ProductRef = Annotated[
@@ -106,6 +109,11 @@ async def answer_for(
     return answer
 
 
+async def todo_for(db_session: Session, answer: Applicability) -> ObligationPlan:
+    """The answer's to-do list (issue 14); the product's categories come from the store."""
+    return await anyio.to_thread.run_sync(plan_for, db_session, answer)
+
+
 def _attachment(name: str) -> str:
     return f'attachment; filename="{name}"'
 
@@ -176,11 +184,17 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def checklist_csv(
-        self, request: Request, ref: ProductRef, as_of: AsOf = None, market: Market = None
+        self,
+        request: Request,
+        db_session: DbSession,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        market: Market = None,
     ) -> Response[bytes]:
         answer = await answer_for(request, ref, as_of, None, False, market)
+        todo = await todo_for(db_session, answer)
         return Response(
-            checklist.to_csv(answer),
+            checklist.to_csv(answer, todo),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(checklist.filename(answer, "csv"))},
         )
@@ -192,15 +206,37 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def checklist_xlsx(
-        self, request: Request, ref: ProductRef, as_of: AsOf = None, market: Market = None
+        self,
+        request: Request,
+        db_session: DbSession,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        market: Market = None,
     ) -> Response[bytes]:
         answer = await answer_for(request, ref, as_of, None, False, market)
-        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer)
+        todo = await todo_for(db_session, answer)
+        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, todo)
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": _attachment(checklist.filename(answer, "xlsx"))},
         )
+
+    @get(
+        "/{ref:str}/obligations",
+        summary="What the producer has to do because of the documents in force on a day",
+        responses=problem_responses(404),
+    )
+    async def obligations(
+        self, request: Request, db_session: DbSession, ref: ProductRef, as_of: AsOf = None
+    ) -> ObligationsOut:
+        """Each step (self-declaration, declaration of conformity, labelling, testing,
+        certification…) with its status, legal basis, receiving authority and review, and the
+        documents that lead to it; a binding step whose basis is not confirmed reads
+        ``not_confirmed``. A separate endpoint, so the held applicability answer and its
+        pinned JSON stay as they are."""
+        answer = await answer_for(request, ref, as_of, None, False)
+        return to_out(answer, await todo_for(db_session, answer))
 
     @post(
         "/",

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from api.problems import NotFound
 from api.services.answers import AnswerService
 from api.services.documents import DocumentService
+from api.services.todo import plan_for
 from api.web import views
 from api.web.errors import BadInput, PageNotFound, SearchUnavailable
 from api.web.params import day_param
@@ -132,6 +133,7 @@ class WebController(Controller):
             "product.html",
             facts=facts,
             answer=answer,
+            todo=plan_for(db_session, answer),
             day=day,
             today=clock.today(),
             categories=views.category_names(db_session),
