@@ -16,6 +16,7 @@ do, whichever document leads to it (:mod:`catalog.obligations` merges them).
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from catalog.review import SourceRef
 from catalog.text import nfc
 from catalog.vocab import Labelled, ReviewState, Role
 
+log = logging.getLogger(__name__)
 BUNDLED = REPO_ROOT / "fixtures" / "obligations" / "obligations.csv"
 ANY = "*"
 CITED_MANDATORY = "cited_mandatory"
@@ -139,13 +141,17 @@ class RowError(ValueError):
 
 
 def read_table(path: Path = BUNDLED) -> ObligationTable:
-    """The table in ``path``, with the rows it rejected (row 1 is the header)."""
+    """The table in ``path``, with the rows it rejected (row 1 is the header), each logged."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
         if missing:
-            return ObligationTable((), (TableReject(1, f"missing columns: {', '.join(missing)}"),))
-        return parse_rows(enumerate(reader, start=2))
+            table = ObligationTable((), (TableReject(1, f"missing columns: {', '.join(missing)}"),))
+        else:
+            table = parse_rows(enumerate(reader, start=2))
+    for reject in table.rejects:
+        log.warning("%s: %s rejected", path.name, reject)
+    return table
 
 
 def parse_rows(rows: Iterable[tuple[int, dict[str, str | None]]]) -> ObligationTable:

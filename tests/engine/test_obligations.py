@@ -257,12 +257,10 @@ def test_rows_of_one_step_must_agree_on_what_it_is():
         enumerate([row(step="x"), row(step="x", doc_type="qcvn"), row(step="x", basis="Khác")], 2)
     )
     assert [r.row for r in parsed.rules] == [2, 3]
-    assert [str(r) for r in parsed.rejects] == [
-        "row 4: step 'x' is described differently at row 2"
-    ]
+    assert [str(r) for r in parsed.rejects] == ["row 4: step 'x' is described differently at row 2"]
 
 
-def test_a_table_missing_a_column_is_rejected_whole(tmp_path):
+def test_a_table_missing_a_column_is_rejected_whole(tmp_path, caplog):
     from catalog.obligations_table import read_table
 
     out = io.StringIO()
@@ -272,3 +270,4 @@ def test_a_table_missing_a_column_is_rejected_whole(tmp_path):
     path.write_text(out.getvalue(), encoding="utf-8")
     parsed = read_table(path)
     assert parsed.rules == () and str(parsed.rejects[0]) == "row 1: missing columns: basis"
+    assert "obligations.csv: row 1: missing columns: basis rejected" in caplog.text
