@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Annotated
 
@@ -21,15 +22,19 @@ from sqlmodel import Session
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
+from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
-from api.services import checklist
-from api.services.answers import AnswerService
+from api.services import checklist, facts_json
+from api.services.answers import AnswerKey, AnswerService
+from api.services.encoded_answers import EncodedAnswer
 from api.services.products import ProductService
 from api.services.todo import ObligationsOut, plan_for, to_out
 from catalog import clock
+from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability
+from catalog.facts import Facts
 from catalog.obligations import ObligationPlan
 from catalog.vocab import ApiRole, ProductKind, Role
 
@@ -41,6 +46,31 @@ RoleFilter = Annotated[Role | None, Parameter(description="Only entries with thi
 MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
 
 
+async def encoded_answer(
+    request: Request,
+    reference: str,
+    as_of: str | None,
+    role: Role | None,
+    mandatory_only: bool,
+    market: str | None = None,
+    facts: str | None = None,
+) -> EncodedAnswer:
+    """:func:`answer_for` as its JSON, which the service holds for the days it covers; with
+    ``facts``, settled by them (api/facts_param.py), computed each time."""
+    answers: AnswerService = request.app.state.answers
+    key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
+    given = facts_asked(facts)
+    if given:
+        body = facts_json.facts_answer_json(await settled_for(request, key, given))
+        # Tagged by the body before compression (a gzipped body differs from one second to
+        # the next): the facts given are in it, so no other facts share the tag.
+        return EncodedAnswer(
+            body, f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]}"'
+        )
+    held = answers.json_now(key)
+    return held if held is not None else await anyio.to_thread.run_sync(answers.json, key)
+
+
 async def answer_json(
     request: Request,
     reference: str,
@@ -48,13 +78,10 @@ async def answer_json(
     role: Role | None,
     mandatory_only: bool,
     market: str | None = None,
+    facts: str | None = None,
 ) -> ASGIApp:
-    """:func:`answer_for` as its JSON, which the service holds for the days it covers."""
-    answers: AnswerService = request.app.state.answers
-    key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
-    found = answers.json_now(key)
-    if found is None:
-        found = await anyio.to_thread.run_sync(answers.json, key)
+    """:func:`encoded_answer` as the response."""
+    found = await encoded_answer(request, reference, as_of, role, mandatory_only, market, facts)
     cache_control = None
     if as_of is None:  # today's answer: not cached past midnight in the configured zone
         left = math.ceil(clock.until_tomorrow().total_seconds())
@@ -109,9 +136,33 @@ async def answer_for(
     return answer
 
 
-async def todo_for(db_session: Session, answer: Applicability) -> ObligationPlan:
-    """The answer's to-do list (issue 14); the product's categories come from the store."""
-    return await anyio.to_thread.run_sync(plan_for, db_session, answer)
+async def todo_for(
+    db_session: Session, answer: Applicability, settled: FactsAnswer | None = None
+) -> ObligationPlan:
+    """The answer's to-do list (issue 14), of the documents ``settled`` keeps when facts were
+    given; the product's categories come from the store."""
+    return await anyio.to_thread.run_sync(plan_for, db_session, answer, settled)
+
+
+async def settled_for(request: Request, key: AnswerKey, facts: Facts) -> FactsAnswer:
+    """The answer settled by ``facts`` (catalog/answer_facts.py), as :func:`answer_for`."""
+    answers: AnswerService = request.app.state.answers
+    found = answers.facts_now(key, facts)
+    if found is None:
+        found = await anyio.to_thread.run_sync(answers.facts, key, facts)
+    return found
+
+
+async def checklist_answer(
+    request: Request, reference: str, as_of: str | None, market: str | None, facts: str | None
+) -> tuple[Applicability, FactsAnswer | None]:
+    """The answer a checklist lists, and what ``facts`` make of it when given."""
+    given = facts_asked(facts)
+    if not given:
+        return await answer_for(request, reference, as_of, None, False, market), None
+    key = (reference, day_asked(as_of), None, False, market_asked(market))
+    settled = await settled_for(request, key, given)
+    return settled.answer, settled
 
 
 def _attachment(name: str) -> str:
@@ -160,7 +211,7 @@ class ProductController(Controller):
         "/{ref:str}/applicable",
         summary="What applies to the product on a day, and why",
         responses={
-            200: ResponseSpec(data_container=Applicability, description="The answer"),
+            200: ResponseSpec(data_container=facts_json.Applicability, description="The answer"),
             **problem_responses(404),
         },
     )
@@ -172,10 +223,14 @@ class ProductController(Controller):
         role: RoleFilter = None,
         mandatory_only: MandatoryOnly = False,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> ASGIApp:
         """Documents in force, upcoming, withdrawn and out of scope, and drafts notified to
-        the WTO still under way (Viet Nam's, and ``market``'s when given)."""
-        return await answer_json(request, ref, as_of, role, mandatory_only, market)
+        the WTO still under way (Viet Nam's, and ``market``'s when given). Each entry says
+        what the facts given (and the product's own, from the registry) make of it: applies,
+        does not apply (with the condition they fail) or depends on (the questions that
+        would settle it); the answer lists those questions, the most useful first."""
+        return await answer_json(request, ref, as_of, role, mandatory_only, market, facts)
 
     @get(
         "/{ref:str}/checklist.csv",
@@ -190,11 +245,12 @@ class ProductController(Controller):
         ref: ProductRef,
         as_of: AsOf = None,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> Response[bytes]:
-        answer = await answer_for(request, ref, as_of, None, False, market)
-        todo = await todo_for(db_session, answer)
+        answer, settled = await checklist_answer(request, ref, as_of, market, facts)
+        todo = await todo_for(db_session, answer, settled)
         return Response(
-            checklist.to_csv(answer, todo),
+            checklist.to_csv(answer, settled, todo),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(checklist.filename(answer, "csv"))},
         )
@@ -212,10 +268,11 @@ class ProductController(Controller):
         ref: ProductRef,
         as_of: AsOf = None,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> Response[bytes]:
-        answer = await answer_for(request, ref, as_of, None, False, market)
-        todo = await todo_for(db_session, answer)
-        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, todo)
+        answer, settled = await checklist_answer(request, ref, as_of, market, facts)
+        todo = await todo_for(db_session, answer, settled)
+        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, settled, todo)
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -228,15 +285,20 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def obligations(
-        self, request: Request, db_session: DbSession, ref: ProductRef, as_of: AsOf = None
+        self,
+        request: Request,
+        db_session: DbSession,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        facts: FactsQuery = None,
     ) -> ObligationsOut:
         """Each step (self-declaration, declaration of conformity, labelling, testing,
         certification…) with its status, legal basis, receiving authority and review, and the
         documents that lead to it; a binding step whose basis is not confirmed reads
-        ``not_confirmed``. A separate endpoint, so the held applicability answer and its
-        pinned JSON stay as they are."""
-        answer = await answer_for(request, ref, as_of, None, False)
-        return to_out(answer, await todo_for(db_session, answer))
+        ``not_confirmed``. With ``facts``, documents they rule out lead to no step. A separate
+        endpoint, so the held applicability answer and its pinned JSON stay as they are."""
+        answer, settled = await checklist_answer(request, ref, as_of, None, facts)
+        return to_out(answer, await todo_for(db_session, answer, settled))
 
     @post(
         "/",

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlmodel import Session
 
+from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability
 from catalog.obligations import Obligation, ObligationPlan, obligations_for, product_classes
 
@@ -24,10 +25,14 @@ TODO_COLUMNS = (
 NOT_CONFIRMED = "chưa xác nhận / not confirmed"
 
 
-def plan_for(session: Session, answer: Applicability) -> ObligationPlan:
-    """The steps of the answer's documents in force, for the product's classes."""
+def plan_for(
+    session: Session, answer: Applicability, settled: FactsAnswer | None = None
+) -> ObligationPlan:
+    """The steps of the answer's documents in force (those ``settled`` keeps, when facts were
+    given: a document the facts rule out leads to no step), for the product's classes."""
     classes = product_classes(session, answer.product.id)
-    return obligations_for(answer.entries, answer.as_of, classes)
+    entries = settled.kept(answer.entries) if settled else answer.entries
+    return obligations_for(entries, answer.as_of, classes)
 
 
 def todo_rows(plan: ObligationPlan) -> list[list[str]]:

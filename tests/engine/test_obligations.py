@@ -271,3 +271,25 @@ def test_a_table_missing_a_column_is_rejected_whole(tmp_path, caplog):
     parsed = read_table(path)
     assert parsed.rules == () and str(parsed.rejects[0]) == "row 1: missing columns: basis"
     assert "obligations.csv: row 1: missing columns: basis rejected" in caplog.text
+
+
+def test_a_document_the_facts_rule_out_leads_to_no_step(session, cat):
+    from api.services.todo import plan_for
+    from catalog.answer_facts import apply_facts
+    from catalog.facts import parse_facts
+    from catalog.readmodel import CatalogGraph
+
+    food = cat.category("Thực phẩm", slug="thuc-pham")
+    tea = cat.product("Chè xanh", category=food)
+    cat.rule(food, cat.doc("TCVN 11041-1:2017"), Role.ORGANIC, typed_condition="claims=organic")
+    cat.rule(food, cat.doc("37/2026/NĐ-CP"), Role.LABELLING, typed_condition="prepackaged=yes")
+    graph = CatalogGraph.load(session)
+    answer = applicable(session, tea.id, DAY, graph=graph)
+
+    def ids(facts: str) -> list[str]:
+        settled = apply_facts(answer, parse_facts(facts), graph.facts)
+        return [o.id for o in plan_for(session, answer, settled).steps]
+
+    assert ids("prepackaged:yes") == ["label_goods", "certify_organic"]  # organic: still open
+    assert ids("prepackaged:no,claims:none") == []
+    assert [o.id for o in plan_for(session, answer).steps] == ["label_goods", "certify_organic"]
