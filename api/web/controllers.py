@@ -31,7 +31,8 @@ from catalog.codes_wto import wto_member
 from catalog.facts import FACTS, Facts, FactsError
 from catalog.products import ProductNotFound, resolve_product
 from catalog.vocab import ProductKind, Status
-from search.query import SearchResponse, SearchService
+from search.hits import SearchResponse
+from search.query import SearchService
 
 SEARCH_LIMIT = 20
 MAX_QUERY = 200

@@ -12,7 +12,7 @@ from catalog.upsert import Outcome, assign
 from catalog.vocab import CodeScheme, SubjectKind
 from ingest.records import ProductRecord, RejectError, ReviewRecord, RuleRecord
 from ingest.reviews import write_review
-from ingest.writer.base import copied
+from ingest.writer.base import ChildRows, copied
 from ingest.writer.lookups import Lookups
 
 
@@ -40,7 +40,10 @@ class ProductWriter(Lookups):
         aliases = [{"alias": a, "alias_folded": fold(a)} for a in dict.fromkeys(record.aliases)]
         codes = [{"scheme": CodeScheme.HS, "code": c} for c in record.hs_codes]
         codes += [{"scheme": CodeScheme.ICS, "code": c} for c in record.ics_codes]
-        children = [("aliases", ProductAlias, aliases), ("codes", ProductCode, codes)]
+        children: list[ChildRows] = [
+            ("aliases", ProductAlias, aliases),
+            ("codes", ProductCode, codes),
+        ]
         parent = {"product_id": result.row.id}
         return self._with_children(record, result, parent, children, record.slug)
 
