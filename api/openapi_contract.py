@@ -40,6 +40,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/products/{ref}/applicable"): "get_applicable",
     ("get", "/api/v1/products/{ref}/checklist.csv"): "download_checklist_csv",
     ("get", "/api/v1/products/{ref}/checklist.xlsx"): "download_checklist_xlsx",
+    ("get", "/api/v1/products/{ref}/obligations"): "get_obligations",
     ("get", "/api/v1/applicable"): "get_applicable_by_text",
     ("get", "/api/v1/documents/{code}"): "get_document",
     ("post", "/api/v1/drafts"): "create_draft",

@@ -48,3 +48,20 @@ def test_meili_status_names_the_url_fast_when_unreachable(monkeypatch):
     assert time.monotonic() - started < 5
     assert result.exit_code == 1
     assert url in result.output and "not reachable" in result.output
+
+
+def test_apply_prints_the_to_do_list_and_writes_it(engine, session, monkeypatch, tmp_path):
+    from factories import build_api_catalog
+
+    build_api_catalog(session)
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    out = tmp_path / "cam.csv"
+    result = CliRunner().invoke(
+        main, ["apply", "cam-sanh-ham-yen", "--as-of", "2024-01-01", "--csv", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "TO DO (4 steps)" in result.output
+    assert "[Not confirmed as required] Meet and test against this standard" in result.output
+    assert "basis: Nghị định 15/2018/NĐ-CP, Điều 5 khoản 1 điểm b" in result.output
+    assert "; 4 steps to take;" in result.output
+    assert "Việc cần làm / To do" in out.read_text(encoding="utf-8-sig")

@@ -12,11 +12,13 @@ from sqlmodel import Session
 
 from api.cli.options import DAY
 from api.services import checklist
+from api.services.todo import plan_for
 from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import Applicability, Entry, applicable
 from catalog.conditions import Verdict
 from catalog.facts import FACTS, FactsError, parse_facts
 from catalog.facts_text import facts_text, verdict_words
+from catalog.obligations import ObligationPlan
 from catalog.products import ProductNotFound
 from catalog.readmodel import CatalogGraph
 from catalog.store import database_url, display_url, make_engine
@@ -58,7 +60,8 @@ def apply_command(
     facts: tuple[str, ...],
 ) -> None:
     """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why;
-    with facts, what they rule out and what still depends on a question."""
+    with facts, what they rule out and what still depends on a question; then what the producer
+    has to do because of the documents that apply."""
     try:
         given = parse_facts(facts)
     except FactsError as exc:
@@ -78,21 +81,24 @@ def apply_command(
             )
         except ProductNotFound as exc:
             raise click.ClickException(str(exc)) from exc
-    settled = apply_facts(answer, given, graph.facts)
+        settled = apply_facts(answer, given, graph.facts)
+        todo = plan_for(session, answer, settled if given else None)
     elapsed = (time.perf_counter() - started) * 1000
     click.echo(render(answer, settled if given else None))
+    click.echo(render_todo(todo))
     click.echo(
         f"\n{len(answer.entries)} in force ({len(answer.mandatory)} mandatory), "
         f"{len(answer.upcoming)} upcoming, {len(answer.withdrawn)} withdrawn, "
-        f"{len(answer.out_of_scope)} out of scope; answered in {elapsed:.0f} ms "
+        f"{len(answer.out_of_scope)} out of scope; {len(todo.steps)} steps to take; "
+        f"answered in {elapsed:.0f} ms "
         f"from {display_url(database_url())}"
     )
     click.echo(facts_summary(settled))
     if csv_path:
-        csv_path.write_bytes(checklist.to_csv(answer, settled if given else None))
+        csv_path.write_bytes(checklist.to_csv(answer, settled if given else None, todo))
         click.echo(f"wrote {csv_path}")
     if xlsx_path:
-        xlsx_path.write_bytes(checklist.to_xlsx(answer, settled if given else None))
+        xlsx_path.write_bytes(checklist.to_xlsx(answer, settled if given else None, todo))
         click.echo(f"wrote {xlsx_path}")
 
 
@@ -163,4 +169,20 @@ def _row(index: int, entry: Entry, settled: FactsAnswer | None = None) -> str:
     lines += [f"       note: {n}" for n in entry.notes]
     if settled:
         lines.append(f"       facts: {verdict_words(settled.of(entry), 'en')}")
+    return "\n".join(lines)
+
+
+def render_todo(plan: ObligationPlan) -> str:
+    """The steps to take, one block each: what, how binding, basis, where, which documents."""
+    if not plan.steps:
+        return "\nTO DO: no step follows from these documents"
+    lines = ["", f"TO DO ({len(plan.steps)} steps)"]
+    for index, item in enumerate(plan.steps, 1):
+        step = item.step
+        lines.append(f"{index:>3}. [{item.status_label[1]}] {step.action_en}")
+        if step.condition_en:
+            lines.append(f"       when: {step.condition_en}")
+        lines.append(f"       basis: {item.basis} ({step.review.label_en.lower()})")
+        lines.append(f"       authority: {step.authority_en or 'not confirmed'}")
+        lines.append(f"       documents: {', '.join(d.code for d in item.documents)}")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from litestar.types import (
     Scope,
     Send,
 )
+from sqlmodel import Session
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
@@ -28,10 +29,12 @@ from api.services import checklist, facts_json
 from api.services.answers import AnswerKey, AnswerService
 from api.services.encoded_answers import EncodedAnswer, tagged
 from api.services.products import ProductService
+from api.services.todo import ObligationsOut, plan_for, to_out
 from catalog import clock
 from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability
 from catalog.facts import Facts
+from catalog.obligations import ObligationPlan
 from catalog.vocab import ApiRole, ProductKind, Role
 
 ProductRef = Annotated[
@@ -126,6 +129,14 @@ async def answer_for(
     if answer is None:
         answer = await anyio.to_thread.run_sync(answers.answer, key)
     return answer
+
+
+async def todo_for(
+    db_session: Session, answer: Applicability, settled: FactsAnswer | None = None
+) -> ObligationPlan:
+    """The answer's to-do list (issue 14), of the documents ``settled`` keeps when facts were
+    given; the product's categories come from the store."""
+    return await anyio.to_thread.run_sync(plan_for, db_session, answer, settled)
 
 
 async def settled_for(request: Request, key: AnswerKey, facts: Facts) -> FactsAnswer:
@@ -225,14 +236,16 @@ class ProductController(Controller):
     async def checklist_csv(
         self,
         request: Request,
+        db_session: DbSession,
         ref: ProductRef,
         as_of: AsOf = None,
         market: Market = None,
         facts: FactsQuery = None,
     ) -> Response[bytes]:
         answer, settled = await checklist_answer(request, ref, as_of, market, facts)
+        todo = await todo_for(db_session, answer, settled)
         return Response(
-            checklist.to_csv(answer, settled),
+            checklist.to_csv(answer, settled, todo),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(checklist.filename(answer, "csv"))},
         )
@@ -246,18 +259,41 @@ class ProductController(Controller):
     async def checklist_xlsx(
         self,
         request: Request,
+        db_session: DbSession,
         ref: ProductRef,
         as_of: AsOf = None,
         market: Market = None,
         facts: FactsQuery = None,
     ) -> Response[bytes]:
         answer, settled = await checklist_answer(request, ref, as_of, market, facts)
-        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, settled)
+        todo = await todo_for(db_session, answer, settled)
+        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, settled, todo)
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             headers={"Content-Disposition": _attachment(checklist.filename(answer, "xlsx"))},
         )
+
+    @get(
+        "/{ref:str}/obligations",
+        summary="What the producer has to do because of the documents in force on a day",
+        responses=problem_responses(404),
+    )
+    async def obligations(
+        self,
+        request: Request,
+        db_session: DbSession,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        facts: FactsQuery = None,
+    ) -> ObligationsOut:
+        """Each step (self-declaration, declaration of conformity, labelling, testing,
+        certification…) with its status, legal basis, receiving authority and review, and the
+        documents that lead to it; a binding step whose basis is not confirmed reads
+        ``not_confirmed``. With ``facts``, documents they rule out lead to no step. A separate
+        endpoint, so the held applicability answer and its pinned JSON stay as they are."""
+        answer, settled = await checklist_answer(request, ref, as_of, None, facts)
+        return to_out(answer, await todo_for(db_session, answer, settled))
 
     @post(
         "/",

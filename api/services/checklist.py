@@ -10,11 +10,13 @@ from itertools import zip_longest
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from api.services.todo import TODO_COLUMNS, TODO_TITLE, todo_rows
 from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability, Entry, Standing
 from catalog.cells import append_row, csv_row
 from catalog.facts_text import facts_lines, verdict_text
 from catalog.notifications import UnderWay
+from catalog.obligations import ObligationPlan
 from catalog.review import Review, SourceRef
 from catalog.vocab import ReviewState
 
@@ -154,8 +156,13 @@ def _document_review(review: Review) -> str:
     return f"{state}\n{sources}" if sources else state
 
 
-def to_csv(answer: Applicability, settled: FactsAnswer | None = None) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs show the diacritics."""
+def to_csv(
+    answer: Applicability,
+    settled: FactsAnswer | None = None,
+    todo: ObligationPlan | None = None,
+) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs show the diacritics. With
+    ``todo``, the steps to take follow the documents, under their own heading."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerows(csv_row(line) for line in heading(answer, settled))
@@ -163,10 +170,17 @@ def to_csv(answer: Applicability, settled: FactsAnswer | None = None) -> bytes:
     writer.writerow(COLUMNS + ((FACTS_COLUMN,) if settled else ()))
     for _standing, row in rows(answer, settled):
         writer.writerow(csv_row(row))
+    if todo is not None:  # the to-do list (issue 14)
+        writer.writerows([[], [TODO_TITLE], TODO_COLUMNS])
+        writer.writerows(csv_row(row) for row in todo_rows(todo))
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def to_xlsx(answer: Applicability, settled: FactsAnswer | None = None) -> bytes:
+def to_xlsx(
+    answer: Applicability,
+    settled: FactsAnswer | None = None,
+    todo: ObligationPlan | None = None,
+) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Checklist"
@@ -193,9 +207,32 @@ def to_xlsx(answer: Applicability, settled: FactsAnswer | None = None) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    if todo is not None:
+        _todo_sheet(book, answer, todo)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _todo_sheet(book: Workbook, answer: Applicability, todo: ObligationPlan) -> None:
+    """The to-do list (issue 14): one row per step; a binding step whose basis is not
+    confirmed is filled amber like an unconfirmed mandatory document."""
+    sheet = book.create_sheet("Việc cần làm")
+    append_row(sheet, [TODO_TITLE, answer.product.name_vi, answer.as_of.isoformat()])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in append_row(sheet, TODO_COLUMNS):
+        cell.font = Font(bold=True)
+    for item, row in zip(todo.steps, todo_rows(todo), strict=True):
+        cells = append_row(sheet, row)
+        if item.status == "not_confirmed":
+            for cell in cells:
+                cell.fill = _UNCONFIRMED
+    for letter, width in zip("ABCDEFG", (60, 24, 50, 40, 40, 30, 60), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A3"
 
 
 def filename(answer: Applicability, extension: str) -> str:

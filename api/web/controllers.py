@@ -19,6 +19,7 @@ from api.deps import Answers, Search
 from api.facts_param import facts_of_form
 from api.problems import NotFound
 from api.services.documents import DocumentService
+from api.services.todo import plan_for
 from api.web import views
 from api.web.errors import BadInput, PageNotFound, SearchUnavailable
 from api.web.params import day_param
@@ -137,6 +138,7 @@ class WebController(Controller):
             facts=facts,
             answer=settled.answer,
             settled=settled,
+            todo=plan_for(db_session, settled.answer, settled),
             day=day,
             today=clock.today(),
             categories=views.category_names(db_session),

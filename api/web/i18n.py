@@ -129,6 +129,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "out_of_scope_group": ("Quy chuẩn địa phương tỉnh khác", "Other provinces' local rules"),
     "no_entries": ("Không có văn bản nào.", "No documents."),
     "col_document": ("Văn bản", "Document"),
+    "todo_group": ("Việc cần làm", "To do"),
+    "todo_intro": (
+        "Những việc phải làm vì các văn bản trên, với căn cứ và nơi nộp. Mục chưa xác nhận "
+        "căn cứ không được coi là bắt buộc.",
+        "What to do because of the documents above, with the basis and where to file. A step "
+        "whose basis is not confirmed is not presented as required.",
+    ),
+    "col_step": ("Việc cần làm", "Step"),
+    "col_duty": ("Mức độ", "Status"),
+    "col_authority": ("Nơi nộp, thực hiện", "Authority"),
+    "authority_unknown": ("Chưa xác nhận", "Not confirmed"),
     "col_role": ("Vai trò", "Role"),
     "col_reasons": ("Lý do áp dụng", "Why it applies"),
     "col_basis": ("Căn cứ pháp lý", "Legal basis"),

@@ -157,10 +157,11 @@ def test_checklists_leave_out_what_the_facts_rule_out(client, graph):
     url = "/api/v1/products/cam-sanh-ham-yen/checklist.csv"
     product_id = graph.product_by_slug["cam-sanh-ham-yen"]
     answer = applicable_in(graph, product_id, clock.today())
-    assert client.get(url).content == checklist.to_csv(answer)  # no facts: as before
+    # no facts: as before (the to-do list of issue 14 follows the documents)
+    assert client.get(url).content.startswith(checklist.to_csv(answer))
     settled = apply_facts(answer, parse_facts(LOOSE), graph.facts)
     asked = client.get(url, params={"facts": LOOSE}).content
-    assert asked == checklist.to_csv(answer, settled)
+    assert asked.startswith(checklist.to_csv(answer, settled))
     table = list(csv.reader(io.StringIO(asked.decode("utf-8-sig"))))
     header = table.index([*checklist.COLUMNS, checklist.FACTS_COLUMN])
     listed = [row[0] for row in table[header + 1 :] if row]

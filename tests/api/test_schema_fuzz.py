@@ -153,6 +153,7 @@ RULES_JSON_SCHEMA_CANNOT_STATE: dict[str, Rule] = {
             "GET /api/v1/products/{ref}/applicable",
             "GET /api/v1/products/{ref}/checklist.csv",
             "GET /api/v1/products/{ref}/checklist.xlsx",
+            "GET /api/v1/products/{ref}/obligations",
             "GET /api/v1/applicable",
         ),
         r"^query field 'facts': item .*: (\w+ takes one value|'none' cannot go with)",
