@@ -188,6 +188,8 @@ def create_app(
     app.state.held_responses = held_responses
     app.state.known_keys = KnownKeys(engine)
     app.state.answers = AnswerService(
-        engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
+        engine,
+        check_every=settings.catalog_check_seconds,
+        held_bytes=settings.answers_held_mb * 2**20,
     )
     return app
