@@ -173,7 +173,9 @@ class AnswerService:
         """The served graph and the product ``reference`` names in it, without touching the
         database; None when the graph must be rebuilt first or the product is not in it."""
         graph = self.graph.fresh()
-        product = find_product(graph, reference) if graph is not None else None
+        if graph is None:
+            return None
+        product = find_product(graph, reference)
         return (graph, product) if product is not None else None
 
     def _product(self, reference: str) -> tuple[CatalogGraph, ProductRow]:
