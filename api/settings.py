@@ -89,8 +89,8 @@ class ApiSettings:
         (comma-separated addresses or CIDR blocks), REDIS_URL and TIEUCHUAN_REDIS_NAMESPACE
         (shared rate-limit counters), TIEUCHUAN_CACHE_MAX_AGE (seconds),
         TIEUCHUAN_CATALOG_CHECK (seconds between checks for catalog changes made by other
-        processes), TIEUCHUAN_ANSWERS_HELD_MB (megabytes of answers held as JSON, 0 = none), TIEUCHUAN_THREADS
-        (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
+        processes), TIEUCHUAN_ANSWERS_HELD_MB (megabytes of answers held as JSON, 0 = none),
+        TIEUCHUAN_THREADS (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
         TIEUCHUAN_STATEMENT_TIMEOUT (seconds), TIEUCHUAN_UNCONFIRMED_MONTHS (the gap report's
         freshness limit), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and
         TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`catalog.address_policy`)."""
