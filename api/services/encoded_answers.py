@@ -53,7 +53,7 @@ assert _ANSWER_FIELDS[:2] == ("product", "as_of"), _ANSWER_FIELDS  # the day is 
 # by value; a place in the table, kept once made (its slot, its count, its place on the free
 # list); a held answer's record, its recency entry, its slot in its kind's list, its entity
 # tag and cost; a kind's list and its slot in the index by kind; an entry's cache slot and
-# tuple, and per piece of it.
+# index array, and per piece of it.
 PIECE_OVERHEAD = 33 + 80
 SLOT_OVERHEAD = 8 + 4 + 8
 ANSWER_OVERHEAD = 80 + 90 + 16 + 69 + 32
