@@ -19,14 +19,16 @@ import ctypes.util
 import gc
 import threading
 from datetime import date, timedelta
+from functools import partial
 
-from litestar.serialization import encode_json
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.services.encoded_answers import ANSWERS_HELD_MB, EncodedAnswer, EncodedAnswers
+from api.services.facts_json import facts_answer_json
 from api.services.products import product_not_found
 from catalog import clock
+from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import (
     Applicability,
     DaySpan,
@@ -35,6 +37,7 @@ from catalog.applicability import (
     prepare_graph,
 )
 from catalog.applicability.cache import EngineCache
+from catalog.facts import NO_FACTS, Facts
 from catalog.products import ProductNotFound, find_product, resolve_product
 from catalog.readmodel import CatalogGraph, ProductRow, SharedCatalogGraph
 from catalog.vocab import Role
@@ -76,6 +79,16 @@ class AnswerService:
     def json(self, key: AnswerKey) -> EncodedAnswer:
         """The answer's JSON (blocking, as :meth:`answer`)."""
         return self._json(*self._product(key[0]), key)
+
+    def facts_now(self, key: AnswerKey, facts: Facts) -> FactsAnswer | None:
+        """The answer settled by ``facts`` (issue 14) when it needs no database access."""
+        found = self._product_now(key[0])
+        return self._settled(*found, key, facts) if found is not None else None
+
+    def facts(self, key: AnswerKey, facts: Facts) -> FactsAnswer:
+        """The answer settled by ``facts`` (blocking, as :meth:`answer`). Computed each time:
+        only answers without facts are held; its entity tag is a hash of its body."""
+        return self._settled(*self._product(key[0]), key, facts)
 
     def stats(self) -> dict[str, int | bool]:
         """How many answers the current graph holds encoded, how often they served, and
@@ -164,7 +177,7 @@ class AnswerService:
             found = self._encoded
             if found is not None and found[0] is graph:
                 return found[1]
-            made = EncodedAnswers(self.held_bytes)
+            made = EncodedAnswers(self.held_bytes, partial(_settled_by_defaults, graph))
             if graph is self.graph.last:
                 self._encoded = (graph, made)
             return made
@@ -203,10 +216,16 @@ class AnswerService:
             graph, product.id, day, role=role, mandatory_only=mandatory_only, market=market
         )
 
+    def _settled(
+        self, graph: CatalogGraph, product: ProductRow, key: AnswerKey, facts: Facts
+    ) -> FactsAnswer:
+        return apply_facts(self._answer(graph, product, key), facts, graph.facts)
+
     def _json(self, graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> EncodedAnswer:
         _, day, role, mandatory_only, market = key
         if not self.held_bytes:
-            return EncodedAnswer(encode_json(self._answer(graph, product, key)), None)
+            settled = self._settled(graph, product, key, NO_FACTS)
+            return EncodedAnswer(facts_answer_json(settled), None)
         held = self._encoded_of(graph)
         kind = (product.id, role, mandatory_only, market)
         found = held.get(kind, day)
@@ -221,7 +240,7 @@ class AnswerService:
 def return_freed_memory() -> None:
     """Collect garbage, and have glibc's allocator give freed memory back to the system: it
     keeps what a graph load or the engine's dropped tables freed, and the process would stay
-    that large (decisions/0009 measures it)."""
+    that large (decisions/0010 measures it)."""
     gc.collect()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -234,6 +253,11 @@ def _shed_now_and_then(graph: CatalogGraph, products: int) -> None:
     """Empty the engine's growing tables every :data:`SHED_EVERY` products while every answer
     is held: what they keep serves answers of products near each other, and memory freed often
     is reused by the next products, where memory freed once at the end stays with the process
-    (decisions/0009 measures both)."""
+    (decisions/0010 measures both)."""
     if products % SHED_EVERY == 0:
         EngineCache.of(graph).shed()
+
+
+def _settled_by_defaults(graph: CatalogGraph, answer: Applicability) -> FactsAnswer:
+    """An answer as held: settled by the product's default facts alone."""
+    return apply_facts(answer, NO_FACTS, graph.facts)

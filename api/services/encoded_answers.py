@@ -8,7 +8,7 @@ Answers share most of their JSON: a category's regulations appear in the answer 
 in it, an edition's reference in every entry naming it, a rule's reason in the answer of every
 day. So the JSON is cut where answers differ (an entry's document and standing, each reason, its
 notes and review state; the product; the counts at the end), each distinct piece is kept once in
-a table, and an answer is an array of 4-byte indices into it (decisions/0009 measures the
+a table, and an answer is an array of 4-byte indices into it (decisions/0010 measures the
 shapes). Pieces are counted by the answers (and the cached entries) that use them, and a piece
 no answer uses any more is dropped.
 
@@ -29,13 +29,15 @@ import sys
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import fields
 from datetime import date
 from typing import NamedTuple
 
 from litestar.serialization import encode_json
 
+from api.services.facts_json import answer_facts_json, entry_facts_json
+from catalog.answer_facts import EntryFacts, FactsAnswer
 from catalog.applicability import Applicability, DaySpan, Entry
 
 # What a held answer is kept under besides its span: (product id, role filter, mandatory only,
@@ -62,8 +64,11 @@ ENTRY_OVERHEAD, ENTRY_PIECE_OVERHEAD = 64 + 100, 4
 # Entries whose pieces are remembered (encoding them is most of a put): at most one per 4 KiB
 # of the budget, so that the cache never crowds out the answers.
 ENTRY_CACHE, ENTRY_CACHE_SHARE = 20_000, 4096
-# The default budget, in MiB (TIEUCHUAN_ANSWERS_HELD_MB); decisions/0009 says why.
+# The default budget, in MiB (TIEUCHUAN_ANSWERS_HELD_MB); decisions/0010 says why.
 ANSWERS_HELD_MB = 96
+
+
+_EntryKey = Entry | tuple[Entry, EntryFacts]  # an entry, or an entry and its verdict
 
 
 class EncodedAnswer(NamedTuple):
@@ -88,8 +93,13 @@ class EncodedAnswers:
     """Encoded answers of one catalog graph in at most ``budget`` bytes, least recently used
     dropped first."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(
+        self, budget: int, settle: Callable[[Applicability], FactsAnswer] | None = None
+    ) -> None:
         self.budget = budget
+        # Facts (issue 14): what the product's default facts make of each entry, added to
+        # its JSON and to the answer's (api.services.facts_json); None: the engine's JSON.
+        self._settle = settle
         self.bytes = 0  # pieces, answers and entry cache, as reckoned (see PIECE_OVERHEAD)
         self.held = 0
         self.hits = 0
@@ -103,7 +113,8 @@ class EncodedAnswers:
         self._counts = array("I")  # per piece: the answers and cached entries using it
         self._index: dict[bytes, int] = {}  # piece → its place in the table
         self._free: list[int] = []  # places of dropped pieces, for new ones
-        self._entries: dict[Entry, array[int]] = {}  # head, reasons, tail, tail + ","
+        # per entry (with its verdict, facts given): head, reasons, tail, tail + ","
+        self._entries: dict[_EntryKey, array[int]] = {}
         self._lock = threading.Lock()
 
     def stats(self) -> dict[str, int | bool]:
@@ -144,7 +155,8 @@ class EncodedAnswers:
         """Hold ``answer`` for every day of ``span`` (dropping the least recently used past
         the budget); the answer for its own day."""
         head = b'{"product":' + encode_json(answer.product) + b',"as_of":"'
-        tail: list[bytes | tuple[Entry, bool]] = []
+        settled = self._settle(answer) if self._settle is not None else None
+        tail: list[bytes | tuple[_EntryKey, bool]] = []
         glue = [b'"']  # constant JSON between entries, kept as one piece
         for name in _ANSWER_FIELDS[2:]:
             if name not in _SECTIONS:
@@ -156,8 +168,11 @@ class EncodedAnswers:
                 if glue:
                     tail.append(b"".join(glue))
                     glue = []
-                tail.append((entry, index < len(entries) - 1))
+                key = entry if settled is None else (entry, settled.of(entry))
+                tail.append((key, index < len(entries) - 1))
             glue.append(b"]")
+        if settled is not None:
+            glue.append(b',"facts":' + answer_facts_json(settled))
         glue.append(b"}")
         tail.append(b"".join(glue))
         with self._lock:
@@ -172,7 +187,11 @@ class EncodedAnswers:
             return spliced
 
     def _hold(
-        self, kind: AnswerKind, span: DaySpan, head: bytes, tail: list[bytes | tuple[Entry, bool]]
+        self,
+        kind: AnswerKind,
+        span: DaySpan,
+        head: bytes,
+        tail: list[bytes | tuple[_EntryKey, bool]],
     ) -> _Held:
         pieces = array("I", (self._intern(head),))
         for part in tail:
@@ -199,15 +218,19 @@ class EncodedAnswers:
         self.bytes += cost
         return held
 
-    def _encode_entry(self, entry: Entry) -> array[int]:
+    def _encode_entry(self, key: _EntryKey) -> array[int]:
         """An entry cut into pieces: up to its reasons' ``[``, each reason (with the comma
-        before it but for the first), and the rest; cached, the cache's own counts taken."""
+        before it but for the first), and the rest (with its verdict when facts settled it);
+        cached, the cache's own counts taken."""
+        entry, verdict = key if isinstance(key, tuple) else (key, None)
         fields = [
             b'"' + name.encode() + b'":' + encode_json(getattr(entry, name))
             for name in _ENTRY_FIELDS
             if name != "reasons"
         ]
         head = b"{" + b"".join(field + b"," for field in fields[:_REASONS_AT]) + b'"reasons":['
+        if verdict is not None:  # as api.services.facts_json.dressed_entry adds it
+            fields.append(b'"facts":' + entry_facts_json(verdict))
         rest = b"]" + b"".join(b"," + field for field in fields[_REASONS_AT:]) + b"}"
         reasons = [
             (b"," if index else b"") + encode_json(reason)
@@ -220,7 +243,7 @@ class EncodedAnswers:
             self._counts[index] += 1  # the cache's hold
         if len(self._entries) >= min(ENTRY_CACHE, self.budget // ENTRY_CACHE_SHARE):
             self._forget_entries()
-        self._entries[entry] = ids
+        self._entries[key] = ids
         self.bytes += ENTRY_OVERHEAD + ENTRY_PIECE_OVERHEAD * len(ids)
         return ids
 
