@@ -199,7 +199,9 @@ def create_app(
         settings=settings,
         engine=engine,
         answers=AnswerService(
-            engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
+            engine,
+            check_every=settings.catalog_check_seconds,
+            held_bytes=settings.answers_held_mb * 2**20,
         ),
         held_responses=held_responses,
         known_keys=KnownKeys(engine),

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import hashlib
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 # Headers are handled as the raw ASGI list of (lower-case name, value) byte pairs: this runs on
 # every response, and Litestar's MutableScopeHeaders cost a tenth of a cached answer's time.
@@ -43,7 +52,7 @@ class HttpCachingMiddleware:
         self.no_store = no_store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
         if is_private(scope):
@@ -52,7 +61,7 @@ class HttpCachingMiddleware:
         if scope["method"] not in ("GET", "HEAD") or scope["path"] in self.no_store:
             await self.app(scope, receive, _with_cache_control(send, "no-store"))
             return
-        start: Message | None = None
+        start: HTTPResponseStartEvent | None = None
         chunks: list[bytes] = []
         passthrough = False
 
@@ -70,6 +79,9 @@ class HttpCachingMiddleware:
                 _set_default(message, self.cache_control)
                 start = message
                 return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)  # nothing else comes between start and body
+                return
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return
@@ -78,7 +90,7 @@ class HttpCachingMiddleware:
         await self.app(scope, receive, buffered)
 
     @staticmethod
-    async def _finish(scope: Scope, start: Message, body: bytes, send: Send) -> None:
+    async def _finish(scope: Scope, start: HTTPResponseStartEvent, body: bytes, send: Send) -> None:
         headers = _headers(start)
         etag = _get(headers, b"etag")
         encoding = _get(headers, b"content-encoding")
@@ -98,10 +110,15 @@ class HttpCachingMiddleware:
             ]
             start["status"] = 304
             await send(start)
-            await send({"type": "http.response.body", "body": b""})
+            await send(body_event(b""))
             return
         await send(start)
-        await send({"type": "http.response.body", "body": body})
+        await send(body_event(body))
+
+
+def body_event(body: bytes) -> HTTPResponseBodyEvent:
+    """The last (or only) ``http.response.body`` message."""
+    return {"type": "http.response.body", "body": body, "more_body": False}
 
 
 def _if_none_match(scope: Scope) -> set[str]:
@@ -111,11 +128,12 @@ def _if_none_match(scope: Scope) -> set[str]:
     return set()
 
 
-def _headers(start: Message) -> Headers:
+def _headers(start: HTTPResponseStartEvent) -> Headers:
     """The response's header list, made a mutable list of pairs in place."""
     headers = start.get("headers")
     if not isinstance(headers, list):
-        headers = start["headers"] = [tuple(pair) for pair in headers or ()]
+        made: Headers = [(name, value) for name, value in headers or ()]
+        start["headers"] = headers = made
     return headers
 
 
@@ -131,7 +149,7 @@ def _set(headers: Headers, name: bytes, value: bytes) -> None:
     headers.append((name, value))
 
 
-def _set_default(start: Message, cache_control: str) -> None:
+def _set_default(start: HTTPResponseStartEvent, cache_control: str) -> None:
     headers = _headers(start)
     if _get(headers, b"cache-control") is None:
         headers.append((b"cache-control", cache_control.encode("latin-1")))

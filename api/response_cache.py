@@ -20,9 +20,18 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.enums import ScopeType
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseStartEvent,
+    HTTPScope,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
-from api.caching import is_private
+from api.caching import body_event, is_private
 from api.web.i18n import COOKIE
 from catalog import clock
 from catalog.readmodel import SharedCatalogGraph
@@ -50,7 +59,7 @@ _PRIVATE = (b"x-api-key", b"authorization")
 
 @dataclass(frozen=True, slots=True)
 class _Held:
-    start: Message
+    start: HTTPResponseStartEvent
     body: bytes
 
 
@@ -72,7 +81,7 @@ class HeldResponses:
             self.hits += 1
         return found
 
-    def put(self, version: object, key: tuple, start: Message, body: bytes) -> None:
+    def put(self, version: object, key: tuple, start: HTTPResponseStartEvent, body: bytes) -> None:
         if version != self.version:  # the catalog moved: what is held describes the old one
             self.version, self.bytes = version, 0
             self.entries.clear()
@@ -110,24 +119,27 @@ class ResponseCacheMiddleware:
         self.held = held
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        version = self._version(scope) if scope["type"] == "http" else None
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        version = self._version(scope)
         if version is None:
             await self.app(scope, receive, send)
             return
         key = _key(version, scope)
         found = self.held.get(key)
         if found is not None:
-            await send({**found.start, "headers": list(found.start["headers"])})
-            await send({"type": "http.response.body", "body": found.body})
+            await send(_copy(found.start))
+            await send(body_event(found.body))
             return
-        start: Message | None = None
+        start: HTTPResponseStartEvent | None = None
         chunks: list[bytes] = []
 
         async def keep(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                start = {**message, "headers": list(message.get("headers", ()))}
-            elif start is not None and _holdable(start):
+                start = _copy(message)
+            elif message["type"] == "http.response.body" and start is not None and _holdable(start):
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body"):
                     self.held.put(version, key, start, b"".join(chunks))
@@ -135,7 +147,7 @@ class ResponseCacheMiddleware:
 
         await self.app(scope, receive, keep)
 
-    def _version(self, scope: Scope) -> object | None:
+    def _version(self, scope: HTTPScope) -> object | None:
         """The catalog version a held answer to this request would belong to; None when the
         request is not one to hold, or the version is not known yet."""
         path = scope["path"]
@@ -155,7 +167,7 @@ class ResponseCacheMiddleware:
         return current.version
 
 
-def _key(version: object, scope: Scope) -> tuple:
+def _key(version: object, scope: HTTPScope) -> tuple:
     """What the answer depends on besides the catalog: the day, the URL, whether the body is
     gzipped (the only encoding sent), and the language cookie of the pages."""
     gzip, language = False, None
@@ -180,7 +192,14 @@ def _log_failure(future: asyncio.Future) -> None:
         log.warning("building the catalog graph failed", exc_info=future.exception())
 
 
-def _holdable(start: Message) -> bool:
+def _copy(start: HTTPResponseStartEvent) -> HTTPResponseStartEvent:
+    """``start`` with a header list of its own (a server may change the list it is sent)."""
+    copy = start.copy()
+    copy["headers"] = list(start.get("headers", ()))
+    return copy
+
+
+def _holdable(start: HTTPResponseStartEvent) -> bool:
     if start["status"] != 200:
         return False
     for name, value in start["headers"]:

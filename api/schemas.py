@@ -363,6 +363,10 @@ class AnswerStats(Struct, kw_only=True):
     served_held: int
     computed: int
     every_day: bool  # every product's answers for all days are held
+    bytes: int  # what the answers held take, as the store reckons it
+    budget: int  # TIEUCHUAN_ANSWERS_HELD_MB, in bytes
+    evicted: int  # answers dropped, least recently used first, to stay within the budget
+    full: bool  # holding every day stopped at the budget
 
 
 class ResponseStats(Struct, kw_only=True):

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from api.client_identity import Network, trusted_networks
+from api.services.encoded_answers import ANSWERS_HELD_MB
 from api.webhooks.addresses import AddressPolicy
 from catalog.store import PoolLimits, database_url
 
@@ -53,8 +54,9 @@ class ApiSettings:
     cache_max_age: int = 60  # Cache-Control max-age of GET responses, seconds
     # How often the in-memory catalog graph checks for writes made outside the API, seconds.
     catalog_check_seconds: float = 2.0
-    # Applicability answers held as JSON (1–9 KB each, as measured); 0: compute every answer.
-    answers_held: int = 100_000
+    # Megabytes of applicability answers held as JSON (api/services/encoded_answers.py);
+    # 0: compute every answer.
+    answers_held_mb: int = ANSWERS_HELD_MB
     # Threads running the synchronous (database) handlers; the pool holds one connection per
     # thread plus a few for the background loaders, so a handler never waits for a connection.
     threads: int = 16
@@ -87,8 +89,8 @@ class ApiSettings:
         (comma-separated addresses or CIDR blocks), REDIS_URL and TIEUCHUAN_REDIS_NAMESPACE
         (shared rate-limit counters), TIEUCHUAN_CACHE_MAX_AGE (seconds),
         TIEUCHUAN_CATALOG_CHECK (seconds between checks for catalog changes made by other
-        processes), TIEUCHUAN_ANSWERS_HELD (answers held as JSON, 0 = none), TIEUCHUAN_THREADS
-        (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
+        processes), TIEUCHUAN_ANSWERS_HELD_MB (megabytes of answers held as JSON, 0 = none),
+        TIEUCHUAN_THREADS (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
         TIEUCHUAN_STATEMENT_TIMEOUT (seconds), TIEUCHUAN_UNCONFIRMED_MONTHS (the gap report's
         freshness limit), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and
         TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`api.webhooks.addresses`)."""
@@ -109,7 +111,7 @@ class ApiSettings:
             redis_namespace=env.get("TIEUCHUAN_REDIS_NAMESPACE") or "tieuchuan",
             cache_max_age=int(env.get("TIEUCHUAN_CACHE_MAX_AGE") or 60),
             catalog_check_seconds=float(env.get("TIEUCHUAN_CATALOG_CHECK") or 2.0),
-            answers_held=int(env.get("TIEUCHUAN_ANSWERS_HELD") or 100_000),
+            answers_held_mb=int(env.get("TIEUCHUAN_ANSWERS_HELD_MB") or ANSWERS_HELD_MB),
             threads=max(1, int(env.get("TIEUCHUAN_THREADS") or 16)),
             responses_held_mb=int(env.get("TIEUCHUAN_RESPONSES_HELD_MB") or 64),
             lock_timeout=float(env.get("TIEUCHUAN_LOCK_TIMEOUT") or 5.0),

@@ -21,9 +21,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Result, Select, func, select
 from sqlmodel import Session, col
 
 from catalog.codes import DocType
@@ -102,7 +102,9 @@ _WITH_ID = (
     NotificationUpdate,
 )
 
-CatalogVersion = tuple
+CatalogVersion = tuple[int | None, ...]
+Switch = tuple[date, str, int, date | None]
+Successions = dict[int, list[tuple[int, date]]]  # by predecessor: (successor, from when)
 
 
 def catalog_version(session: Session) -> CatalogVersion:
@@ -205,14 +207,13 @@ class CatalogGraph:
 
     version: CatalogVersion
     documents: dict[int, DocumentRow] = field(default_factory=dict)
-    # REPLACES: newer editions of a document (source id, switch date) and older ones it replaces.
-    successors: dict[int, list[tuple[int, date | None]]] = field(default_factory=dict)
-    predecessors: dict[int, list[int]] = field(default_factory=dict)
+    # REPLACES: the older editions a document replaces.
+    predecessors: dict[int, tuple[int, ...]] = field(default_factory=dict)
     # When newer editions take over a document: (switch date or date.min, newer code, newer id,
     # switch date), soonest first; drafts left out (a draft replaces nothing yet).
-    switches: dict[int, list[tuple[date, str, int, date | None]]] = field(default_factory=dict)
+    switches: dict[int, tuple[Switch, ...]] = field(default_factory=dict)
     # CITES_MANDATORY from a document: (target id, from when), by target id.
-    citations: dict[int, list[tuple[int, date | None]]] = field(default_factory=dict)
+    citations: dict[int, tuple[tuple[int, date | None], ...]] = field(default_factory=dict)
     products: dict[int, ProductRow] = field(default_factory=dict)
     product_by_slug: dict[str, int] = field(default_factory=dict)
     product_by_alias: dict[str, int] = field(default_factory=dict)  # folded alias → lowest id
@@ -222,9 +223,9 @@ class CatalogGraph:
     rules_by_hs: dict[str, list[RuleRow]] = field(default_factory=dict)
     rules_by_ics: dict[str, list[RuleRow]] = field(default_factory=dict)
     localities: dict[int, LocalityRow] = field(default_factory=dict)
-    locality_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
+    locality_successors: Successions = field(default_factory=dict)
     issuers: dict[int, IssuerRow] = field(default_factory=dict)
-    issuer_successors: dict[int, list[tuple[int, date]]] = field(default_factory=dict)
+    issuer_successors: Successions = field(default_factory=dict)
     # Review state and sources (catalog.review): of rules, and of documents' facts, by id.
     rule_reviews: dict[int, Review] = field(default_factory=dict)
     document_reviews: dict[int, Review] = field(default_factory=dict)
@@ -252,87 +253,102 @@ class CatalogGraph:
 
     def _load_documents(self, session: Session) -> None:
         d = Document
-        rows = session.exec(
-            select(
-                d.id, d.code, d.slug, d.doc_type, d.title_vi, d.title_en, d.status, d.issued_on,
-                d.effective_from, d.effective_to, d.year, d.issuer_id, d.issuer_code,
-            )
-        )  # fmt: skip
+        day = _Days()
+        # The dates shared (_Days), and the start worked out (a row's values as one tuple: mypy
+        # counts a starred tuple followed by more arguments as too many).
         self.documents = {
-            row[0]: DocumentRow(*row, document_start(row.effective_from, row.issued_on, row.year))
-            for row in rows
-        }
+            row[0]: DocumentRow(*(
+                *row[:7], day(row.issued_on), day(row.effective_from), day(row.effective_to),
+                *row[10:], day(document_start(row.effective_from, row.issued_on, row.year)),
+            ))
+            for row in _rows(
+                session,
+                _select(
+                    d.id, d.code, d.slug, d.doc_type, d.title_vi, d.title_en, d.status,
+                    d.issued_on, d.effective_from, d.effective_to, d.year, d.issuer_id,
+                    d.issuer_code,
+                ),
+            )
+        }  # fmt: skip
         r = DocumentRelation
-        relations = session.exec(
-            select(r.source_id, r.target_id, r.kind, r.effective_on)
+        relations = _rows(
+            session,
+            _select(r.source_id, r.target_id, r.kind, r.effective_on)
             .where(col(r.kind).in_([RelationKind.REPLACES, RelationKind.CITES_MANDATORY]))
-            .order_by(col(r.source_id), col(r.target_id))
+            .order_by(col(r.source_id), col(r.target_id)),
         )
-        successors, predecessors, citations = (
-            defaultdict(list),
-            defaultdict(list),
-            defaultdict(list),
-        )
+        # Newer editions of a document (source id, switch date): only the switches are kept.
+        successors: defaultdict[int, list[tuple[int, date | None]]] = defaultdict(list)
+        predecessors: defaultdict[int, list[int]] = defaultdict(list)
+        citations: defaultdict[int, list[tuple[int, date | None]]] = defaultdict(list)
         for source, target, kind, effective_on in relations:
             if kind == RelationKind.REPLACES:
-                successors[target].append((source, effective_on))
+                successors[target].append((source, day(effective_on)))
                 predecessors[source].append(target)
             else:
-                citations[source].append((target, effective_on))
-        self.successors, self.predecessors = dict(successors), dict(predecessors)
-        self.citations = dict(citations)
-        for target, newer in self.successors.items():
-            switches = []
+                citations[source].append((target, day(effective_on)))
+        self.predecessors = {key: tuple(found) for key, found in predecessors.items()}
+        self.citations = {key: tuple(found) for key, found in citations.items()}
+        for target, newer in successors.items():
+            switches: list[Switch] = []
             for source, effective_on in newer:
                 row = self.documents[source]
                 if row.status != Status.DRAFT:
                     when = effective_on or row.start
                     switches.append((when or date.min, row.code, source, when))
-            self.switches[target] = sorted(switches)
+            self.switches[target] = tuple(sorted(switches))
 
     def _load_products(self, session: Session) -> None:
-        codes: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"hs": [], "ics": []})
-        for product_id, scheme, code in session.exec(
-            select(ProductCode.product_id, ProductCode.scheme, ProductCode.code).order_by(
-                col(ProductCode.product_id), col(ProductCode.scheme), col(ProductCode.code)
-            )
+        codes: defaultdict[int, dict[str, list[str]]] = defaultdict(lambda: {"hs": [], "ics": []})
+        c = ProductCode
+        for product_id, scheme, code in _rows(
+            session,
+            _select(c.product_id, c.scheme, c.code).order_by(
+                col(c.product_id), col(c.scheme), col(c.code)
+            ),
         ):
             codes[product_id]["hs" if scheme == CodeScheme.HS else "ics"].append(code)
         p = Product
-        for row in session.exec(
-            select(
+        for row in _rows(
+            session,
+            _select(
                 p.id, p.slug, p.name_vi, p.name_en, p.kind, p.category_id, p.locality_id,
                 p.locality_text,
-            )
+            ),
         ):  # fmt: skip
-            found = codes.get(row[0], {"hs": (), "ics": ()})
-            product = ProductRow(*row, tuple(found["hs"]), tuple(found["ics"]))
+            found = codes.get(row[0], {"hs": [], "ics": []})
+            product = ProductRow(*(*row, tuple(found["hs"]), tuple(found["ics"])))
             self.products[product.id] = product
             self.product_by_slug[product.slug] = product.id
-        for product_id, folded in session.exec(
-            select(ProductAlias.product_id, ProductAlias.alias_folded).order_by(
-                col(ProductAlias.product_id)
-            )
+        a = ProductAlias
+        for product_id, folded in _rows(
+            session, _select(a.product_id, a.alias_folded).order_by(col(a.product_id))
         ):
             self.product_by_alias.setdefault(folded, product_id)
-        c = ProductCategory
+        g = ProductCategory
         self.categories = {
-            row[0]: CategoryRow(*row) for row in session.exec(select(c.id, c.name_vi, c.parent_id))
+            row[0]: CategoryRow(*row)
+            for row in _rows(session, _select(g.id, g.name_vi, g.parent_id))
         }
 
     def _load_rules(self, session: Session) -> None:
         r = ApplicabilityRule
-        rows = session.exec(
-            select(
+        day = _Days()
+        rows = _rows(
+            session,
+            _select(
                 r.id, r.subject_kind, r.product_id, r.category_id, r.subject_code,
                 r.subject_key, r.document_id, r.role, r.condition, r.legal_basis,
                 r.legal_basis_document_id, r.valid_from, r.valid_to,
-            ).order_by(col(r.id))
+            ).order_by(col(r.id)),
         )  # fmt: skip
-        by_product, by_category = defaultdict(list), defaultdict(list)
-        by_hs, by_ics = defaultdict(list), defaultdict(list)
+        # Keyed by the rule's subject, which its kind says is set (a None key is never asked).
+        by_product: defaultdict[int | None, list[RuleRow]] = defaultdict(list)
+        by_category: defaultdict[int | None, list[RuleRow]] = defaultdict(list)
+        by_hs: defaultdict[str | None, list[RuleRow]] = defaultdict(list)
+        by_ics: defaultdict[str | None, list[RuleRow]] = defaultdict(list)
         for row in rows:
-            rule = RuleRow(*row)
+            rule = RuleRow(*(*row[:11], day(row.valid_from), day(row.valid_to)))
             if rule.subject_kind == "product":
                 by_product[rule.product_id].append(rule)
             elif rule.subject_kind == "category":
@@ -341,29 +357,56 @@ class CatalogGraph:
                 by_hs[rule.subject_code].append(rule)
             else:
                 by_ics[rule.subject_code].append(rule)
-        self.rules_by_product, self.rules_by_category = dict(by_product), dict(by_category)
-        self.rules_by_hs, self.rules_by_ics = dict(by_hs), dict(by_ics)
+        self.rules_by_product = {k: v for k, v in by_product.items() if k is not None}
+        self.rules_by_category = {k: v for k, v in by_category.items() if k is not None}
+        self.rules_by_hs = {k: v for k, v in by_hs.items() if k is not None}
+        self.rules_by_ics = {k: v for k, v in by_ics.items() if k is not None}
 
     def _load_places(self, session: Session) -> None:
         loc = Locality
         self.localities = {
             row[0]: LocalityRow(*row)
-            for row in session.exec(select(loc.id, loc.name_vi, loc.kind, loc.parent_id))
+            for row in _rows(session, _select(loc.id, loc.name_vi, loc.kind, loc.parent_id))
         }
         self.issuers = {
             row[0]: IssuerRow(*row)
-            for row in session.exec(select(Issuer.id, Issuer.kind, Issuer.locality_id))
+            for row in _rows(session, _select(Issuer.id, Issuer.kind, Issuer.locality_id))
         }
-        for model, target in (
+        successions: tuple[tuple[type[LocalitySuccession | IssuerSuccession], Successions], ...]
+        successions = (
             (LocalitySuccession, self.locality_successors),
             (IssuerSuccession, self.issuer_successors),
-        ):
-            for predecessor, successor, on in session.exec(
-                select(model.predecessor_id, model.successor_id, model.effective_on).order_by(
+        )
+        for model, target in successions:
+            for predecessor, successor, on in _rows(
+                session,
+                _select(model.predecessor_id, model.successor_id, model.effective_on).order_by(
                     col(model.predecessor_id), col(model.successor_id)
-                )
+                ),
             ):
                 target.setdefault(predecessor, []).append((successor, on))
+
+
+def _select(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """A select of plain columns (sqlmodel types its own for at most four)."""
+    return select(*columns)
+
+
+def _rows(session: Session, query: Select[*tuple[Any, ...]]) -> Result[*tuple[Any, ...]]:
+    """The rows of ``query``, read through the session's connection (so it sees the session's
+    flushed rows), as plain tuples: no ORM objects."""
+    return session.connection().execute(query)
+
+
+class _Days:
+    """One date object per distinct date: a catalog of 100,000 documents has a few thousand
+    distinct dates, and a date object costs 32 bytes."""
+
+    def __init__(self) -> None:
+        self._seen: dict[date, date] = {}
+
+    def __call__(self, day: date | None) -> date | None:
+        return None if day is None else self._seen.setdefault(day, day)
 
 
 class SharedCatalogGraph:
@@ -424,19 +467,24 @@ class SharedCatalogGraph:
         """The graph, after checking the catalog's version if a check is due (blocking)."""
         with self._lock:
             graph, wanted = self._graph, self._wanted
-            stale = graph is None or self._built_for != wanted
-            if stale or time.monotonic() - self._checked > self.check_every:
-                with Session(self.engine) as session:
-                    version = catalog_version(session)
-                    new = stale or version != graph.version
-                    if new:
-                        graph = CatalogGraph.load(session, version)
-                        if self.prepare is not None:
-                            self.prepare(graph)
-                        self.loads += 1
-                self._graph, self._built_for, self._checked = graph, wanted, time.monotonic()
-                if new and self.serving is not None:
-                    self.serving(graph)
+            if (
+                graph is not None
+                and self._built_for == wanted
+                and time.monotonic() - self._checked <= self.check_every
+            ):
+                return graph
+            new = False
+            with Session(self.engine) as session:
+                version = catalog_version(session)
+                if graph is None or self._built_for != wanted or version != graph.version:
+                    graph = CatalogGraph.load(session, version)
+                    if self.prepare is not None:
+                        self.prepare(graph)
+                    self.loads += 1
+                    new = True
+            self._graph, self._built_for, self._checked = graph, wanted, time.monotonic()
+            if new and self.serving is not None:
+                self.serving(graph)
             return graph
 
     def invalidate(self) -> None:

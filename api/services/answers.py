@@ -14,6 +14,8 @@ done, an answer not yet held is computed when asked, and held from then on.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import threading
 from datetime import date, timedelta
@@ -22,7 +24,7 @@ from functools import partial
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.services.encoded_answers import EncodedAnswer, EncodedAnswers, tagged
+from api.services.encoded_answers import ANSWERS_HELD_MB, EncodedAnswer, EncodedAnswers, tagged
 from api.services.facts_json import facts_answer_json
 from api.services.products import product_not_found
 from catalog import clock
@@ -34,21 +36,26 @@ from catalog.applicability import (
     applicable_over,
     prepare_graph,
 )
+from catalog.applicability.cache import EngineCache
 from catalog.facts import NO_FACTS, Facts
 from catalog.products import ProductNotFound, find_product, resolve_product
 from catalog.readmodel import CatalogGraph, ProductRow, SharedCatalogGraph
 from catalog.vocab import Role
 
+HELD_BYTES = ANSWERS_HELD_MB * 2**20
+SHED_EVERY = 500  # products
 AnswerKey = tuple[str, date, Role | None, bool, str | None]  # product, day, role, mandatory, market
 
 
 class AnswerService:
-    def __init__(self, engine: Engine, *, check_every: float = 2.0, held: int = 100_000) -> None:
+    def __init__(
+        self, engine: Engine, *, check_every: float = 2.0, held_bytes: int = HELD_BYTES
+    ) -> None:
         self.engine = engine
         self.graph = SharedCatalogGraph(
             engine, check_every=check_every, prepare=self._prepare, serving=self._serving
         )
-        self.held = held  # encoded answers held per graph; 0: none
+        self.held_bytes = held_bytes  # the budget of the answers held per graph; 0: none
         # The encoded answers of the graph served last (a new set with each new graph).
         self._encoded: tuple[CatalogGraph, EncodedAnswers] | None = None
         self._encoded_lock = threading.Lock()
@@ -88,7 +95,7 @@ class AnswerService:
         whether every day of every product is held."""
         found = self._encoded
         if found is None or found[0] is not self.graph.last:
-            return EncodedAnswers(self.held).stats()
+            return EncodedAnswers(self.held_bytes).stats()
         return found[1].stats()
 
     def invalidate(self) -> None:
@@ -99,41 +106,59 @@ class AnswerService:
         hundreds of thousands of long-lived objects (at 100,000 documents), and each full
         collection would otherwise pause answers for a tenth of a second."""
         prepare_graph(graph)
+        return_freed_memory()  # what loading the graph made and dropped
         gc.freeze()
 
     def _serving(self, graph: CatalogGraph) -> None:
         self._encoded_of(graph)  # the previous graph's answers are dropped now
-        if self.held:
+        if self.held_bytes:
             threading.Thread(
                 target=self._hold_every_day, args=(graph,), name="hold-answers", daemon=True
             ).start()
 
     def _hold_every_day(self, graph: CatalogGraph) -> None:
         """Hold every product's answer for today (the question most asked), then for all
-        other days, span after span, while ``graph`` is the one served and the limit allows."""
+        other days, span after span, while ``graph`` is the one served and the budget allows
+        (past it, what requests ask for is held in place of what they do not)."""
         held = self._encoded_of(graph)
+        held.every_day = self._hold_all(graph, held)
+        if self.graph.last is not graph:
+            return
+        # What the engine made while computing every answer (edition timelines, entries) now
+        # sits in the answers held: it is made again if a request needs it.
+        EngineCache.of(graph).shed()
+        return_freed_memory()
+        gc.freeze()  # the answers held are long-lived too
+
+    def _hold_all(self, graph: CatalogGraph, held: EncodedAnswers) -> bool:
+        """Whether every span of every product is held (False: stopped by the budget or a
+        newer graph)."""
         products = list(graph.products.values())
         today = clock.today()
-        for product in products:
+        for count, product in enumerate(products, 1):
             if self._hold(graph, held, product, today) is None:
-                return
-        for product in products:
+                return False
+            _shed_now_and_then(graph, count)
+        for count, product in enumerate(products, 1):
+            _shed_now_and_then(graph, count)
             day = date.min
             while (span := self._hold(graph, held, product, day)) is not None:
                 if span.last == date.max:
                     break
                 day = span.last + timedelta(days=1)
             if span is None:
-                return
-        held.every_day = True
-        gc.freeze()  # the answers held are long-lived too
+                return False
+        return True
 
     def _hold(
         self, graph: CatalogGraph, held: EncodedAnswers, product: ProductRow, day: date
     ) -> DaySpan | None:
         """The span of the product's unfiltered answer held for ``day``, held now if it was
-        not; None when holding must stop (a newer graph serves, or the limit is reached)."""
-        if self.graph.last is not graph or held.held >= held.limit:
+        not; None when holding must stop (a newer graph serves, or the budget is reached)."""
+        if self.graph.last is not graph:
+            return None
+        if not held.room_for_more():
+            held.full = True
             return None
         kind = (product.id, None, False, None)
         span = held.span_at(kind, day)
@@ -152,7 +177,7 @@ class AnswerService:
             found = self._encoded
             if found is not None and found[0] is graph:
                 return found[1]
-            made = EncodedAnswers(self.held, partial(_settled_by_defaults, graph))
+            made = EncodedAnswers(self.held_bytes, partial(_settled_by_defaults, graph))
             if graph is self.graph.last:
                 self._encoded = (graph, made)
             return made
@@ -161,7 +186,9 @@ class AnswerService:
         """The served graph and the product ``reference`` names in it, without touching the
         database; None when the graph must be rebuilt first or the product is not in it."""
         graph = self.graph.fresh()
-        product = find_product(graph, reference) if graph is not None else None
+        if graph is None:
+            return None
+        product = find_product(graph, reference)
         return (graph, product) if product is not None else None
 
     def _product(self, reference: str) -> tuple[CatalogGraph, ProductRow]:
@@ -196,7 +223,7 @@ class AnswerService:
 
     def _json(self, graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> EncodedAnswer:
         _, day, role, mandatory_only, market = key
-        if not self.held:
+        if not self.held_bytes:
             return tagged(facts_answer_json(self._settled(graph, product, key, NO_FACTS)))
         held = self._encoded_of(graph)
         kind = (product.id, role, mandatory_only, market)
@@ -207,6 +234,27 @@ class AnswerService:
             graph, product.id, day, role=role, mandatory_only=mandatory_only, market=market
         )
         return held.put(kind, answer, span)
+
+
+def return_freed_memory() -> None:
+    """Collect garbage, and have glibc's allocator give freed memory back to the system: it
+    keeps what a graph load or the engine's dropped tables freed, and the process would stay
+    that large (decisions/0010 measures it)."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+
+
+def _shed_now_and_then(graph: CatalogGraph, products: int) -> None:
+    """Empty the engine's growing tables every :data:`SHED_EVERY` products while every answer
+    is held: what they keep serves answers of products near each other, and memory freed often
+    is reused by the next products, where memory freed once at the end stays with the process
+    (decisions/0010 measures both)."""
+    if products % SHED_EVERY == 0:
+        EngineCache.of(graph).shed()
 
 
 def _settled_by_defaults(graph: CatalogGraph, answer: Applicability) -> FactsAnswer:

@@ -52,6 +52,15 @@ class EngineCache:
     # an entry with its place in answer order, per what it is made of
     entries: dict[tuple, tuple[tuple, Entry]] = field(default_factory=dict)
 
+    def shed(self) -> None:
+        """Empty the tables that fill as answers are computed (not the plans and rule reasons
+        that :func:`~catalog.applicability.plan.prepare_graph` made): they are made again when
+        needed. A server that holds its answers encoded calls it once they are held."""
+        for table in (
+            self.timelines, self.reaches, self.refs, self.citations, self.citing, self.entries
+        ):  # fmt: skip
+            table.clear()
+
     @staticmethod
     def of(graph: CatalogGraph) -> EngineCache:
         """The graph's cache, made on first use."""

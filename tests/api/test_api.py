@@ -9,6 +9,7 @@ from litestar.testing import TestClient
 from openpyxl import load_workbook
 
 from api.app import create_app
+from api.services.encoded_answers import ANSWERS_HELD_MB
 from catalog import clock
 from search.query import SearchService
 
@@ -34,7 +35,16 @@ def test_ready_checks_database_and_meilisearch(search_client, engine, search_set
         "status": "ready",
         "database": "ok",
         "search": "ok",
-        "answers": {"held": 0, "served_held": 0, "computed": 0, "every_day": False},
+        "answers": {
+            "held": 0,
+            "served_held": 0,
+            "computed": 0,
+            "every_day": False,
+            "bytes": 0,
+            "budget": ANSWERS_HELD_MB * 2**20,
+            "evicted": 0,
+            "full": False,
+        },
         "responses": {"held": 0, "bytes": 0, "hits": 0},
         "jobs": [],  # no worker has run against this database
     }

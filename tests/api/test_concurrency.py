@@ -34,7 +34,7 @@ def server(engine: Engine, catalog) -> str:
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "TIEUCHUAN_RATE_LIMIT": "0",
         "TIEUCHUAN_RESPONSES_HELD_MB": "0",
-        "TIEUCHUAN_ANSWERS_HELD": "0",
+        "TIEUCHUAN_ANSWERS_HELD_MB": "0",
         "MEILI_URL": "",
     }
     with uvicorn_server(env) as base:

@@ -70,17 +70,28 @@ def test_every_day_is_held_and_served_as_the_engine_answers_it(engine):
     assert after["served_held"] - before["served_held"] == asked - filtered
 
 
-def test_few_answers_are_held_when_the_limit_is_low_and_none_when_it_is_zero(engine):
+def test_few_answers_are_held_when_the_budget_is_low_and_none_when_it_is_zero(engine):
     ingest_bundled(engine)
-    for held in (0, 3):
-        service = AnswerService(engine, check_every=3600, held=held)
+    for budget in (0, 100_000):
+        service = AnswerService(engine, check_every=3600, held_bytes=budget)
         graph = service.graph.current()
         for product_id in sorted(graph.products)[:10]:
             for day in sample_days(3):
                 expected = encode_json(graph, applicable_in(graph, product_id, day))
                 assert service.json((str(product_id), day, None, False, None)).body == expected
-                assert service.stats()["held"] <= max(held, 5)
-        assert (service.stats()["computed"] == 0) == (held == 0)
+                stats = service.stats()
+                assert stats["bytes"] <= budget or stats["held"] == 1  # the answer just asked
+        stats = service.stats()
+        if budget:
+            assert stats["computed"] > 0 and stats["evicted"] > 0
+            assert 0 < stats["held"] < stats["computed"]
+            deadline = time.monotonic() + 60  # holding every day stops at the budget
+            while not service.stats()["full"]:
+                assert time.monotonic() < deadline, service.stats()
+                time.sleep(0.05)
+            assert not service.stats()["every_day"]
+        else:
+            assert stats["computed"] == stats["held"] == stats["bytes"] == 0
 
 
 def test_a_change_to_the_catalog_is_answered_at_once_after_invalidate(engine):

@@ -54,7 +54,7 @@ def fresh_database(tmp_path: Path, name: str) -> str:
 
 
 def answers(engine, product_ids: list[int]) -> dict[tuple[int, str], bytes]:
-    settings = ApiSettings(rate_limit_per_minute=None, answers_held=0, responses_held_mb=0)
+    settings = ApiSettings(rate_limit_per_minute=None, answers_held_mb=0, responses_held_mb=0)
     with TestClient(create_app(settings, engine=engine)) as client:
         return {
             (pid, day): client.get(f"/api/v1/products/{pid}/applicable?as_of={day}").content
