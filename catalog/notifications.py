@@ -209,9 +209,7 @@ def status_on(row: NotificationRow, day: date) -> NotificationStatus:
     if lapsed and max(expected) < day:
         stage = NotificationStage.LAPSED
     comments_open = (
-        stage is NotificationStage.UNDER_WAY
-        and deadline is not None
-        and deadline >= day
+        stage is NotificationStage.UNDER_WAY and deadline is not None and deadline >= day
     )
     return NotificationStatus(
         stage, adoption, entry, deadline, comments_open, adopted_on, tuple(issued)

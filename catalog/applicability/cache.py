@@ -14,17 +14,16 @@ values to bound memory; that costs sharing, never correctness.
 from __future__ import annotations
 
 import threading
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role
 
 if TYPE_CHECKING:
-    from catalog.applicability.answer import DocumentRef, Entry, Reason
+    from catalog.applicability.answer import Applicability, DocumentRef, Entry, Reason
     from catalog.applicability.days import NamedDays
-    from catalog.applicability.answer import Applicability
     from catalog.applicability.editions import ReachTimeline, StandingTimeline
     from catalog.applicability.plan import ProductPlan
     from catalog.applicability.timeline import Timeline

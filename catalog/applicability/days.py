@@ -52,11 +52,12 @@ def _named_days(editions: Editions, doc: DocumentRow) -> NamedDays:
     listed: set[int] = set()
     queue, named = [doc], {doc.id}
     while queue:
-        for walked in editions.walked(queue.pop()):
+        reach = editions.reach_timeline(queue.pop())
+        days.update(reach.days[1:])
+        for walked in reach.walked:
             if walked.id in listed:
                 continue
             listed.add(walked.id)
-            days.update(editions.standing_days(walked)[1:])
             for target_id, effective_on in graph.citations.get(walked.id, ()):
                 if effective_on is not None:
                     days.add(effective_on)

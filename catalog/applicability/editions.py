@@ -16,6 +16,7 @@ for documents, and :func:`edition_in_force` answers for one document alone.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,8 +33,6 @@ from catalog.vocab import Status
 
 # The days a document's standing may change (the first is date.min), and its standing from each.
 StandingTimeline = tuple[tuple[date, ...], tuple["EditionState", ...]]
-# Where naming a document leads, on every day.
-ReachTimeline = LazyTimeline["Reach"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,22 @@ class Reach:
     standing: Standing
     notes: tuple[str, ...]
     named_upcoming: bool
+
+
+class ReachTimeline(LazyTimeline["Reach"]):
+    """Where naming a document leads on every day, and the documents whose standing the
+    walk of ``REPLACES`` may look at on the way (the named one first)."""
+
+    __slots__ = ("walked",)
+
+    def __init__(
+        self,
+        days: tuple[date, ...],
+        evaluate: Callable[[date], Reach],
+        walked: tuple[DocumentRow, ...],
+    ) -> None:
+        super().__init__(days, evaluate)
+        self.walked = walked
 
 
 class Editions:
@@ -80,20 +95,30 @@ class Editions:
         return states[bisect_right(days, day) - 1]
 
     def timeline(self, doc: DocumentRow) -> StandingTimeline:
-        """Where ``doc`` stands on every day, as the days its standing may change and the
-        standing from each (:meth:`_state` compares the day only with these); made once."""
-        changes = [doc.start] if doc.start is not None else []
-        switches = self.graph.switches.get(doc.id)
-        if switches and switches[0][3] is not None:
-            changes.append(switches[0][3])
-        if doc.effective_to is not None and doc.effective_to < date.max:
-            changes.append(doc.effective_to + timedelta(days=1))
-        days = change_days(changes)
+        """Where ``doc`` stands on every day: the days its standing may change
+        (:meth:`standing_days`) and the standing from each; made once."""
+        days = self.standing_days(doc)
         timeline = self.cache.timelines[doc.id] = (
             days,
             tuple(self._state(doc, day) for day in days),
         )
         return timeline
+
+    def standing_days(self, doc: DocumentRow) -> tuple[date, ...]:
+        """The days ``doc``'s standing may change on (the first is ``date.min``): its start,
+        the day its first recorded successor takes over, the day after its end. :meth:`_state`
+        compares the day only with these."""
+        changes = [date.min]
+        if doc.start is not None and doc.start > date.min:
+            changes.append(doc.start)
+        switches = self.graph.switches.get(doc.id)
+        if switches and switches[0][3] is not None and switches[0][3] > date.min:
+            changes.append(switches[0][3])
+        if doc.effective_to is not None and doc.effective_to < date.max:
+            changes.append(doc.effective_to + timedelta(days=1))
+        if len(changes) > 2:
+            changes = sorted(set(changes))
+        return tuple(changes)
 
     def _state(self, doc: DocumentRow, day: date) -> EditionState:
         start = doc.start
@@ -160,7 +185,7 @@ class Editions:
             queue.extend(self.graph.predecessors.get(older.id, ()))
         return None
 
-    def walked(self, doc: DocumentRow) -> list[DocumentRow]:
+    def walked(self, doc: DocumentRow) -> tuple[DocumentRow, ...]:
         """The documents whose standing :meth:`walk` may look at from ``doc``: ``doc``, the
         successors it may be walked forward to, and every edition it replaces."""
         documents = self.graph.documents
@@ -181,7 +206,7 @@ class Editions:
             seen.add(older.id)
             found.append(older)
             queue.extend(self.graph.predecessors.get(older.id, ()))
-        return found
+        return tuple(found)
 
     def reach(self, doc: DocumentRow, day: date) -> Reach:
         """Where naming ``doc`` leads on ``day``: a lookup in its :meth:`reach_timeline`."""
@@ -194,17 +219,12 @@ class Editions:
         when first asked about."""
         found = self.cache.reaches.get(doc.id)
         if found is None:
-            days = change_days(
-                day for walked in self.walked(doc) for day in self.standing_days(walked)[1:]
-            )
+            walked = self.walked(doc)
+            days = change_days(day for each in walked for day in self.standing_days(each)[1:])
             found = self.cache.reaches[doc.id] = ReachTimeline(
-                days, lambda day: self._reach_on(doc, day)
+                days, lambda day: self._reach_on(doc, day), walked
             )
         return found
-
-    def standing_days(self, doc: DocumentRow) -> tuple[date, ...]:
-        """The days ``doc``'s standing may change on (the first is ``date.min``)."""
-        return (self.cache.timelines.get(doc.id) or self.timeline(doc))[0]
 
     def _reach_on(self, doc: DocumentRow, day: date) -> Reach:
         final, state, notes = self.walk(doc, day)

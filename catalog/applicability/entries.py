@@ -69,6 +69,8 @@ def make_entry(cache: EngineCache, draft: Draft, document: DocumentRef) -> tuple
     found = cache.entries.get(key)
     if found is not None:
         return found
+    reasons: tuple[Reason, ...]
+    roles: tuple[Role, ...]
     if len(draft.reasons) == 1:  # most entries
         reasons = tuple(draft.reasons)
         roles = (reasons[0].role,)

@@ -37,7 +37,6 @@ Rules 1 and 2 are :mod:`~catalog.applicability.plan` and
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import date
 
 from sqlmodel import Session
@@ -58,7 +57,7 @@ from catalog.applicability.days import category_names, product_days
 from catalog.applicability.editions import Editions
 from catalog.applicability.entries import Draft, citation_reason, citing, make_entry
 from catalog.applicability.places import Places
-from catalog.applicability.plan import local_documents, product_plan
+from catalog.applicability.plan import local_documents, product_plan, row_of
 from catalog.applicability.timeline import Timeline
 from catalog.models import Product
 from catalog.notifications import UnderWay, under_way
@@ -88,9 +87,13 @@ def applicable(
     """
     graph = graph if graph is not None else CatalogGraph.load(session)
     key = product.id if isinstance(product, Product) else product
+    if key is None:
+        raise ValueError("the product has no id: it is not in the catalog")
     found = find_product(graph, key)
     if found is None:
-        found = graph.products[resolve_product(session, key).id]
+        resolved = resolve_product(session, key).id
+        assert resolved is not None  # a product read from the store has its id
+        found = graph.products[resolved]
     return applicable_in(
         graph, found.id, as_of, role=role, mandatory_only=mandatory_only, market=market
     )
@@ -105,11 +108,18 @@ def applicable_in(
     mandatory_only: bool = False,
     market: str | None = None,
 ) -> Applicability:
-    """:func:`applicable` for a product of ``graph`` (no database access)."""
-    answer, _ = applicable_over(
-        graph, product_id, as_of, role=role, mandatory_only=mandatory_only, market=market
-    )
-    return answer
+    """:func:`applicable` for a product of ``graph`` (no database access): a lookup in the
+    product's :func:`answer_timeline` when it has been made, else the answer evaluated on the
+    day alone (no span is asked for, so the product's change days need not be named)."""
+    day = as_of or clock.today()
+    timeline = EngineCache.of(graph).answers.get((product_id, market))
+    if timeline is not None:
+        answer = timeline.at(day)
+    else:
+        answer = Resolver(graph, graph.products[product_id], day, market).run()
+    if role is not None or mandatory_only:
+        answer = answer.filtered(role=role, mandatory_only=mandatory_only)
+    return answer.on(day)
 
 
 def applicable_over(
@@ -129,7 +139,7 @@ def applicable_over(
     answer, span = answer_timeline(graph, product_id, market).over(day)
     if role is not None or mandatory_only:
         answer = answer.filtered(role=role, mandatory_only=mandatory_only)
-    return replace(answer, as_of=day), span
+    return answer.on(day), span
 
 
 def answer_timeline(
@@ -271,7 +281,7 @@ class Resolver:
         places = Places(self.graph, self.day)
         product_places = places.around(self.product.locality_id)
         for draft in local:
-            issuer = issuers.get(draft.document.issuer_id)
+            issuer = row_of(issuers, draft.document.issuer_id)
             issuer_places = places.of_issuer(issuer) if issuer else set()
             if issuer_places & product_places:
                 continue
