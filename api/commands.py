@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from catalog import clock
 from catalog.applicability import Applicability, Entry, applicable
+from catalog.applicability.wording import cited_words
 from catalog.models import ApiKey, utcnow
 from catalog.products import ProductNotFound
 from catalog.store import database_url, display_url, make_engine
@@ -154,7 +155,7 @@ def _row(index: int, entry: Entry) -> str:
     lines = [head.rstrip(), f"       status: {doc.status.label_en.lower()}{since}"]
     lines += [
         f"       why: {r.text}"
-        + (f" (cites {r.cited_edition})" if r.cited_edition else "")
+        + (f" ({cited_words(r.cited_edition, 'en')})" if r.cited_edition else "")
         + (f" — if {r.condition}" if r.condition else "")
         + (f" — basis {r.legal_basis}" if r.legal_basis else "")
         for r in entry.reasons

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from catalog.applicability.answer import Reason, ReasonKind
 from catalog.applicability.cache import EngineCache
+from catalog.applicability.wording import reason_words
 from catalog.codes import DocType
 from catalog.codes_order import hs_prefixes, ics_prefixes
 from catalog.products import ProductRef
@@ -22,6 +23,12 @@ from catalog.review import NOT_REVIEWED
 from catalog.vocab import IssuerKind
 
 _SUBJECT_ORDER = {"product": 0, "category": 1, "hs_prefix": 2, "ics": 3}
+_SUBJECT_KINDS = {
+    "product": ReasonKind.PRODUCT,
+    "category": ReasonKind.CATEGORY,
+    "hs_prefix": ReasonKind.HS_PREFIX,
+    "ics": ReasonKind.ICS,
+}
 T = TypeVar("T")
 
 
@@ -93,22 +100,17 @@ def _make_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
 def _rule_reason(
     graph: CatalogGraph, product: ProductRow, rule: RuleRow, categories: dict[int, CategoryRow]
 ) -> Reason:
-    if rule.subject_kind == "product":
-        kind, text = ReasonKind.PRODUCT, "rule on the product itself"
-    elif rule.subject_kind == "category" and rule.category_id is not None:
-        category = categories[rule.category_id]
-        kind, text = (
-            ReasonKind.CATEGORY,
-            (
-                f"rule on its category {category.name_vi}"
-                if category.id == product.category_id
-                else f"inherited from category {category.name_vi}"
-            ),
+    kind = _SUBJECT_KINDS[rule.subject_kind]
+    if kind == ReasonKind.CATEGORY:
+        category = categories[rule.category_id] if rule.category_id is not None else None
+        text = reason_words(
+            kind,
+            "en",
+            category=category.name_vi if category else None,
+            own_category=category is not None and category.id == product.category_id,
         )
-    elif rule.subject_kind == "hs_prefix":
-        kind, text = ReasonKind.HS_PREFIX, f"HS {rule.subject_code} prefix"
     else:
-        kind, text = ReasonKind.ICS, f"ICS {rule.subject_code}"
+        text = reason_words(kind, "en", code=rule.subject_code)
     basis = rule.legal_basis
     if basis is None and rule.legal_basis_document_id in graph.documents:
         basis = graph.documents[rule.legal_basis_document_id].code
