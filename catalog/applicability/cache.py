@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from catalog.applicability.timeline import Timeline
 
 LIMIT = 200_000  # interned values per table
-ANSWER_TIMELINES = 2_000  # products whose answer timelines are kept, by default
+ANSWER_TIMELINES = 500  # products whose answer timelines are kept, by default
 _MAKING = threading.Lock()
 
 

@@ -16,7 +16,6 @@ for documents, and :func:`edition_in_force` answers for one document alone.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -59,16 +58,17 @@ class ReachTimeline(LazyTimeline["Reach"]):
     """Where naming a document leads on every day, and the documents whose standing the
     walk of ``REPLACES`` may look at on the way (the named one first)."""
 
-    __slots__ = ("walked",)
+    __slots__ = ("editions", "walked")
 
     def __init__(
-        self,
-        days: tuple[date, ...],
-        evaluate: Callable[[date], Reach],
-        walked: tuple[DocumentRow, ...],
+        self, days: tuple[date, ...], editions: Editions, walked: tuple[DocumentRow, ...]
     ) -> None:
-        super().__init__(days, evaluate)
+        super().__init__(days, None)  # evaluated by the method below: no closure per document
+        self.editions = editions
         self.walked = walked
+
+    def evaluate(self, day: date) -> Reach:
+        return self.editions.reach_on(self.walked[0], day)
 
 
 class Editions:
@@ -221,12 +221,11 @@ class Editions:
         if found is None:
             walked = self.walked(doc)
             days = change_days(day for each in walked for day in self.standing_days(each)[1:])
-            found = self.cache.reaches[doc.id] = ReachTimeline(
-                days, lambda day: self._reach_on(doc, day), walked
-            )
+            found = self.cache.reaches[doc.id] = ReachTimeline(days, self, walked)
         return found
 
-    def _reach_on(self, doc: DocumentRow, day: date) -> Reach:
+    def reach_on(self, doc: DocumentRow, day: date) -> Reach:
+        """Where naming ``doc`` leads on ``day``, walked now."""
         final, state, notes = self.walk(doc, day)
         named_upcoming = final is not doc and self.state(doc, day).standing == Standing.UPCOMING
         standing = state.standing

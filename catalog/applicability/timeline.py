@@ -37,12 +37,18 @@ class Timeline(Generic[T]):
 
     __slots__ = ("_evaluate", "_values", "days")
 
-    def __init__(self, days: tuple[date, ...], evaluate: Callable[[date], T]) -> None:
+    def __init__(self, days: tuple[date, ...], evaluate: Callable[[date], T] | None) -> None:
         if not days or days[0] != date.min:
             raise ValueError("a timeline's change days start with date.min")
         self.days = days
         self._values: list[T | None] = [None] * len(days)
         self._evaluate = evaluate
+
+    def evaluate(self, day: date) -> T:
+        """The value on ``day``, worked out (a subclass may evaluate without a function)."""
+        if self._evaluate is None:
+            raise NotImplementedError("a timeline made without a function evaluates itself")
+        return self._evaluate(day)
 
     def at(self, day: date) -> T:
         """The value on ``day``."""
@@ -71,7 +77,7 @@ class Timeline(Generic[T]):
         return sum(value is not None for value in self._values)
 
     def _settle(self, index: int, day: date) -> T:
-        value = self._evaluate(day)
+        value = self.evaluate(day)
         values = self._values
         # Merge with an equal evaluated neighbour: share its object, so runs are found by
         # identity. When both neighbours are equal, the right run joins the left one.
