@@ -78,7 +78,10 @@ class Record:
     def to_json(self) -> dict[str, Any]:
         """The record as JSON-ready data (the expected-output files hold this)."""
         data = {"type": type(self).__name__, **asdict(self)}
-        return json.loads(json.dumps(data, default=_json_default, ensure_ascii=False))
+        plain: dict[str, Any] = json.loads(
+            json.dumps(data, default=_json_default, ensure_ascii=False)
+        )
+        return plain
 
     def content_hash(self) -> str:
         """SHA-256 of the content, without the location: equal content, equal hash."""
@@ -247,6 +250,7 @@ class ProductRecord(Record):
     ocop_decision: str | None = None
     ocop_rated_on: date | None = None
     ocop_valid_until: date | None = None
+    default_facts: str | None = None  # catalog.facts syntax, as formatted
     locality: str | None = None  # slug of the locality it is recorded under
     locality_text: str | None = None
     producer: str | None = None
@@ -273,6 +277,7 @@ class RuleRecord(Record):
     document_code: str = ""
     role: Role = Role.PRODUCT_STANDARD
     condition: str | None = None
+    typed_condition: str | None = None  # catalog.conditions syntax, as formatted
     legal_basis: str | None = None
     legal_basis_code: str | None = None
     valid_from: date | None = None

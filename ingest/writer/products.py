@@ -12,7 +12,7 @@ from catalog.upsert import Outcome, assign
 from catalog.vocab import CodeScheme, SubjectKind
 from ingest.records import ProductRecord, RejectError, ReviewRecord, RuleRecord
 from ingest.reviews import write_review
-from ingest.writer.base import copied
+from ingest.writer.base import ChildRows, copied
 from ingest.writer.lookups import Lookups
 
 
@@ -32,6 +32,7 @@ class ProductWriter(Lookups):
             "locality_text": record.locality_text,
             "producer_id": producer_id,
             "description": record.description,
+            "default_facts": record.default_facts,
         }
         result = self._upsert(
             Product, {"slug": record.slug}, values, record.slug, self._provenance(record)
@@ -39,7 +40,10 @@ class ProductWriter(Lookups):
         aliases = [{"alias": a, "alias_folded": fold(a)} for a in dict.fromkeys(record.aliases)]
         codes = [{"scheme": CodeScheme.HS, "code": c} for c in record.hs_codes]
         codes += [{"scheme": CodeScheme.ICS, "code": c} for c in record.ics_codes]
-        children = [("aliases", ProductAlias, aliases), ("codes", ProductCode, codes)]
+        children: list[ChildRows] = [
+            ("aliases", ProductAlias, aliases),
+            ("codes", ProductCode, codes),
+        ]
         parent = {"product_id": result.row.id}
         return self._with_children(record, result, parent, children, record.slug)
 
@@ -61,7 +65,7 @@ class ProductWriter(Lookups):
         values = {
             **copied(record, "number", "subject_kind"),
             **{k: v for k, v in subject.items() if v is not None},
-            **copied(record, "condition", "legal_basis"),
+            **copied(record, "condition", "typed_condition", "legal_basis"),
             "legal_basis_document_id": basis_id,
             **copied(record, "valid_from", "valid_to", "note"),
         }
