@@ -8,13 +8,15 @@ from functools import lru_cache
 
 from catalog.text import fold
 
+_RUNS = re.compile(r"\d+|\D+")
+
 
 @lru_cache(maxsize=1 << 16)
 def natural_key(code: str) -> tuple:
     """Sort key comparing digit runs as numbers: TCVN 1873 before TCVN 11892."""
+    folded = code.lower() if code.isascii() else fold(code)  # fold is lower() for ASCII
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
-        for part in re.findall(r"\d+|\D+", fold(code))
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in _RUNS.findall(folded)
     )
 
 

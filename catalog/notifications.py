@@ -15,8 +15,9 @@ On a day, a notification is *under way* from its circulation until an addendum a
 its adoption or withdrawal, or until its last expected date (comments, adoption, entry into
 force; a year after circulation when it gives none) has passed with no word: then it has
 *lapsed* and is left out, since its outcome was never notified. Addenda and corrigenda count
-from the day they were issued; the latest date each gives wins. Every date is compared
-through the resolver's clock, so an answer's span of days stays true.
+from the day they were issued; the latest date each gives wins. :func:`notification_days`
+names every day on which a notification's status may change, so that the engine's timelines
+(:mod:`catalog.applicability.timeline`) stay true.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -41,10 +41,6 @@ from catalog.vocab import CodeScheme, NotificationAction
 
 HOME_MEMBER = "VNM"
 SILENT_FOR = timedelta(days=365)  # a notification with no expected date lapses after this
-
-
-class Clock(Protocol):
-    def reached(self, when: date) -> bool: ...
 
 
 class NotificationStage(StrEnum):
@@ -188,8 +184,8 @@ class NotificationIndex:
         return index
 
 
-def status_on(row: NotificationRow, clock: Clock) -> NotificationStatus:
-    """Where ``row`` stands on the clock's day (see the module docstring)."""
+def status_on(row: NotificationRow, day: date) -> NotificationStatus:
+    """Where ``row`` stands on ``day`` (see the module docstring)."""
     adoption, entry, deadline = (
         row.proposed_adoption,
         row.proposed_entry_into_force,
@@ -198,10 +194,10 @@ def status_on(row: NotificationRow, clock: Clock) -> NotificationStatus:
     issued: list[str] = []
     adopted_on: date | None = None
     stage = NotificationStage.UNDER_WAY
-    if row.notified_on is not None and not clock.reached(row.notified_on):
+    if row.notified_on is not None and row.notified_on > day:
         stage = NotificationStage.NOT_YET
     for update in row.updates if stage is NotificationStage.UNDER_WAY else ():
-        if update.issued_on is not None and not clock.reached(update.issued_on):
+        if update.issued_on is not None and update.issued_on > day:
             break
         issued.append(update.symbol)
         adoption = update.proposed_adoption or adoption
@@ -215,16 +211,33 @@ def status_on(row: NotificationRow, clock: Clock) -> NotificationStatus:
     if not expected and row.notified_on is not None:
         expected = [row.notified_on + SILENT_FOR]
     lapsed = bool(expected) and stage is NotificationStage.UNDER_WAY
-    if lapsed and clock.reached(max(expected) + timedelta(days=1)):
+    if lapsed and max(expected) < day:
         stage = NotificationStage.LAPSED
     comments_open = (
-        stage is NotificationStage.UNDER_WAY
-        and deadline is not None
-        and not clock.reached(deadline + timedelta(days=1))
+        stage is NotificationStage.UNDER_WAY and deadline is not None and deadline >= day
     )
     return NotificationStatus(
         stage, adoption, entry, deadline, comments_open, adopted_on, tuple(issued)
     )
+
+
+def notification_days(row: NotificationRow) -> list[date]:
+    """The days on which :func:`status_on` may answer differently for ``row``: its
+    circulation, each update's issue, and the day after each date it may expect."""
+    days = [d for d in (row.notified_on,) if d is not None]
+    expected = [row.proposed_adoption, row.proposed_entry_into_force, row.comment_deadline]
+    for update in row.updates:
+        if update.issued_on is not None:
+            days.append(update.issued_on)
+        expected += (
+            update.proposed_adoption,
+            update.proposed_entry_into_force,
+            update.comment_deadline,
+        )
+    if row.notified_on is not None:
+        expected.append(row.notified_on + SILENT_FOR)
+    days += (d + timedelta(days=1) for d in expected if d is not None and d < date.max)
+    return days
 
 
 def reasons_for(
@@ -258,7 +271,7 @@ def reasons_for(
 
 def under_way(
     index: NotificationIndex,
-    clock: Clock,
+    day: date,
     *,
     hs_codes: tuple[str, ...],
     ics_codes: tuple[str, ...],
@@ -267,7 +280,7 @@ def under_way(
     document_code: Callable[[int], str | None],
     market: str | None,
 ) -> tuple[UnderWay, ...]:
-    """The notifications under way on the clock's day that reach the product: home ones,
+    """The notifications under way on ``day`` that reach the product: home ones,
     and ``market``'s (a WTO member code) when one is given; soonest comment deadline first."""
     found = []
     for row in index.rows.values():
@@ -276,7 +289,7 @@ def under_way(
         reasons = reasons_for(row, hs_codes, ics_codes, category_names, documents_reached)
         if not reasons:
             continue
-        status = status_on(row, clock)
+        status = status_on(row, day)
         if status.stage is not NotificationStage.UNDER_WAY:
             continue
         found.append(

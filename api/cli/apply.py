@@ -15,6 +15,7 @@ from api.services import checklist
 from api.services.todo import plan_for
 from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import Applicability, Entry, applicable
+from catalog.applicability.wording import cited_words
 from catalog.conditions import Verdict
 from catalog.facts import FACTS, FactsError, parse_facts
 from catalog.facts_text import facts_text, verdict_words
@@ -161,7 +162,7 @@ def _row(index: int, entry: Entry, settled: FactsAnswer | None = None) -> str:
     lines = [head.rstrip(), f"       status: {doc.status.label_en.lower()}{since}"]
     lines += [
         f"       why: {r.text}"
-        + (f" (cites {r.cited_edition})" if r.cited_edition else "")
+        + (f" ({cited_words(r.cited_edition, 'en')})" if r.cited_edition else "")
         + (f" — if {r.condition}" if r.condition else "")
         + (f" — basis {r.legal_basis}" if r.legal_basis else "")
         for r in entry.reasons

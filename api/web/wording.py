@@ -1,8 +1,8 @@
 """The engine's reasons and notes in the reader's language.
 
-The engine (:mod:`catalog.applicability`) writes its reasons and notes in English for logs and
-the API; pages rebuild them from the structured fields (kind, subject, cited edition, dates)
-so a Vietnamese reader gets Vietnamese.
+Reasons are worded by :mod:`catalog.applicability.wording` (the same words the API gives in
+English); a page supplies the category's name in the reader's language and shows each
+reason as a sentence of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from catalog.applicability import Entry, Reason, ReasonKind, Standing
+from catalog.applicability.wording import Lang, cited_words, reason_words, sentence
 from catalog.models import ProductCategory
 
 
@@ -20,37 +21,23 @@ def describe_reason(
     categories: dict[str, ProductCategory],
     own_category_id: int | None,
 ) -> str:
-    vi = lang == "vi"
+    words: Lang = "vi" if lang == "vi" else "en"
     subject = reason.subject or ""
-    if reason.kind == ReasonKind.PRODUCT:
-        text = "Quy định riêng cho sản phẩm này" if vi else "Rule on this product itself"
-    elif reason.kind == ReasonKind.CATEGORY:
+    if reason.kind == ReasonKind.CATEGORY:
         category = categories.get(subject)
         name = (
-            (category.name_vi if vi else category.name_en or category.name_vi)
+            (category.name_vi if words == "vi" else category.name_en or category.name_vi)
             if category
             else subject.removeprefix("category:")
         )
         own = category is not None and category.id == own_category_id
-        if vi:
-            text = f"Quy định cho nhóm {name}" if own else f"Kế thừa từ nhóm {name}"
-        else:
-            text = f"Rule on its category {name}" if own else f"Inherited from category {name}"
-    elif reason.kind == ReasonKind.HS_PREFIX:
-        code = subject.removeprefix("hs_prefix:")
-        text = f"Theo mã HS {code}" if vi else f"HS code prefix {code}"
-    elif reason.kind == ReasonKind.ICS:
-        code = subject.removeprefix("ics:")
-        text = f"Theo lĩnh vực ICS {code}" if vi else f"ICS field {code}"
+        text = reason_words(reason.kind, words, category=name, own_category=own)
     else:
-        text = f"Được {subject} viện dẫn bắt buộc" if vi else f"Cited as mandatory by {subject}"
+        code = subject.removeprefix(f"{reason.kind}:")
+        text = reason_words(reason.kind, words, code=code)
     if reason.cited_edition:
-        text += (
-            f" (quy định nêu {reason.cited_edition}; bản đang có hiệu lực là văn bản này)"
-            if vi
-            else f" (the rule cites {reason.cited_edition}; this is the edition in force)"
-        )
-    return text
+        text += f" ({cited_words(reason.cited_edition, words)})"
+    return sentence(text)
 
 
 def entry_notes(entry: Entry, lang: str, format_date: Callable[[date], str]) -> list[str]:

@@ -1,9 +1,10 @@
 """Which documents apply to a product on a date, and why (docs/domain.md §6): the engine.
 
-One answer is assembled by :mod:`.resolve` from the product's :mod:`.plan` (the rules that may
-reach it), the :mod:`.editions` in force on the day, and the :mod:`.places` local documents
-count for; the day is looked at only through a :mod:`.span` clock. What is worked out once
-per catalog graph lives in its :mod:`.cache`. The answer's types are in :mod:`.answer`.
+A product's answer is a step function of the day (:mod:`.timeline`): :mod:`.days` names the
+days it may change on, and :mod:`.resolve` evaluates it once per segment from the product's
+:mod:`.plan` (the rules that may reach it), the :mod:`.editions` in force on the day, and the
+:mod:`.places` local documents count for. What is worked out once per catalog graph lives in
+its :mod:`.cache`. The answer's types are in :mod:`.answer`.
 
 Product lookup is :mod:`catalog.products`; code ordering and HS/ICS prefixes are
 :mod:`catalog.codes_order`.
@@ -24,7 +25,13 @@ from catalog.applicability.answer import (
 )
 from catalog.applicability.editions import EditionInForce, edition_in_force
 from catalog.applicability.plan import prepare_graph
-from catalog.applicability.resolve import applicable, applicable_in, applicable_over
+from catalog.applicability.resolve import (
+    answer_timeline,
+    applicable,
+    applicable_in,
+    applicable_over,
+)
+from catalog.applicability.timeline import Timeline
 
 __all__ = [
     "Applicability",
@@ -36,6 +43,8 @@ __all__ = [
     "ReasonKind",
     "ReviewCount",
     "Standing",
+    "Timeline",
+    "answer_timeline",
     "applicable",
     "applicable_in",
     "applicable_over",

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 
 from catalog.codes import DocType
 from catalog.codes_order import natural_key
@@ -86,7 +87,7 @@ class Reason:
     def __post_init__(self) -> None:
         # Reasons key the engine's interned entries (catalog.applicability.entries): the hash
         # is worked out once per reason, not on every lookup.
-        object.__setattr__(self, "_hash", hash(astuple_shallow(self)))
+        object.__setattr__(self, "_hash", hash(_reason_fields(self)))
 
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined]
@@ -150,6 +151,13 @@ class Applicability:
     under_way: tuple[UnderWay, ...] = ()
     market: str | None = None  # the WTO member whose notifications were asked for
 
+    def on(self, day: date) -> Applicability:
+        """The same answer, as of ``day`` (a copy, made without re-running ``__init__``)."""
+        dated = object.__new__(Applicability)
+        dated.__dict__.update(self.__dict__)
+        object.__setattr__(dated, "as_of", day)
+        return dated
+
     @property
     def mandatory(self) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.mandatory)
@@ -189,9 +197,8 @@ class DaySpan:
 _REASON_ORDER = {kind: i for i, kind in enumerate(ReasonKind)}
 
 
-def astuple_shallow(value: Reason) -> tuple:
-    """The fields of ``value`` in order (unlike ``dataclasses.astuple``, not copied deeply)."""
-    return tuple(getattr(value, f.name) for f in fields(value))
+# The fields of a reason in order (unlike ``dataclasses.astuple``, not copied deeply).
+_reason_fields = attrgetter(*(f.name for f in fields(Reason)))
 
 
 def reason_order(reason: Reason) -> tuple:
@@ -214,6 +221,8 @@ def document_start(doc: Document | DocumentRow) -> date | None:
 
 
 def document_ref(doc: Document | DocumentRow, review: Review = NOT_REVIEWED) -> DocumentRef:
+    if doc.id is None:
+        raise ValueError(f"document {doc.code} is not saved: it has no id to refer to")
     return DocumentRef(
         id=doc.id,
         code=doc.code,

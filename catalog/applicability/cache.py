@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role
 
 if TYPE_CHECKING:
-    from catalog.applicability.answer import DocumentRef, Entry, Reason
-    from catalog.applicability.editions import ReachTimeline, Timeline
+    from catalog.applicability.answer import Applicability, DocumentRef, Entry, Reason
+    from catalog.applicability.days import NamedDays
+    from catalog.applicability.editions import ReachTimeline, StandingTimeline
     from catalog.applicability.plan import ProductPlan
+    from catalog.applicability.timeline import Timeline
 
 LIMIT = 200_000  # interned values per table
+ANSWER_TIMELINES = 500  # products whose answer timelines are kept, by default
 _MAKING = threading.Lock()
 
 
@@ -40,9 +44,17 @@ class EngineCache:
     # ids of the local documents (QCĐP, or issued by a province); None until found
     local_documents: frozenset[int] | None = None
     # per document: the days its standing changes and its standing from each
-    timelines: dict[int, Timeline] = field(default_factory=dict)
-    # per document: where naming it leads, from each day it may change
+    timelines: dict[int, StandingTimeline] = field(default_factory=dict)
+    # per document: where naming it leads, on every day (segments walked when first asked)
     reaches: dict[int, ReachTimeline] = field(default_factory=dict)
+    # per document named by a rule: the days on which what naming it brings may change
+    named_days: dict[int, NamedDays] = field(default_factory=dict)
+    # the days on which a locality or an issuer was succeeded; None until found
+    place_days: tuple[date, ...] | None = None
+    # per (product, market): its answer on every day; the first made dropped first past
+    # ``answer_limit`` (None: every product's is kept)
+    answers: dict[tuple[int, str | None], Timeline[Applicability]] = field(default_factory=dict)
+    answer_limit: int | None = ANSWER_TIMELINES
     # per document: its reference in answers
     refs: dict[int, DocumentRef] = field(default_factory=dict)
     # "cited as mandatory by <code>", per citing code and role
@@ -57,7 +69,8 @@ class EngineCache:
         that :func:`~catalog.applicability.plan.prepare_graph` made): they are made again when
         needed. A server that holds its answers encoded calls it once they are held."""
         for table in (
-            self.timelines, self.reaches, self.refs, self.citations, self.citing, self.entries
+            self.timelines, self.reaches, self.named_days, self.answers, self.refs,
+            self.citations, self.citing, self.entries,
         ):  # fmt: skip
             table.clear()
 

@@ -5,8 +5,9 @@ its end and the day a recorded successor takes over. :meth:`Editions.timeline` l
 once per graph with the standing from each, so a standing on a day is a bisection. Naming a
 document leads to the edition in force that day (:meth:`Editions.walk`), forward when it was
 superseded by then, back when it was not yet in force but replaced an edition that was;
-:meth:`Editions.reach_timeline` is where that walk ends on every day, in the same form: the
-walk is evaluated once per span of days its own :class:`SpanClock` reports.
+:meth:`Editions.reach_timeline` is where that walk ends on every day: a lazy
+:class:`~catalog.applicability.timeline.Timeline` over the days on which the standing of a
+document the walk may look at changes, each segment walked once, when first asked about.
 
 Nothing here knows about products: the resolver (:mod:`catalog.applicability.resolve`) asks
 for documents, and :func:`edition_in_force` answers for one document alone.
@@ -14,6 +15,7 @@ for documents, and :func:`edition_in_force` answers for one document alone.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,15 +24,14 @@ from sqlmodel import Session
 from catalog import clock
 from catalog.applicability.answer import DocumentRef, Standing, document_ref, document_start
 from catalog.applicability.cache import EngineCache
-from catalog.applicability.span import SpanClock
+from catalog.applicability.timeline import Timeline as LazyTimeline
+from catalog.applicability.timeline import change_days
 from catalog.readmodel import CatalogGraph, DocumentRow
 from catalog.review import NOT_REVIEWED
 from catalog.vocab import Status
 
 # The days a document's standing may change (the first is date.min), and its standing from each.
-Timeline = tuple[tuple[date, ...], tuple["EditionState", ...]]
-# The days where naming a document leads may change (the first is date.min), and where from each.
-ReachTimeline = tuple[tuple[date, ...], tuple["Reach", ...]]
+StandingTimeline = tuple[tuple[date, ...], tuple["EditionState", ...]]
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,30 @@ class Reach:
     named_upcoming: bool
 
 
-class Editions:
-    """Standings and edition walks over a graph, on the day of ``clock`` (the only way they
-    look at the day). Everything worked out is kept in the graph's :class:`EngineCache`."""
+class ReachTimeline(LazyTimeline["Reach"]):
+    """Where naming a document leads on every day, and the documents whose standing the
+    walk of ``REPLACES`` may look at on the way (the named one first)."""
 
-    def __init__(self, graph: CatalogGraph, day_clock: SpanClock) -> None:
+    __slots__ = ("editions", "walked")
+
+    def __init__(
+        self, days: tuple[date, ...], editions: Editions, walked: tuple[DocumentRow, ...]
+    ) -> None:
+        super().__init__(days, None)  # evaluated by the method below: no closure per document
+        self.editions = editions
+        self.walked = walked
+
+    def evaluate(self, day: date) -> Reach:
+        return self.editions.reach_on(self.walked[0], day)
+
+
+class Editions:
+    """Standings and edition walks over a graph. Everything worked out is kept in the
+    graph's :class:`EngineCache`; a day is asked about by passing it."""
+
+    def __init__(self, graph: CatalogGraph) -> None:
         self.graph = graph
         self.cache = EngineCache.of(graph)
-        self.clock = day_clock
 
     def ref(self, doc: DocumentRow) -> DocumentRef:
         """The reference of ``doc``, made once per graph and shared between answers."""
@@ -70,28 +87,38 @@ class Editions:
             found = self.cache.refs[doc.id] = document_ref(doc, review)
         return found
 
-    # -- dates --
+    # -- where one document stands --
 
-    def state(self, doc: DocumentRow) -> EditionState:
-        """Where ``doc`` stands on the day."""
+    def state(self, doc: DocumentRow, day: date) -> EditionState:
+        """Where ``doc`` stands on ``day``."""
         days, states = self.cache.timelines.get(doc.id) or self.timeline(doc)
-        return states[self.clock.place(days)]
+        return states[bisect_right(days, day) - 1]
 
-    def timeline(self, doc: DocumentRow) -> Timeline:
-        """Where ``doc`` stands on every day, as the days its standing may change and the
-        standing from each (:meth:`_state` compares the day only with these); made once."""
-        changes = {doc.start}
-        switches = self.graph.switches.get(doc.id)
-        if switches:
-            changes.add(switches[0][3])
-        if doc.effective_to is not None and doc.effective_to < date.max:
-            changes.add(doc.effective_to + timedelta(days=1))
-        days = (date.min, *sorted(d for d in changes if d is not None and d > date.min))
+    def timeline(self, doc: DocumentRow) -> StandingTimeline:
+        """Where ``doc`` stands on every day: the days its standing may change
+        (:meth:`standing_days`) and the standing from each; made once."""
+        days = self.standing_days(doc)
         timeline = self.cache.timelines[doc.id] = (
             days,
             tuple(self._state(doc, day) for day in days),
         )
         return timeline
+
+    def standing_days(self, doc: DocumentRow) -> tuple[date, ...]:
+        """The days ``doc``'s standing may change on (the first is ``date.min``): its start,
+        the day its first recorded successor takes over, the day after its end. :meth:`_state`
+        compares the day only with these."""
+        changes = [date.min]
+        if doc.start is not None and doc.start > date.min:
+            changes.append(doc.start)
+        switches = self.graph.switches.get(doc.id)
+        if switches and switches[0][3] is not None and switches[0][3] > date.min:
+            changes.append(switches[0][3])
+        if doc.effective_to is not None and doc.effective_to < date.max:
+            changes.append(doc.effective_to + timedelta(days=1))
+        if len(changes) > 2:
+            changes = sorted(set(changes))
+        return tuple(changes)
 
     def _state(self, doc: DocumentRow, day: date) -> EditionState:
         start = doc.start
@@ -120,17 +147,19 @@ class Editions:
             return EditionState(Standing.UPCOMING, note="not yet in force (date not recorded)")
         return EditionState(Standing.IN_FORCE, since=start)
 
-    def walk(self, doc: DocumentRow) -> tuple[DocumentRow, EditionState, list[str]]:
-        """Walk REPLACES from ``doc`` to the edition in force on the day (or where it ends)."""
+    # -- where naming a document leads --
+
+    def walk(self, doc: DocumentRow, day: date) -> tuple[DocumentRow, EditionState, list[str]]:
+        """Walk REPLACES from ``doc`` to the edition in force on ``day`` (or where it ends)."""
         notes: list[str] = []
-        state = self.state(doc)
+        state = self.state(doc, day)
         if state.standing == Standing.UPCOMING:
-            earlier = self._earlier_in_force(doc)
+            earlier = self._earlier_in_force(doc, day)
             if earlier is not None:
                 notes.append(
                     f"cites {doc.code}{_from(document_start(doc))}; in force is {earlier.code}"
                 )
-                return earlier, self.state(earlier), notes
+                return earlier, self.state(earlier, day), notes
             return doc, state, notes
         current, seen = doc, {doc.id}
         while state.successor_id is not None and state.successor_id not in seen:
@@ -138,52 +167,67 @@ class Editions:
             seen.add(newer.id)
             since = f" since {state.since.isoformat()}" if state.since else ""
             notes.append(f"{current.code} was replaced by {newer.code}{since}")
-            current, state = newer, self.state(newer)
+            current, state = newer, self.state(newer, day)
         if current is not doc and state.standing == Standing.IN_FORCE:
             notes.append(f"cites {doc.code}; in force is {current.code}")
         return current, state, notes
 
-    def _earlier_in_force(self, doc: DocumentRow) -> DocumentRow | None:
-        """An edition that ``doc`` replaces (directly or not) in force on the day."""
+    def _earlier_in_force(self, doc: DocumentRow, day: date) -> DocumentRow | None:
+        """An edition that ``doc`` replaces (directly or not) in force on ``day``."""
         queue, seen = list(self.graph.predecessors.get(doc.id, ())), {doc.id}
         while queue:
             older = self.graph.documents.get(queue.pop(0))
             if older is None or older.id in seen:
                 continue
             seen.add(older.id)
-            if self.state(older).standing == Standing.IN_FORCE:
+            if self.state(older, day).standing == Standing.IN_FORCE:
                 return older
             queue.extend(self.graph.predecessors.get(older.id, ()))
         return None
 
-    def reach(self, doc: DocumentRow) -> Reach:
-        """Where naming ``doc`` leads on the day: a place on its :meth:`reach_timeline`."""
-        days, reaches = self.reach_timeline(doc)
-        return reaches[self.clock.place(days)]
+    def walked(self, doc: DocumentRow) -> tuple[DocumentRow, ...]:
+        """The documents whose standing :meth:`walk` may look at from ``doc``: ``doc``, the
+        successors it may be walked forward to, and every edition it replaces."""
+        documents = self.graph.documents
+        found, seen = [doc], {doc.id}
+        current: DocumentRow | None = doc
+        while current is not None:
+            switches = self.graph.switches.get(current.id)
+            current = documents.get(switches[0][2]) if switches else None
+            if current is None or current.id in seen:
+                break
+            seen.add(current.id)
+            found.append(current)
+        queue = list(self.graph.predecessors.get(doc.id, ()))
+        while queue:
+            older = documents.get(queue.pop())
+            if older is None or older.id in seen:
+                continue
+            seen.add(older.id)
+            found.append(older)
+            queue.extend(self.graph.predecessors.get(older.id, ()))
+        return tuple(found)
+
+    def reach(self, doc: DocumentRow, day: date) -> Reach:
+        """Where naming ``doc`` leads on ``day``: a lookup in its :meth:`reach_timeline`."""
+        timeline = self.cache.reaches.get(doc.id) or self.reach_timeline(doc)
+        return timeline.at(day)
 
     def reach_timeline(self, doc: DocumentRow) -> ReachTimeline:
-        """Where naming ``doc`` leads on every day, made once per graph: the walk of
-        :meth:`walk` is evaluated on the first day of each span of days on which every date it
-        compares comes out the same (its own clock tells the span), from ``date.min`` on, and
-        equal neighbours are merged."""
+        """Where naming ``doc`` leads on every day, made once per graph: it may change only
+        on a day the standing of a document :meth:`walked` changes; each segment is walked
+        when first asked about."""
         found = self.cache.reaches.get(doc.id)
         if found is None:
-            days: list[date] = []
-            reaches: list[Reach] = []
-            day: date | None = date.min
-            while day is not None:
-                walker = Editions(self.graph, SpanClock(day))
-                reach = walker._reach_on(doc)
-                if not reaches or reaches[-1] != reach:
-                    days.append(day)
-                    reaches.append(reach)
-                day = walker.clock.end
-            found = self.cache.reaches[doc.id] = (tuple(days), tuple(reaches))
+            walked = self.walked(doc)
+            days = change_days(day for each in walked for day in self.standing_days(each)[1:])
+            found = self.cache.reaches[doc.id] = ReachTimeline(days, self, walked)
         return found
 
-    def _reach_on(self, doc: DocumentRow) -> Reach:
-        final, state, notes = self.walk(doc)
-        named_upcoming = final is not doc and self.state(doc).standing == Standing.UPCOMING
+    def reach_on(self, doc: DocumentRow, day: date) -> Reach:
+        """Where naming ``doc`` leads on ``day``, walked now."""
+        final, state, notes = self.walk(doc, day)
+        named_upcoming = final is not doc and self.state(doc, day).standing == Standing.UPCOMING
         standing = state.standing
         if standing == Standing.WITHDRAWN and state.successor_id is None:
             when = f" on {state.since.isoformat()}" if state.since else ""
@@ -216,12 +260,13 @@ def edition_in_force(
 ) -> EditionInForce:
     """Walk ``REPLACES`` from document ``document_id`` to the edition in force on ``as_of``."""
     graph = graph if graph is not None else CatalogGraph.load(session)
-    editions = Editions(graph, SpanClock(as_of or clock.today()))
+    editions = Editions(graph)
+    day = as_of or clock.today()
     cited = graph.documents[document_id]
-    final, state, notes = editions.walk(cited)
+    final, state, notes = editions.walk(cited, day)
     return EditionInForce(
         cited=editions.ref(cited),
-        cited_standing=editions.state(cited).standing,
+        cited_standing=editions.state(cited, day).standing,
         edition=editions.ref(final),
         standing=state.standing,
         notes=tuple(notes),

@@ -21,6 +21,7 @@ from catalog.applicability.answer import (
     reason_order,
 )
 from catalog.applicability.cache import LIMIT, EngineCache
+from catalog.applicability.wording import reason_words
 from catalog.readmodel import DocumentRow
 from catalog.review import strongest
 from catalog.vocab import ReviewState, Role
@@ -43,7 +44,7 @@ def citation_reason(cache: EngineCache, code: str, role: Role) -> Reason:
     if found is None:
         found = cache.citations[(code, role)] = Reason(
             kind=ReasonKind.CITATION,
-            text=f"cited as mandatory by {code}",
+            text=reason_words(ReasonKind.CITATION, "en", code=code),
             role=role,
             subject=code,
             legal_basis=code,
@@ -69,6 +70,8 @@ def make_entry(cache: EngineCache, draft: Draft, document: DocumentRef) -> tuple
     found = cache.entries.get(key)
     if found is not None:
         return found
+    reasons: tuple[Reason, ...]
+    roles: tuple[Role, ...]
     if len(draft.reasons) == 1:  # most entries
         reasons = tuple(draft.reasons)
         roles = (reasons[0].role,)

@@ -8,10 +8,13 @@ resolver's business; the plan is made once per product and graph.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from catalog.applicability.answer import Reason, ReasonKind
 from catalog.applicability.cache import EngineCache
+from catalog.applicability.wording import reason_words
 from catalog.codes import DocType
 from catalog.codes_order import hs_prefixes, ics_prefixes
 from catalog.products import ProductRef
@@ -20,6 +23,13 @@ from catalog.review import NOT_REVIEWED
 from catalog.vocab import IssuerKind
 
 _SUBJECT_ORDER = {"product": 0, "category": 1, "hs_prefix": 2, "ics": 3}
+_SUBJECT_KINDS = {
+    "product": ReasonKind.PRODUCT,
+    "category": ReasonKind.CATEGORY,
+    "hs_prefix": ReasonKind.HS_PREFIX,
+    "ics": ReasonKind.ICS,
+}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +60,10 @@ def product_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
 
 def _make_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
     categories: list[CategoryRow] = []  # the product's category and its ancestors, nearest first
-    current = graph.categories.get(product.category_id)
+    current = row_of(graph.categories, product.category_id)
     while current is not None and current not in categories:
         categories.append(current)
-        current = graph.categories.get(current.parent_id)
+        current = row_of(graph.categories, current.parent_id)
     rules = list(graph.rules_by_product.get(product.id, ()))
     for category in categories:
         rules += graph.rules_by_category.get(category.id, ())
@@ -61,18 +71,18 @@ def _make_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
         rules += graph.rules_by_hs.get(prefix, ())
     for prefix in sorted({p for code in product.ics_codes for p in ics_prefixes(code)}):
         rules += graph.rules_by_ics.get(prefix, ())
-    depth = {c.id: i for i, c in enumerate(categories)}
+    depth: dict[int | None, int] = {c.id: i for i, c in enumerate(categories)}
     names = {c.id: c for c in categories}
     rules.sort(key=lambda r: (_SUBJECT_ORDER[r.subject_kind], depth.get(r.category_id, 0), r.id))
-    category = graph.categories.get(product.category_id)
-    locality = graph.localities.get(product.locality_id)
+    own = row_of(graph.categories, product.category_id)
+    locality = row_of(graph.localities, product.locality_id)
     ref = ProductRef(
         id=product.id,
         slug=product.slug,
         name_vi=product.name_vi,
         name_en=product.name_en,
         kind=str(product.kind),
-        category=category.name_vi if category else None,
+        category=own.name_vi if own else None,
         locality=locality.name_vi if locality else product.locality_text,
     )
     reasons = EngineCache.of(graph).rule_reasons
@@ -90,22 +100,17 @@ def _make_plan(graph: CatalogGraph, product: ProductRow) -> ProductPlan:
 def _rule_reason(
     graph: CatalogGraph, product: ProductRow, rule: RuleRow, categories: dict[int, CategoryRow]
 ) -> Reason:
-    if rule.subject_kind == "product":
-        kind, text = ReasonKind.PRODUCT, "rule on the product itself"
-    elif rule.subject_kind == "category":
-        category = categories[rule.category_id]
-        kind, text = (
-            ReasonKind.CATEGORY,
-            (
-                f"rule on its category {category.name_vi}"
-                if category.id == product.category_id
-                else f"inherited from category {category.name_vi}"
-            ),
+    kind = _SUBJECT_KINDS[rule.subject_kind]
+    if kind == ReasonKind.CATEGORY:
+        category = categories[rule.category_id] if rule.category_id is not None else None
+        text = reason_words(
+            kind,
+            "en",
+            category=category.name_vi if category else None,
+            own_category=category is not None and category.id == product.category_id,
         )
-    elif rule.subject_kind == "hs_prefix":
-        kind, text = ReasonKind.HS_PREFIX, f"HS {rule.subject_code} prefix"
     else:
-        kind, text = ReasonKind.ICS, f"ICS {rule.subject_code}"
+        text = reason_words(kind, "en", code=rule.subject_code)
     basis = rule.legal_basis
     if basis is None and rule.legal_basis_document_id in graph.documents:
         basis = graph.documents[rule.legal_basis_document_id].code
@@ -128,12 +133,16 @@ def local_documents(graph: CatalogGraph) -> frozenset[int]:
     if found is None:
         issuers = graph.issuers
         found = cache.local_documents = frozenset(
-            doc.id for doc in graph.documents.values() if _is_local(doc, issuers.get(doc.issuer_id))
+            doc.id
+            for doc in graph.documents.values()
+            if _is_local(doc, row_of(issuers, doc.issuer_id))
         )
     return found
 
 
-_SUBJECT_ORDER = {"product": 0, "category": 1, "hs_prefix": 2, "ics": 3}
+def row_of(table: Mapping[int, T], key: int | None) -> T | None:
+    """``table[key]``, or None when ``key`` is None or not in ``table``."""
+    return table.get(key) if key is not None else None
 
 
 def _is_local(doc: DocumentRow, issuer: IssuerRow | None) -> bool:

@@ -26,16 +26,17 @@ over later: then the edition is in force until that successor's date.
 
 Answers are computed over a :class:`~catalog.readmodel.CatalogGraph`, the catalog loaded in
 memory by a few bulk queries; :func:`applicable` loads one when it is not given one, and the
-API keeps a shared one (:class:`~catalog.readmodel.SharedCatalogGraph`). The resolver looks at
-the day only through a :class:`~catalog.applicability.span.SpanClock`, which records the span of
-days on which every date comparison made comes out the same: :func:`applicable_over` returns
-that span with the answer, and the answer is the same (but for its ``as_of``) on each of its
-days. Rules 1 and 2 are :mod:`~catalog.applicability.plan` and
+API keeps a shared one (:class:`~catalog.readmodel.SharedCatalogGraph`). A product's answer is
+a step function of the day (:func:`answer_timeline`): its change days are named first
+(:mod:`~catalog.applicability.days`), and a :class:`Resolver` evaluates it once per segment
+between them, when a day in it is first asked; :func:`applicable_over` is a lookup in it.
+Rules 1 and 2 are :mod:`~catalog.applicability.plan` and
 :mod:`~catalog.applicability.editions`, rule 3 :mod:`~catalog.applicability.places`.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from sqlmodel import Session
@@ -52,11 +53,12 @@ from catalog.applicability.answer import (
     document_start,
 )
 from catalog.applicability.cache import EngineCache
+from catalog.applicability.days import category_names, product_days
 from catalog.applicability.editions import Editions
 from catalog.applicability.entries import Draft, citation_reason, citing, make_entry
 from catalog.applicability.places import Places
-from catalog.applicability.plan import local_documents, product_plan
-from catalog.applicability.span import SpanClock
+from catalog.applicability.plan import local_documents, product_plan, row_of
+from catalog.applicability.timeline import Timeline
 from catalog.models import Product
 from catalog.notifications import UnderWay, under_way
 from catalog.products import ProductRef, find_product, resolve_product
@@ -64,6 +66,7 @@ from catalog.readmodel import CatalogGraph, DocumentRow, ProductRow
 from catalog.vocab import Role, Status
 
 _MAX_CITATION_DEPTH = 8
+_KEEPING = threading.Lock()
 
 
 def applicable(
@@ -84,9 +87,13 @@ def applicable(
     """
     graph = graph if graph is not None else CatalogGraph.load(session)
     key = product.id if isinstance(product, Product) else product
+    if key is None:
+        raise ValueError("the product has no id: it is not in the catalog")
     found = find_product(graph, key)
     if found is None:
-        found = graph.products[resolve_product(session, key).id]
+        resolved = resolve_product(session, key).id
+        assert resolved is not None  # a product read from the store has its id
+        found = graph.products[resolved]
     return applicable_in(
         graph, found.id, as_of, role=role, mandatory_only=mandatory_only, market=market
     )
@@ -101,11 +108,18 @@ def applicable_in(
     mandatory_only: bool = False,
     market: str | None = None,
 ) -> Applicability:
-    """:func:`applicable` for a product of ``graph`` (no database access)."""
-    answer, _ = applicable_over(
-        graph, product_id, as_of, role=role, mandatory_only=mandatory_only, market=market
-    )
-    return answer
+    """:func:`applicable` for a product of ``graph`` (no database access): a lookup in the
+    product's :func:`answer_timeline` when it has been made, else the answer evaluated on the
+    day alone (no span is asked for, so the product's change days need not be named)."""
+    day = as_of or clock.today()
+    timeline = EngineCache.of(graph).answers.get((product_id, market))
+    if timeline is not None:
+        answer = timeline.at(day)
+    else:
+        answer = Resolver(graph, graph.products[product_id], day, market).run()
+    if role is not None or mandatory_only:
+        answer = answer.filtered(role=role, mandatory_only=mandatory_only)
+    return answer.on(day)
 
 
 def applicable_over(
@@ -121,15 +135,43 @@ def applicable_over(
     but for its ``as_of`` (so an answer may be reused for any day of that span). ``market``
     is the WTO member code (``EU``, ``CHN``) of an export destination whose notifications
     under way should be listed too."""
-    resolver = Resolver(graph, graph.products[product_id], as_of or clock.today(), market)
-    answer = resolver.run()
+    day = as_of or clock.today()
+    answer, span = answer_timeline(graph, product_id, market).over(day)
     if role is not None or mandatory_only:
         answer = answer.filtered(role=role, mandatory_only=mandatory_only)
-    return answer, resolver.clock.span()
+    return answer.on(day), span
+
+
+def answer_timeline(
+    graph: CatalogGraph, product_id: int, market: str | None = None
+) -> Timeline[Applicability]:
+    """The answer for ``product_id`` (with ``market``'s notifications) on every day, its
+    ``as_of`` left at ``date.min``. Made on first use and kept in the graph's
+    :class:`EngineCache`, the first made dropped first past ``answer_limit`` timelines."""
+    cache = EngineCache.of(graph)
+    key = (product_id, market)
+    found = cache.answers.get(key)
+    if found is not None:
+        return found
+    product = graph.products[product_id]
+    editions = Editions(graph)
+    days = product_days(editions, product, product_plan(graph, product), market)
+    made = Timeline(days, lambda day: Resolver(graph, product, day, market).run())
+    with _KEEPING:
+        found = cache.answers.get(key)
+        if found is not None:
+            return found
+        limit = cache.answer_limit
+        while limit is not None and cache.answers and len(cache.answers) >= limit:
+            del cache.answers[next(iter(cache.answers))]
+        cache.answers[key] = made
+    return made
 
 
 class Resolver:
-    """Applies the rules of the module docstring to one product and day, over the graph."""
+    """Applies the rules of the module docstring to one product and day, over the graph: the
+    answer on every day of the segment of the product's timeline holding ``day`` (its
+    ``as_of`` is left at ``date.min``)."""
 
     def __init__(
         self, graph: CatalogGraph, product: ProductRow, day: date, market: str | None = None
@@ -138,14 +180,14 @@ class Resolver:
         self.market = market
         self.documents = graph.documents
         self.product = product
-        self.clock = SpanClock(day)  # the only way the resolver looks at the day
-        self.editions = Editions(graph, self.clock)
+        self.day = day
+        self.editions = Editions(graph)
         self.cache = EngineCache.of(graph)
         self.drafts: dict[tuple[Standing, int], Draft] = {}
 
     def add(self, doc: DocumentRow, reason: Reason, *, cited_mandatory: bool = False) -> None:
         """Record ``reason`` for ``doc``'s edition on the day."""
-        reach = self.editions.reach(doc)
+        reach = self.editions.reach(doc, self.day)
         final = reach.final
         if final is not doc:
             reason = citing(self.cache, reason, doc.code)
@@ -173,7 +215,7 @@ class Resolver:
         plan = product_plan(self.graph, self.product)
         documents = self.documents
         for rule, reason in plan.rules:
-            if self.clock.within(rule.valid_from, rule.valid_to):
+            if _valid(rule.valid_from, rule.valid_to, self.day):
                 self.add(documents[rule.document_id], reason)
         self._follow_citations()
         self._apply_local_scope()
@@ -181,12 +223,6 @@ class Resolver:
 
     def _under_way(self) -> tuple[UnderWay, ...]:
         product, graph = self.product, self.graph
-        categories: dict[int, str] = {}
-        category_id = product.category_id
-        while category_id is not None and category_id not in categories:
-            category = graph.categories[category_id]
-            categories[category_id] = category.name_vi
-            category_id = category.parent_id
         reached = {
             doc_id: graph.documents[doc_id].code
             for standing, doc_id in self.drafts
@@ -194,10 +230,10 @@ class Resolver:
         }
         return under_way(
             graph.notifications,
-            self.clock,
+            self.day,
             hs_codes=product.hs_codes,
             ics_codes=product.ics_codes,
-            category_names=categories,
+            category_names=category_names(graph, product),
             documents_reached=reached,
             document_code=lambda i: graph.documents[i].code if i in graph.documents else None,
             market=self.market,
@@ -221,7 +257,7 @@ class Resolver:
                 (source_id, target_id)
                 for source_id in sorted(sources)
                 for target_id, effective_on in self.graph.citations.get(source_id, ())
-                if effective_on is None or self.clock.reached(effective_on)
+                if effective_on is None or effective_on <= self.day
             ]
             for source_id, target_id in citations:
                 source = sources[source_id]
@@ -242,10 +278,10 @@ class Resolver:
         ]
         if not local:
             return
-        places = Places(self.graph, self.clock)
+        places = Places(self.graph, self.day)
         product_places = places.around(self.product.locality_id)
         for draft in local:
-            issuer = issuers.get(draft.document.issuer_id)
+            issuer = row_of(issuers, draft.document.issuer_id)
             issuer_places = places.of_issuer(issuer) if issuer else set()
             if issuer_places & product_places:
                 continue
@@ -279,7 +315,7 @@ class Resolver:
         entries = tuple(e for _, e in by_standing[Standing.IN_FORCE])
         return Applicability(
             product=product,
-            as_of=self.clock.day,
+            as_of=date.min,
             entries=entries,
             mandatory_review=ReviewCount.of(entries),
             upcoming=tuple(e for _, e in by_standing[Standing.UPCOMING]),
@@ -290,5 +326,10 @@ class Resolver:
         )
 
 
-def _first(pair: tuple) -> tuple:
+def _valid(start: date | None, end: date | None, day: date) -> bool:
+    """Whether ``day`` is from ``start`` to ``end`` inclusive (None: open)."""
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _first(pair: tuple[tuple[object, ...], Entry]) -> tuple[object, ...]:
     return pair[0]

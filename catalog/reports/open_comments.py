@@ -19,16 +19,6 @@ from catalog.readmodel import CatalogGraph
 from catalog.reports.tables import Table
 
 
-class _Day:
-    """A plain clock for one day (the report has no span to keep)."""
-
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def reached(self, when: date) -> bool:
-        return when <= self.day
-
-
 @dataclass(frozen=True)
 class OpenComment:
     symbol: str
@@ -83,10 +73,9 @@ class OpenCommentReport:
 
 def open_comments(graph: CatalogGraph, day: date) -> OpenCommentReport:
     """The notifications whose comment period is open on ``day`` and that touch a product."""
-    clock = _Day(day)
     open_rows = []
     for row in graph.notifications.rows.values():
-        status = status_on(row, clock)
+        status = status_on(row, day)
         if status.stage is NotificationStage.UNDER_WAY and status.comments_open:
             open_rows.append((row, status))
     if not open_rows:
