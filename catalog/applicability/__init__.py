@@ -22,12 +22,20 @@ from catalog.applicability.answer import (
     document_start,
     entry_order,
 )
+from catalog.applicability.anyproduct import (
+    AnyProductAnswer,
+    CategoryReach,
+    UnknownCategory,
+    applicable_any,
+)
 from catalog.applicability.editions import EditionInForce, edition_in_force
 from catalog.applicability.plan import prepare_graph
 from catalog.applicability.resolve import applicable, applicable_in, applicable_over
 
 __all__ = [
+    "AnyProductAnswer",
     "Applicability",
+    "CategoryReach",
     "DaySpan",
     "DocumentRef",
     "EditionInForce",
@@ -36,7 +44,9 @@ __all__ = [
     "ReasonKind",
     "ReviewCount",
     "Standing",
+    "UnknownCategory",
     "applicable",
+    "applicable_any",
     "applicable_in",
     "applicable_over",
     "document_ref",

@@ -55,7 +55,7 @@ from catalog.applicability.cache import EngineCache
 from catalog.applicability.editions import Editions
 from catalog.applicability.entries import Draft, citation_reason, citing, make_entry
 from catalog.applicability.places import Places
-from catalog.applicability.plan import local_documents, product_plan
+from catalog.applicability.plan import ProductPlan, local_documents, product_plan
 from catalog.applicability.span import SpanClock
 from catalog.models import Product
 from catalog.notifications import UnderWay, under_way
@@ -132,10 +132,18 @@ class Resolver:
     """Applies the rules of the module docstring to one product and day, over the graph."""
 
     def __init__(
-        self, graph: CatalogGraph, product: ProductRow, day: date, market: str | None = None
+        self,
+        graph: CatalogGraph,
+        product: ProductRow,
+        day: date,
+        market: str | None = None,
+        *,
+        plan: ProductPlan | None = None,
     ) -> None:
         self.graph = graph
         self.market = market
+        # A described product not in the registry brings its own plan (.anyproduct).
+        self.plan = plan
         self.documents = graph.documents
         self.product = product
         self.clock = SpanClock(day)  # the only way the resolver looks at the day
@@ -170,7 +178,7 @@ class Resolver:
                 later.notes.append(f"in force from {start.isoformat()}")
 
     def run(self) -> Applicability:
-        plan = product_plan(self.graph, self.product)
+        plan = self.plan or product_plan(self.graph, self.product)
         documents = self.documents
         for rule, reason in plan.rules:
             if self.clock.within(rule.valid_from, rule.valid_to):
