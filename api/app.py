@@ -27,6 +27,7 @@ from api.auth import KEY_HEADER, SECURITY_SCHEMES
 from api.caching import HttpCachingMiddleware
 from api.client_identity import KnownKeys, client_identity
 from api.controllers.admin import AdminController, RuleController
+from api.controllers.any_product import AnyProductController
 from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
 from api.controllers.products import ProductController
@@ -116,6 +117,7 @@ def create_app(
         route_handlers=[
             ProductController,
             applicable_by_text,
+            AnyProductController,
             DocumentController,
             DraftController,
             RuleController,

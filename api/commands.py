@@ -14,6 +14,7 @@ from catalog import clock
 from catalog.applicability import Applicability, Entry, applicable
 from catalog.models import ApiKey, utcnow
 from catalog.products import ProductNotFound
+from catalog.readmodel import CatalogGraph
 from catalog.store import database_url, display_url, make_engine
 from catalog.vocab import ApiRole, Role
 
@@ -66,7 +67,17 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 @click.command("apply")
-@click.argument("product")
+@click.argument("product", required=False)
+@click.option(
+    "--hs",
+    default=None,
+    help="A product not in the registry, by HS code: 4, 6 or 8 digits, dots optional.",
+)
+@click.option(
+    "--category",
+    default=None,
+    help="A product not in the registry, by category (slug, id or name); with --hs or alone.",
+)
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -82,31 +93,40 @@ def serve(host: str, port: int, workers: int) -> None:
     "--xlsx", "xlsx_path", type=click.Path(path_type=Path), help="Also write an XLSX checklist."
 )
 def apply_command(
-    product: str,
+    product: str | None,
+    hs: str | None,
+    category: str | None,
     as_of: datetime | None,
     role: str | None,
     mandatory_only: bool,
     csv_path: Path | None,
     xlsx_path: Path | None,
 ) -> None:
-    """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why."""
+    """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why;
+    or, with --hs and/or --category instead, to a product not in the registry."""
     from api.services import checklist
 
+    if (product is None) == (hs is None and category is None):
+        raise click.UsageError("name a PRODUCT, or describe one by --hs and/or --category")
     engine = make_engine()
     started = time.perf_counter()
+    described: list[str] = []
     with Session(engine) as session:
         try:
-            answer = applicable(
-                session,
-                product,
-                as_of.date() if as_of else None,
-                role=Role(role) if role else None,
-                mandatory_only=mandatory_only,
-            )
+            if product is not None:
+                answer = applicable(
+                    session,
+                    product,
+                    as_of.date() if as_of else None,
+                    role=Role(role) if role else None,
+                    mandatory_only=mandatory_only,
+                )
+            else:
+                answer, described = _described(session, hs, category, as_of, role, mandatory_only)
         except ProductNotFound as exc:
             raise click.ClickException(str(exc)) from exc
     elapsed = (time.perf_counter() - started) * 1000
-    click.echo(render(answer))
+    click.echo("\n".join(described) + ("\n" if described else "") + render(answer))
     click.echo(
         f"\n{len(answer.entries)} in force ({len(answer.mandatory)} mandatory), "
         f"{len(answer.upcoming)} upcoming, {len(answer.withdrawn)} withdrawn, "
@@ -121,11 +141,40 @@ def apply_command(
         click.echo(f"wrote {xlsx_path}")
 
 
+def _described(
+    session: Session,
+    hs: str | None,
+    category: str | None,
+    as_of: datetime | None,
+    role: str | None,
+    mandatory_only: bool,
+) -> tuple[Applicability, list[str]]:
+    """The answer for a described product, and the lines saying which categories it reached."""
+    from api.problems import Problem
+    from api.services.any_product import answer_in, describe
+
+    try:
+        found = answer_in(
+            session,
+            CatalogGraph.load(session),
+            describe(session, hs, category),
+            as_of.date() if as_of else clock.today(),
+            role=Role(role) if role else None,
+            mandatory_only=mandatory_only,
+        )
+    except Problem as exc:
+        parameter = exc.fields.get("parameter")
+        hint = f"--{parameter}" if parameter else "--hs / --category"
+        raise click.BadParameter(exc.detail or "", param_hint=hint) from exc
+    lines = [f"category {c.name_vi} [{c.slug}]: {c.why}" for c in found.categories]
+    return found.answer, lines + [f"note: {n}" for n in found.notes]
+
+
 def render(answer: Applicability) -> str:
     """The answer as a plain-text table, one block per document."""
     p = answer.product
     lines = [
-        f"{p.name_vi} [{p.slug}] — {p.category or 'no category'}, "
+        f"{p.name_vi}{f' [{p.slug}]' if p.slug else ''} — {p.category or 'no category'}, "
         f"{p.locality or 'locality unknown'}",
         f"as of {answer.as_of.isoformat()}",
     ]

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 from catalog.codes_order import hs_prefixes
 
 LENGTHS = (4, 6, 8)  # heading, subheading, Vietnam's tariff line
-LEVEL_NAMES = {4: "heading", 6: "subheading", 8: "tariff line"}
+Level = Literal["heading", "subheading", "tariff line"]
+LEVEL_NAMES: dict[int, Level] = {4: "heading", 6: "subheading", 8: "tariff line"}
 # The WCO's chapters run 01 to 97, 77 being reserved for future use. Chapters 98 and 99 are
 # left to national use, and are not product descriptions this catalog files rules under.
 _RESERVED_CHAPTERS = {"00", "77"}
@@ -49,7 +51,7 @@ class HsCode:
         return ".".join(part for part in (d[:4], d[4:6], d[6:8], d[8:]) if part)
 
     @property
-    def level(self) -> str:
+    def level(self) -> Level:
         return LEVEL_NAMES[len(self.digits)]
 
     @property

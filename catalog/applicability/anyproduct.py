@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from catalog import clock
 from catalog.applicability.answer import Applicability, Reason, ReasonKind
@@ -65,7 +66,7 @@ class CategoryReach:
     given: bool  # the category was asked for
     # how the HS code led to it: "under" (registered products carry the code or a line under
     # it), "shared" (they share its heading or subheading; the nearest common category), or None
-    by_hs: str | None
+    by_hs: Literal["under", "shared"] | None
     hs_code: str | None  # dotted: the code asked for ("under"), or the one shared ("shared")
     products: tuple[Match, ...]  # the registered products that led to it
 
