@@ -30,6 +30,7 @@ from api.controllers.admin import AdminController, RuleController
 from api.controllers.any_product import AnyProductController
 from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
+from api.controllers.gtin import get_gtin
 from api.controllers.products import ProductController
 from api.controllers.reference import categories, issuers
 from api.controllers.reviews import ReviewController
@@ -118,6 +119,7 @@ def create_app(
             ProductController,
             applicable_by_text,
             AnyProductController,
+            get_gtin,
             DocumentController,
             DraftController,
             RuleController,

@@ -44,6 +44,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/applicable/any"): "get_applicable_to_any_product",
     ("get", "/api/v1/applicable/any/checklist.csv"): "download_any_product_checklist_csv",
     ("get", "/api/v1/applicable/any/checklist.xlsx"): "download_any_product_checklist_xlsx",
+    ("get", "/api/v1/gtin/{code}"): "get_gtin",
     ("get", "/api/v1/documents/{code}"): "get_document",
     ("post", "/api/v1/drafts"): "create_draft",
     ("patch", "/api/v1/drafts/{code}"): "update_draft",

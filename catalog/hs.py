@@ -29,12 +29,17 @@ _LAST_CHAPTER = 97
 _DOTTED = re.compile(r"^(\d{4})(?:\.(\d{2})(?:\.(\d{2}))?)?$")
 
 
-class HsCodeError(ValueError):
-    """Text that is not an HS code of 4, 6 or 8 digits; the message says why."""
+Problem = Literal["empty", "characters", "length", "dots", "chapter"]
 
-    def __init__(self, text: str, why: str) -> None:
+
+class HsCodeError(ValueError):
+    """Text that is not an HS code of 4, 6 or 8 digits; the message says why, ``problem``
+    which rule it broke (for pages that say it in another language)."""
+
+    def __init__(self, text: str, why: str, problem: Problem) -> None:
         self.text = text
         self.why = why
+        self.problem = problem
         super().__init__(f"{text!r} is not an HS code: {why}")
 
 
@@ -78,27 +83,35 @@ def parse_hs(text: str) -> HsCode:
     """
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if not cleaned:
-        raise HsCodeError(text, "it is empty; give 4, 6 or 8 digits, e.g. 0902 or 0902.30.10")
+        raise HsCodeError(
+            text, "it is empty; give 4, 6 or 8 digits, e.g. 0902 or 0902.30.10", "empty"
+        )
     stray = sorted({ch for ch in cleaned if not (ch.isascii() and (ch.isdigit() or ch == "."))})
     if stray:
         shown = " ".join(repr(ch) for ch in stray)
-        raise HsCodeError(text, f"it holds {shown}; an HS code is digits, with optional dots")
+        raise HsCodeError(
+            text, f"it holds {shown}; an HS code is digits, with optional dots", "characters"
+        )
     digits = cleaned.replace(".", "")
     if len(digits) not in LENGTHS:
         raise HsCodeError(
             text,
             f"it has {len(digits)} digit{'s' if len(digits) != 1 else ''}; an HS code has 4 "
             "(heading), 6 (subheading) or 8 (Vietnam's tariff line)",
+            "length",
         )
     if "." in cleaned and not _DOTTED.match(cleaned):
         raise HsCodeError(
             text,
             "its dots are misplaced; they go after the 4-digit heading and the 6-digit "
             "subheading, e.g. 0902.30.10",
+            "dots",
         )
     chapter = digits[:2]
     if chapter in _RESERVED_CHAPTERS or int(chapter) > _LAST_CHAPTER:
         raise HsCodeError(
-            text, f"chapter {chapter} does not exist; HS chapters run 01 to 97 (77 is reserved)"
+            text,
+            f"chapter {chapter} does not exist; HS chapters run 01 to 97 (77 is reserved)",
+            "chapter",
         )
     return HsCode(digits)

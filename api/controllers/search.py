@@ -11,6 +11,7 @@ from msgspec import Meta
 
 from api.problems import Problem, problem_responses
 from api.schemas import ICS_PATTERN
+from api.services.gtin import gtin_in_query, product_hit, registered_product
 from catalog.codes import DocType
 from catalog.vocab import ProductKind, Status
 from search.errors import InvalidQuery, SearchError
@@ -70,6 +71,10 @@ async def search(
     category_path: Facet = None,
     locality: Facet = None,
 ) -> SearchResponse:
+    if search_scope != "documents" and (gtin := gtin_in_query(q)) is not None:
+        found = await registered_product(request, gtin)
+        if found is not None:  # a scanned barcode goes to its product
+            return SearchResponse(q, search_scope, (product_hit(found),), 1, {}, 0, gtin.digits)
     service = request.app.state.search
     if service is None:
         raise Problem(503, "Search unavailable", "search is not configured: set MEILI_URL")
