@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 
 import pytest
 
@@ -87,7 +88,7 @@ def test_prefix_countries():
 def test_the_bundled_table_is_ordered_without_overlaps():
     table = gs1_prefixes()
     assert len(table) > 100
-    for before, after in zip(table, table[1:], strict=False):
+    for before, after in itertools.pairwise(table):
         assert before.first <= before.last < after.first
     assert all(len(p.first) == 3 and p.first.isdigit() for p in table)
 

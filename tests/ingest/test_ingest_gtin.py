@@ -60,7 +60,8 @@ def test_the_declarations_register_takes_a_gtin(engine, tmp_path: Path):
     ingest(engine, "products", origin=products)
     sheet = tmp_path / "declarations.csv"
     sheet.write_text(
-        "Loại,Số tiếp nhận,Tổ chức doanh nghiệp,Sản phẩm,Mã GTIN,Tiêu chuẩn quy chuẩn,Ngày công bố\n"
+        "Loại,Số tiếp nhận,Tổ chức doanh nghiệp,Sản phẩm,Mã GTIN,Tiêu chuẩn quy chuẩn,"
+        "Ngày công bố\n"
         "Tự công bố,01/2024/SA,HTX Sử Anh,,8934588063053,TCVN 9740:2013,06/08/2024\n"
         "Tự công bố,02/2024/SA,HTX Sử Anh,Chè X,8934588063050,TCVN 9740:2013,06/08/2024\n"
         "Tự công bố,03/2024/SA,HTX Sử Anh,Chè X,8934588063053; 96385074,TCVN 9740:2013,06/08/2024\n"
