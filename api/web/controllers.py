@@ -19,6 +19,7 @@ from api.problems import NotFound
 from api.services.answers import AnswerService
 from api.services.documents import DocumentService
 from api.web import views
+from api.web.barcode import scanned
 from api.web.errors import BadInput, PageNotFound, SearchUnavailable
 from api.web.params import day_param
 from api.web.templating import render, url_with
@@ -86,18 +87,33 @@ class WebController(Controller):
     include_in_schema = False
 
     @get("/", name="web:home")
-    async def home(self, request: Request[Any, Any, Any]) -> Response[str]:
-        """The search box, with results already rendered when the URL carries a query."""
+    async def home(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        """The search box, with results already rendered when the URL carries a query; a
+        scanned barcode of a registered product goes to the product."""
+        barcode = await scanned(request)
+        if barcode is not None and barcode.product is not None:
+            return Redirect(f"/san-pham/{barcode.product.slug}", status_code=303)
         q, results, chosen = await run_search(request)
         return render(
-            request, "home.html", q=q, results=results, chosen=chosen, options=FILTER_OPTIONS
+            request,
+            "home.html",
+            q=q,
+            results=results,
+            chosen=chosen,
+            options=FILTER_OPTIONS,
+            barcode=barcode,
         )
 
     @get("/tim-kiem", name="web:search")
     async def search_fragment(self, request: Request[Any, Any, Any]) -> Response[str]:
         """The results block alone: what the search box fetches as the person types."""
+        barcode = await scanned(request)
+        if barcode is not None and barcode.product is not None:
+            q = (request.query_params.get("q") or "").strip()
+            results = barcode.results(q)
+            return render(request, "_results.html", q=q, results=results, barcode=None, go=True)
         q, results, _chosen = await run_search(request)
-        return render(request, "_results.html", q=q, results=results)
+        return render(request, "_results.html", q=q, results=results, barcode=barcode)
 
     @get("/duyet", name="web:browse", sync_to_thread=True)
     def browse(
