@@ -13,7 +13,6 @@ Prefixes and their order for rules are :mod:`catalog.codes_order`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +26,11 @@ LEVEL_NAMES: dict[int, Level] = {4: "heading", 6: "subheading", 8: "tariff line"
 _RESERVED_CHAPTERS = {"00", "77"}
 _LAST_CHAPTER = 97
 _DOTTED = re.compile(r"^(\d{4})(?:\.(\d{2})(?:\.(\d{2}))?)?$")
+# Exactly what parse_hs accepts, for the API's schema (JSON Schema's ECMA dialect).
+HS_PATTERN = (
+    r"^(0[1-9]|[1-6][0-9]|7[0-689]|8[0-9]|9[0-7])[0-9]{2}"
+    r"(([0-9]{2}){0,2}|\.[0-9]{2}(\.[0-9]{2})?)$"
+)
 
 
 Problem = Literal["empty", "characters", "length", "dots", "chapter"]
@@ -78,10 +82,10 @@ class HsCode:
 def parse_hs(text: str) -> HsCode:
     """``0902``, ``0902.30``, ``090230``, ``0902.30.10`` or ``09023010`` as an :class:`HsCode`.
 
-    Spaces around the code and full-width digits are forgiven; anything else raises
-    :class:`HsCodeError` saying what is wrong.
+    Anything else raises :class:`HsCodeError` saying what is wrong (what it accepts is
+    :data:`HS_PATTERN`; a form strips the spaces a person typed around the code first).
     """
-    cleaned = unicodedata.normalize("NFKC", text).strip()
+    cleaned = text
     if not cleaned:
         raise HsCodeError(
             text, "it is empty; give 4, 6 or 8 digits, e.g. 0902 or 0902.30.10", "empty"

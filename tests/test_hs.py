@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from catalog.hs import HsCode, HsCodeError, parse_hs
+from catalog.hs import HS_PATTERN, HsCode, HsCodeError, parse_hs
 
 
 @pytest.mark.parametrize(
@@ -15,8 +17,6 @@ from catalog.hs import HsCode, HsCodeError, parse_hs
         ("090230", "090230", "0902.30", "subheading"),
         ("09023010", "09023010", "0902.30.10", "tariff line"),
         ("0902.30.10", "09023010", "0902.30.10", "tariff line"),
-        ("  0805.10 ", "080510", "0805.10", "subheading"),
-        ("０９０２", "0902", "0902", "heading"),  # full-width digits from a phone keyboard
     ],
 )
 def test_codes_of_each_length_with_and_without_dots(text, digits, dotted, level):
@@ -37,7 +37,9 @@ def test_prefixes_and_lines_under():
     ("text", "why"),
     [
         ("", "it is empty"),
-        ("   ", "it is empty"),
+        ("   ", "it holds ' '"),
+        (" 0902", "it holds ' '"),
+        ("０９０２", "it holds '０'"),  # full-width digits
         ("09", "it has 2 digits"),
         ("09023", "it has 5 digits"),
         ("0902301", "it has 7 digits"),
@@ -62,3 +64,20 @@ def test_malformed_codes_are_refused_saying_why(text, why):
     assert why in caught.value.why
     assert caught.value.text == text
     assert "is not an HS code" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0902", "0902.30", "090230", "09023010", "0902.30.10", "0101", "9706", "7601", "7801",
+        "0001", "7701", "9801", "0902.3010", "09023.010", "090.230", "0902.30.", "", "09",
+        "09023", "0902301000", " 0902", "0902 ", "09O2", "0902-30",
+    ],
+)  # fmt: skip
+def test_the_schema_pattern_accepts_exactly_what_the_parser_does(text):
+    try:
+        parse_hs(text)
+        parsed = True
+    except HsCodeError:
+        parsed = False
+    assert (re.fullmatch(HS_PATTERN.strip("^$"), text) is not None) == parsed

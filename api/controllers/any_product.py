@@ -14,6 +14,7 @@ from api.problems import problem_responses
 from api.services import checklist
 from api.services.answers import AnswerService
 from api.services.any_product import DescribedAnswer, answer_described, describe
+from catalog.hs import HS_PATTERN
 from catalog.vocab import Role
 
 Hs = Annotated[
@@ -23,6 +24,7 @@ Hs = Annotated[
         "(0902, 0902.30, 09023010, 0902.30.10)",
         max_length=20,
         required=False,
+        schema_extra={"pattern": HS_PATTERN},
     ),
 ]
 Category = Annotated[

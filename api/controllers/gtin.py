@@ -21,7 +21,14 @@ from api.services.gtin import GtinAnswer, gtin_answer, gtin_asked, registered_pr
 )
 async def get_gtin(
     request: Request,
-    code: Annotated[str, Parameter(description="The number under the barcode", max_length=40)],
+    code: Annotated[
+        str,
+        Parameter(
+            description="The number under the barcode: 8, 12, 13 or 14 digits, the last a "
+            "valid check digit",
+            max_length=40,
+        ),
+    ],
     as_of: AsOf = None,
 ) -> GtinAnswer:
     """The check digit is checked; the GS1 prefix names the member organisation that licensed

@@ -66,22 +66,21 @@ class DescribedAnswer(Struct, kw_only=True):
 
 
 def describe(session: Session, hs: str | None, category: str | None) -> Description:
-    """The description asked for, or a 400 problem saying what is wrong with it."""
-    if not (hs or "").strip() and not (category or "").strip():
+    """The description asked for, or a 400 problem saying what is wrong with it. A parameter
+    given is read even when empty (``hs=`` is not an HS code)."""
+    if hs is None and category is None:
         raise Problem(
             400,
             "Product not described",
             "describe the product by an HS code (hs=0902.30), a category (category=che), or both",
         )
     code = None
-    if hs is not None and hs.strip():
+    if hs is not None:
         try:
             code = parse_hs(hs)
         except HsCodeError as exc:
             raise Problem(400, "Invalid HS code", str(exc), parameter="hs") from None
-    found = None
-    if category is not None and category.strip():
-        found = find_category(session, category)
+    found = find_category(session, category) if category is not None else None
     return Description(code, found)
 
 

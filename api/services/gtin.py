@@ -46,6 +46,10 @@ class GtinAnswer(Struct, kw_only=True):
 def gtin_asked(code: str) -> Gtin:
     """The GTIN of the path, or a 400 problem saying why it is not one."""
     try:
+        stray = sorted({ch for ch in code if not (ch.isascii() and ch.isdigit())})
+        if stray:
+            shown = " ".join(repr(ch) for ch in stray)
+            raise GtinError(code, f"it holds {shown}; a GTIN is digits only")
         return parse_gtin(code)
     except GtinError as exc:
         raise Problem(

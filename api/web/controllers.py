@@ -110,8 +110,8 @@ class WebController(Controller):
         barcode = await scanned(request)
         if barcode is not None and barcode.product is not None:
             q = (request.query_params.get("q") or "").strip()
-            results = barcode.results(q)
-            return render(request, "_results.html", q=q, results=results, barcode=None, go=True)
+            hits = barcode.results(q)
+            return render(request, "_results.html", q=q, results=hits, barcode=None, go=True)
         q, results, _chosen = await run_search(request)
         return render(request, "_results.html", q=q, results=results, barcode=barcode)
 

@@ -52,7 +52,7 @@ class MyProductPage(Controller):
     def my_product(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[str]:
-        hs_text = (request.query_params.get("hs") or "")[:MAX_INPUT]
+        hs_text = (request.query_params.get("hs") or "")[:MAX_INPUT].strip()
         category_text = (request.query_params.get("nhom") or "")[:MAX_INPUT]
         day = day_param(request, "ngay", clock.today(), earliest=date.min, latest=date.max)
         options = category_options(db_session)

@@ -65,7 +65,8 @@ def test_by_category_alone_and_with_a_code(client):
     ("params", "title", "detail"),
     [
         ({}, "Product not described", "by an HS code (hs=0902.30), a category"),
-        ({"hs": " "}, "Product not described", "by an HS code"),
+        ({"hs": " "}, "Invalid HS code", "it holds ' '"),
+        ({"hs": "", "category": "trai-cay"}, "Invalid HS code", "it is empty"),
         ({"hs": "09.02"}, "Invalid HS code", "its dots are misplaced"),
         ({"hs": "09023"}, "Invalid HS code", "it has 5 digits"),
         ({"hs": "chè"}, "Invalid HS code", "an HS code is digits"),
