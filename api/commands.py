@@ -11,7 +11,11 @@ import click
 from sqlmodel import Session, col, select
 
 from catalog import clock
+from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import Applicability, Entry, applicable
+from catalog.conditions import Verdict
+from catalog.facts import FACTS, FactsError, parse_facts
+from catalog.facts_text import facts_text, verdict_words
 from catalog.models import ApiKey, utcnow
 from catalog.products import ProductNotFound
 from catalog.readmodel import CatalogGraph
@@ -92,6 +96,15 @@ def serve(host: str, port: int, workers: int) -> None:
 @click.option(
     "--xlsx", "xlsx_path", type=click.Path(path_type=Path), help="Also write an XLSX checklist."
 )
+@click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="FACT=VALUE",
+    help="A fact about the product and how it is sold (repeatable; several values joined "
+    "by +), e.g. --fact prepackaged=yes --fact packaging=glass+metal --fact claims=none. "
+    "Facts: " + "; ".join(f"{f.value} ({', '.join(s.answers)})" for f, s in FACTS.items()),
+)
 def apply_command(
     product: str | None,
     hs: str | None,
@@ -101,17 +114,24 @@ def apply_command(
     mandatory_only: bool,
     csv_path: Path | None,
     xlsx_path: Path | None,
+    facts: tuple[str, ...],
 ) -> None:
     """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why;
-    or, with --hs and/or --category instead, to a product not in the registry."""
+    or, with --hs and/or --category instead, to a product not in the registry; with facts,
+    what they rule out and what still depends on a question."""
     from api.services import checklist
 
     if (product is None) == (hs is None and category is None):
         raise click.UsageError("name a PRODUCT, or describe one by --hs and/or --category")
+    try:
+        given = parse_facts(facts)
+    except FactsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fact") from None
     engine = make_engine()
     started = time.perf_counter()
     described: list[str] = []
     with Session(engine) as session:
+        graph = CatalogGraph.load(session)
         try:
             if product is not None:
                 answer = applicable(
@@ -120,29 +140,39 @@ def apply_command(
                     as_of.date() if as_of else None,
                     role=Role(role) if role else None,
                     mandatory_only=mandatory_only,
+                    graph=graph,
                 )
             else:
-                answer, described = _described(session, hs, category, as_of, role, mandatory_only)
+                answer, described = _described(
+                    session, graph, hs, category, as_of, role, mandatory_only
+                )
         except ProductNotFound as exc:
             raise click.ClickException(str(exc)) from exc
+    settled = apply_facts(answer, given, graph.facts)
     elapsed = (time.perf_counter() - started) * 1000
-    click.echo("\n".join(described) + ("\n" if described else "") + render(answer))
+    click.echo(
+        "\n".join(described)
+        + ("\n" if described else "")
+        + render(answer, settled if given else None)
+    )
     click.echo(
         f"\n{len(answer.entries)} in force ({len(answer.mandatory)} mandatory), "
         f"{len(answer.upcoming)} upcoming, {len(answer.withdrawn)} withdrawn, "
         f"{len(answer.out_of_scope)} out of scope; answered in {elapsed:.0f} ms "
         f"from {display_url(database_url())}"
     )
+    click.echo(facts_summary(settled))
     if csv_path:
-        csv_path.write_bytes(checklist.to_csv(answer))
+        csv_path.write_bytes(checklist.to_csv(answer, settled if given else None))
         click.echo(f"wrote {csv_path}")
     if xlsx_path:
-        xlsx_path.write_bytes(checklist.to_xlsx(answer))
+        xlsx_path.write_bytes(checklist.to_xlsx(answer, settled if given else None))
         click.echo(f"wrote {xlsx_path}")
 
 
 def _described(
     session: Session,
+    graph: CatalogGraph,
     hs: str | None,
     category: str | None,
     as_of: datetime | None,
@@ -156,7 +186,7 @@ def _described(
     try:
         found = answer_in(
             session,
-            CatalogGraph.load(session),
+            graph,
             describe(session, hs, category),
             as_of.date() if as_of else clock.today(),
             role=Role(role) if role else None,
@@ -170,32 +200,58 @@ def _described(
     return found.answer, lines + [f"note: {n}" for n in found.notes]
 
 
-def render(answer: Applicability) -> str:
-    """The answer as a plain-text table, one block per document."""
+def render(answer: Applicability, settled: FactsAnswer | None = None) -> str:
+    """The answer as a plain-text table, one block per document; settled by facts, the
+    documents they rule out are listed last, each with the condition it fails."""
     p = answer.product
     lines = [
         f"{p.name_vi}{f' [{p.slug}]' if p.slug else ''} — {p.category or 'no category'}, "
         f"{p.locality or 'locality unknown'}",
         f"as of {answer.as_of.isoformat()}",
     ]
+
+    def kept(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return settled.kept(entries) if settled else entries
+
     sections = [
-        ("MANDATORY", answer.mandatory),
-        ("VOLUNTARY", answer.voluntary),
-        ("UPCOMING (not yet in force)", answer.upcoming),
-        ("WITHDRAWN (no successor)", answer.withdrawn),
-        ("OUT OF SCOPE", answer.out_of_scope),
+        ("MANDATORY", kept(answer.mandatory)),
+        ("VOLUNTARY", kept(answer.voluntary)),
+        ("UPCOMING (not yet in force)", kept(answer.upcoming)),
+        ("WITHDRAWN (no successor)", kept(answer.withdrawn)),
+        ("OUT OF SCOPE", kept(answer.out_of_scope)),
     ]
+    if settled:
+        out = tuple(e for e in answer.entries if e not in settled.kept(answer.entries))
+        sections.append(("RULED OUT BY THE FACTS", out))
     for title, entries in sections:
         if not entries:
             continue
         lines += ["", f"{title} ({len(entries)})"]
-        lines += [_row(i, e) for i, e in enumerate(entries, 1)]
+        lines += [_row(i, e, settled) for i, e in enumerate(entries, 1)]
     if not any(entries for _, entries in sections):
         lines += ["", "nothing applies (no rule reaches this product)"]
     return "\n".join(lines)
 
 
-def _row(index: int, entry: Entry) -> str:
+def facts_summary(settled: FactsAnswer) -> str:
+    """What the facts given (and the product's defaults) settle, and the questions left."""
+    counts = settled.counts()
+    lines = []
+    if settled.given or settled.defaults:
+        given = facts_text(settled.given, "en") or "none"
+        defaults = f" (registry: {facts_text(settled.defaults, 'en')})" if settled.defaults else ""
+        lines.append(
+            f"facts: {given}{defaults}: {counts[Verdict.APPLIES]} apply, "
+            f"{counts[Verdict.DOES_NOT_APPLY]} ruled out, {counts[Verdict.DEPENDS_ON]} depend "
+            "on a question"
+        )
+    if questions := settled.questions():
+        asked = ", ".join(f"{fact.value} ({n})" for fact, n in questions)
+        lines.append(f"questions that would settle more (--fact): {asked}")
+    return "\n".join(lines)
+
+
+def _row(index: int, entry: Entry, settled: FactsAnswer | None = None) -> str:
     doc = entry.document
     roles = ", ".join(r.label_en.lower() for r in entry.roles)
     since = f", from {doc.effective_from.isoformat()}" if doc.effective_from else ""
@@ -209,6 +265,8 @@ def _row(index: int, entry: Entry) -> str:
         for r in entry.reasons
     ]
     lines += [f"       note: {n}" for n in entry.notes]
+    if settled:
+        lines.append(f"       facts: {verdict_words(settled.of(entry), 'en')}")
     return "\n".join(lines)
 
 

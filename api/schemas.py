@@ -12,8 +12,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct
 
+from api.services import facts_json
 from api.worker.schemas import JobState
-from catalog.applicability import Applicability
 from catalog.codes import DocType
 from catalog.limits import (
     CODE_MAX,
@@ -143,7 +143,9 @@ class ResolvedAnswer(Struct, kw_only=True):
     query: str
     resolved_by: Literal["search", "database"]
     candidates: list[Candidate]
-    answer: Applicability | None
+    # The product's answer as GET /products/{ref}/applicable sends it (its JSON spliced in:
+    # api.controllers.applicable.spliced).
+    answer: facts_json.Applicability | None
 
 
 # --- documents -----------------------------------------------------------------------------

@@ -318,6 +318,8 @@ class Product(Provenance, table=True):
     locality_text: str | None = Field(default=None, max_length=300)  # as the source wrote it
     producer_id: int | None = Field(default=None, foreign_key="enterprise.id", index=True)
     description: str | None = text_field()
+    # Facts the registry states about how it is sold (catalog.facts syntax), e.g. "claims:ocop"
+    default_facts: str | None = text_field()
     created_at: datetime = timestamp_field()
     updated_at: datetime = timestamp_field()
 
@@ -391,6 +393,9 @@ class ApplicabilityRule(Provenance, table=True):
     document_id: int = Field(foreign_key="document.id", index=True)
     role: Role = enum_field(Role)
     condition: str | None = text_field()
+    # The condition typed (catalog.conditions syntax), where the text really says which facts
+    # decide it: "prepackaged=yes; packaging=glass|ceramic". None: unconditional or text only.
+    typed_condition: str | None = text_field()
     legal_basis: str | None = text_field()
     legal_basis_document_id: int | None = Field(default=None, foreign_key="document.id")
     valid_from: date | None = None

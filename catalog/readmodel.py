@@ -27,6 +27,7 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
 from catalog.codes import DocType
+from catalog.fact_index import FactIndex, load_fact_index
 from catalog.models import (
     ApplicabilityRule,
     AuditLog,
@@ -228,6 +229,7 @@ class CatalogGraph:
     rule_reviews: dict[int, Review] = field(default_factory=dict)
     document_reviews: dict[int, Review] = field(default_factory=dict)
     notifications: NotificationIndex = field(default_factory=NotificationIndex)
+    facts: FactIndex = field(default_factory=FactIndex)  # typed conditions, default facts
     # What the engine derives from the graph once and reuses (the graph is not changed after
     # loading, so what it derives stays true): catalog.applicability.cache.
     engine_cache: EngineCache | None = field(default=None, repr=False, compare=False)
@@ -245,6 +247,7 @@ class CatalogGraph:
         graph._load_places(session)
         graph.rule_reviews, graph.document_reviews = load_reviews(session)
         graph.notifications = NotificationIndex.load(session)
+        graph.facts = load_fact_index(session)
         return graph
 
     def _load_documents(self, session: Session) -> None:

@@ -10,6 +10,7 @@ import click
 from sqlmodel import Session, select
 
 from catalog import clock, migrate
+from catalog.fact_index import untyped_conditions
 from catalog.models import IngestReject, IngestRun
 from catalog.store import database_url, display_url, make_engine
 from catalog.upsert import Outcome
@@ -154,8 +155,14 @@ def bundled(dataset: Path) -> None:
 @click.option("--run", "run_id", type=int, default=None, help="Run id (default: the last run).")
 @click.option("--source", default=None, help="The last run of this source.")
 @click.option("--limit", type=int, default=200, show_default=True, help="Rejects to show.")
-def report(run_id: int | None, source: str | None, limit: int) -> None:
-    """Show a run's counts and its rejects, each with where (URL or file:row) and why."""
+@click.option(
+    "--untyped/--no-untyped",
+    default=None,
+    help="List the rules whose condition stays text only (default: after a rules run).",
+)
+def report(run_id: int | None, source: str | None, limit: int, untyped: bool | None) -> None:
+    """Show a run's counts and its rejects, each with where (URL or file:row) and why; after
+    a rules run, the rules whose condition is not typed (catalog/conditions.py)."""
     engine = _engine()
     for aborted in reap_dead_runs(engine):
         click.echo(f"run #{aborted} marked aborted: its process is gone")
@@ -187,3 +194,13 @@ def report(run_id: int | None, source: str | None, limit: int) -> None:
             click.echo(f"  {reject.location}: {reject.reason}")
         if run.rejected > len(rejects):
             click.echo(f"  … {run.rejected - len(rejects)} more (--limit)")
+        if untyped or (untyped is None and run.source == "rules"):
+            _report_untyped(session)
+
+
+def _report_untyped(session: Session) -> None:
+    found = untyped_conditions(session)
+    count = sum(len(rules) for rules in found.values())
+    click.echo(f"rules whose condition stays text only (not typed): {count}")
+    for text, rules in sorted(found.items(), key=lambda item: (-len(item[1]), item[0])):
+        click.echo(f"  STT {', '.join(rules)}: {text}")

@@ -247,6 +247,7 @@ class ProductRecord(Record):
     ocop_decision: str | None = None
     ocop_rated_on: date | None = None
     ocop_valid_until: date | None = None
+    default_facts: str | None = None  # catalog.facts syntax, as formatted
     locality: str | None = None  # slug of the locality it is recorded under
     locality_text: str | None = None
     producer: str | None = None
@@ -274,6 +275,7 @@ class RuleRecord(Record):
     document_code: str = ""
     role: Role = Role.PRODUCT_STANDARD
     condition: str | None = None
+    typed_condition: str | None = None  # catalog.conditions syntax, as formatted
     legal_basis: str | None = None
     legal_basis_code: str | None = None
     valid_from: date | None = None

@@ -87,8 +87,13 @@ def _session_engine(database_url: str) -> Iterator[Engine]:
 def engine(_session_engine: Engine) -> Iterator[Engine]:
     """The session's engine; every table is emptied after each test."""
     yield _session_engine
+    empty_tables(_session_engine)
+
+
+def empty_tables(engine: Engine) -> None:
+    """Every table emptied (a module-scoped fixture's data is emptied with it at its end)."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    with _session_engine.begin() as conn:
+    with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{name}"' for name in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import Annotated
 
@@ -20,14 +21,18 @@ from litestar.types import (
 
 from api.auth import requires
 from api.deps import AuditLog, DbSession, after_write
+from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
-from api.services import checklist
-from api.services.answers import AnswerService
+from api.services import checklist, facts_json
+from api.services.answers import AnswerKey, AnswerService
+from api.services.encoded_answers import EncodedAnswer
 from api.services.products import ProductService
 from catalog import clock
+from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability
+from catalog.facts import Facts
 from catalog.vocab import ApiRole, ProductKind, Role
 
 ProductRef = Annotated[
@@ -38,6 +43,31 @@ RoleFilter = Annotated[Role | None, Parameter(description="Only entries with thi
 MandatoryOnly = Annotated[bool, Parameter(description="Only mandatory entries")]
 
 
+async def encoded_answer(
+    request: Request,
+    reference: str,
+    as_of: str | None,
+    role: Role | None,
+    mandatory_only: bool,
+    market: str | None = None,
+    facts: str | None = None,
+) -> EncodedAnswer:
+    """:func:`answer_for` as its JSON, which the service holds for the days it covers; with
+    ``facts``, settled by them (api/facts_param.py), computed each time."""
+    answers: AnswerService = request.app.state.answers
+    key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
+    given = facts_asked(facts)
+    if given:
+        body = facts_json.facts_answer_json(await settled_for(request, key, given))
+        # Tagged by the body before compression (a gzipped body differs from one second to
+        # the next): the facts given are in it, so no other facts share the tag.
+        return EncodedAnswer(
+            body, f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]}"'
+        )
+    held = answers.json_now(key)
+    return held if held is not None else await anyio.to_thread.run_sync(answers.json, key)
+
+
 async def answer_json(
     request: Request,
     reference: str,
@@ -45,13 +75,10 @@ async def answer_json(
     role: Role | None,
     mandatory_only: bool,
     market: str | None = None,
+    facts: str | None = None,
 ) -> ASGIApp:
-    """:func:`answer_for` as its JSON, which the service holds for the days it covers."""
-    answers: AnswerService = request.app.state.answers
-    key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
-    found = answers.json_now(key)
-    if found is None:
-        found = await anyio.to_thread.run_sync(answers.json, key)
+    """:func:`encoded_answer` as the response."""
+    found = await encoded_answer(request, reference, as_of, role, mandatory_only, market, facts)
     cache_control = None
     if as_of is None:  # today's answer: not cached past midnight in the configured zone
         left = math.ceil(clock.until_tomorrow().total_seconds())
@@ -106,6 +133,27 @@ async def answer_for(
     return answer
 
 
+async def settled_for(request: Request, key: AnswerKey, facts: Facts) -> FactsAnswer:
+    """The answer settled by ``facts`` (catalog/answer_facts.py), as :func:`answer_for`."""
+    answers: AnswerService = request.app.state.answers
+    found = answers.facts_now(key, facts)
+    if found is None:
+        found = await anyio.to_thread.run_sync(answers.facts, key, facts)
+    return found
+
+
+async def checklist_answer(
+    request: Request, reference: str, as_of: str | None, market: str | None, facts: str | None
+) -> tuple[Applicability, FactsAnswer | None]:
+    """The answer a checklist lists, and what ``facts`` make of it when given."""
+    given = facts_asked(facts)
+    if not given:
+        return await answer_for(request, reference, as_of, None, False, market), None
+    key = (reference, day_asked(as_of), None, False, market_asked(market))
+    settled = await settled_for(request, key, given)
+    return settled.answer, settled
+
+
 def _attachment(name: str) -> str:
     return f'attachment; filename="{name}"'
 
@@ -152,7 +200,7 @@ class ProductController(Controller):
         "/{ref:str}/applicable",
         summary="What applies to the product on a day, and why",
         responses={
-            200: ResponseSpec(data_container=Applicability, description="The answer"),
+            200: ResponseSpec(data_container=facts_json.Applicability, description="The answer"),
             **problem_responses(404),
         },
     )
@@ -164,10 +212,14 @@ class ProductController(Controller):
         role: RoleFilter = None,
         mandatory_only: MandatoryOnly = False,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> ASGIApp:
         """Documents in force, upcoming, withdrawn and out of scope, and drafts notified to
-        the WTO still under way (Viet Nam's, and ``market``'s when given)."""
-        return await answer_json(request, ref, as_of, role, mandatory_only, market)
+        the WTO still under way (Viet Nam's, and ``market``'s when given). Each entry says
+        what the facts given (and the product's own, from the registry) make of it: applies,
+        does not apply (with the condition they fail) or depends on (the questions that
+        would settle it); the answer lists those questions, the most useful first."""
+        return await answer_json(request, ref, as_of, role, mandatory_only, market, facts)
 
     @get(
         "/{ref:str}/checklist.csv",
@@ -176,11 +228,16 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def checklist_csv(
-        self, request: Request, ref: ProductRef, as_of: AsOf = None, market: Market = None
+        self,
+        request: Request,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        market: Market = None,
+        facts: FactsQuery = None,
     ) -> Response[bytes]:
-        answer = await answer_for(request, ref, as_of, None, False, market)
+        answer, settled = await checklist_answer(request, ref, as_of, market, facts)
         return Response(
-            checklist.to_csv(answer),
+            checklist.to_csv(answer, settled),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(checklist.filename(answer, "csv"))},
         )
@@ -192,10 +249,15 @@ class ProductController(Controller):
         responses=problem_responses(404),
     )
     async def checklist_xlsx(
-        self, request: Request, ref: ProductRef, as_of: AsOf = None, market: Market = None
+        self,
+        request: Request,
+        ref: ProductRef,
+        as_of: AsOf = None,
+        market: Market = None,
+        facts: FactsQuery = None,
     ) -> Response[bytes]:
-        answer = await answer_for(request, ref, as_of, None, False, market)
-        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer)
+        answer, settled = await checklist_answer(request, ref, as_of, market, facts)
+        content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, settled)
         return Response(
             content,
             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -17,14 +17,16 @@ from __future__ import annotations
 import gc
 import threading
 from datetime import date, timedelta
+from functools import partial
 
-from litestar.serialization import encode_json
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.services.encoded_answers import EncodedAnswer, EncodedAnswers
+from api.services.facts_json import facts_answer_json
 from api.services.products import product_not_found
 from catalog import clock
+from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import (
     Applicability,
     DaySpan,
@@ -32,6 +34,7 @@ from catalog.applicability import (
     applicable_over,
     prepare_graph,
 )
+from catalog.facts import NO_FACTS, Facts
 from catalog.products import ProductNotFound, find_product, resolve_product
 from catalog.readmodel import CatalogGraph, ProductRow, SharedCatalogGraph
 from catalog.vocab import Role
@@ -69,6 +72,16 @@ class AnswerService:
     def json(self, key: AnswerKey) -> EncodedAnswer:
         """The answer's JSON (blocking, as :meth:`answer`)."""
         return self._json(*self._product(key[0]), key)
+
+    def facts_now(self, key: AnswerKey, facts: Facts) -> FactsAnswer | None:
+        """The answer settled by ``facts`` (issue 14) when it needs no database access."""
+        found = self._product_now(key[0])
+        return self._settled(*found, key, facts) if found is not None else None
+
+    def facts(self, key: AnswerKey, facts: Facts) -> FactsAnswer:
+        """The answer settled by ``facts`` (blocking, as :meth:`answer`). Computed each time:
+        only answers without facts are held; its entity tag is a hash of its body."""
+        return self._settled(*self._product(key[0]), key, facts)
 
     def stats(self) -> dict[str, int | bool]:
         """How many answers the current graph holds encoded, how often they served, and
@@ -139,7 +152,7 @@ class AnswerService:
             found = self._encoded
             if found is not None and found[0] is graph:
                 return found[1]
-            made = EncodedAnswers(self.held)
+            made = EncodedAnswers(self.held, partial(_settled_by_defaults, graph))
             if graph is self.graph.last:
                 self._encoded = (graph, made)
             return made
@@ -176,10 +189,16 @@ class AnswerService:
             graph, product.id, day, role=role, mandatory_only=mandatory_only, market=market
         )
 
+    def _settled(
+        self, graph: CatalogGraph, product: ProductRow, key: AnswerKey, facts: Facts
+    ) -> FactsAnswer:
+        return apply_facts(self._answer(graph, product, key), facts, graph.facts)
+
     def _json(self, graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> EncodedAnswer:
         _, day, role, mandatory_only, market = key
         if not self.held:
-            return EncodedAnswer(encode_json(self._answer(graph, product, key)), None)
+            answer = self._settled(graph, product, key, NO_FACTS)
+            return EncodedAnswer(facts_answer_json(answer), None)
         held = self._encoded_of(graph)
         kind = (product.id, role, mandatory_only, market)
         found = held.get(kind, day)
@@ -189,3 +208,8 @@ class AnswerService:
             graph, product.id, day, role=role, mandatory_only=mandatory_only, market=market
         )
         return held.put(kind, answer, span)
+
+
+def _settled_by_defaults(graph: CatalogGraph, answer: Applicability) -> FactsAnswer:
+    """An answer as held: settled by the product's default facts alone."""
+    return apply_facts(answer, NO_FACTS, graph.facts)

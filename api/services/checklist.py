@@ -10,8 +10,10 @@ from itertools import zip_longest
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability, Entry, Standing
 from catalog.cells import append_row, csv_row
+from catalog.facts_text import facts_lines, verdict_text
 from catalog.notifications import UnderWay
 from catalog.review import Review, SourceRef
 from catalog.vocab import ReviewState
@@ -31,6 +33,7 @@ COLUMNS = (
     "Nguồn quy tắc / Rule sources",
     "Rà soát tình trạng văn bản / Status review",
 )
+FACTS_COLUMN = "Theo dữ kiện / By the facts"
 # Mandatory entries not verified are filled amber in the workbook, never mixed in unmarked.
 _UNCONFIRMED = PatternFill("solid", fgColor="FFE8B0")
 _STANDING = {
@@ -41,7 +44,7 @@ _STANDING = {
 }
 
 
-def heading(answer: Applicability) -> list[list[str]]:
+def heading(answer: Applicability, settled: FactsAnswer | None = None) -> list[list[str]]:
     p, review = answer.product, answer.mandatory_review
     return [
         ["Danh mục tiêu chuẩn, quy chuẩn áp dụng / Compliance checklist"],
@@ -60,21 +63,27 @@ def heading(answer: Applicability) -> list[list[str]]:
             ),
         ],
         *([["Thị trường xuất khẩu / Export market", answer.market]] if answer.market else []),
+        *(facts_lines(settled) if settled else []),
     ]
 
 
-def rows(answer: Applicability) -> Iterator[tuple[Standing, list[str]]]:
+def rows(
+    answer: Applicability, settled: FactsAnswer | None = None
+) -> Iterator[tuple[Standing, list[str]]]:
     """The checklist's rows: the documents (as :func:`_entries` lists them), then the drafts
-    notified to the WTO that are under way (not in force, but coming)."""
-    for entry in _entries(answer):
-        yield entry.standing, _row(entry)
+    notified to the WTO that are under way (not in force, but coming). Settled by facts, the
+    documents they rule out are left out (the heading names them) and a last column says
+    what the facts make of each."""
+    for entry in _entries(answer, settled):
+        row = _row(entry)
+        yield entry.standing, [*row, verdict_text(settled.of(entry))] if settled else row
     for item in answer.under_way:
-        yield Standing.UPCOMING, _under_way_row(item)
+        yield Standing.UPCOMING, _under_way_row(item) + ([""] if settled else [])
 
 
-def _entries(answer: Applicability) -> Iterator[Entry]:
+def _entries(answer: Applicability, settled: FactsAnswer | None = None) -> Iterator[Entry]:
     for group in (answer.entries, answer.upcoming, answer.withdrawn):
-        yield from group
+        yield from settled.kept(group) if settled else group
 
 
 def _under_way_row(item: UnderWay) -> list[str]:
@@ -145,31 +154,31 @@ def _document_review(review: Review) -> str:
     return f"{state}\n{sources}" if sources else state
 
 
-def to_csv(answer: Applicability) -> bytes:
+def to_csv(answer: Applicability, settled: FactsAnswer | None = None) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs show the diacritics."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerows(csv_row(line) for line in heading(answer))
+    writer.writerows(csv_row(line) for line in heading(answer, settled))
     writer.writerow([])
-    writer.writerow(COLUMNS)
-    for _standing, row in rows(answer):
+    writer.writerow(COLUMNS + ((FACTS_COLUMN,) if settled else ()))
+    for _standing, row in rows(answer, settled):
         writer.writerow(csv_row(row))
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def to_xlsx(answer: Applicability) -> bytes:
+def to_xlsx(answer: Applicability, settled: FactsAnswer | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Checklist"
-    for line in heading(answer):
+    for line in heading(answer, settled):
         append_row(sheet, line)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
-    for cell in append_row(sheet, COLUMNS):
+    for cell in append_row(sheet, COLUMNS + ((FACTS_COLUMN,) if settled else ())):
         cell.font = Font(bold=True)
     header_row = sheet.max_row
     # The documents' rows come first, each beside its entry; the drafts under way have none.
-    for (standing, row), entry in zip_longest(rows(answer), _entries(answer)):
+    for (standing, row), entry in zip_longest(rows(answer, settled), _entries(answer, settled)):
         cells = append_row(sheet, row)
         if standing != Standing.IN_FORCE:
             for cell in cells:
@@ -177,8 +186,8 @@ def to_xlsx(answer: Applicability) -> bytes:
         elif entry.mandatory and entry.review_state != ReviewState.VERIFIED:
             for cell in cells:
                 cell.fill = _UNCONFIRMED
-    widths = (22, 50, 28, 12, 45, 25, 25, 30, 14, 50, 30, 60, 40)
-    for letter, width in zip("ABCDEFGHIJKLM", widths, strict=True):
+    widths = (22, 50, 28, 12, 45, 25, 25, 30, 14, 50, 30, 60, 40) + ((40,) if settled else ())
+    for letter, width in zip("ABCDEFGHIJKLMN", widths, strict=False):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=header_row):
         for cell in row:

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
 from litestar.serialization import encode_json
 
+from api.services.facts_json import answer_facts_json, dressed_entry
+from catalog.answer_facts import EntryFacts, FactsAnswer
 from catalog.applicability import Applicability, DaySpan, Entry
 from catalog.vocab import Role
 
@@ -40,15 +43,20 @@ class EncodedAnswer(NamedTuple):
 class EncodedAnswers:
     """Encoded answers of one catalog graph, the first held dropped first past ``limit``."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(
+        self, limit: int, settle: Callable[[Applicability], FactsAnswer] | None = None
+    ) -> None:
         self.limit = limit  # answers held, over all products and spans
+        # Facts (issue 14): what the product's default facts make of each entry, added to
+        # its JSON and to the answer's (api.services.facts_json); None: the engine's JSON.
+        self._settle = settle
         self.held = 0
         self.hits = 0
         self.misses = 0
         self.every_day = False  # every product's answers for all days are held
         self._answers: dict[AnswerKind, list[Held]] = {}
         self._heads: dict[int, bytes] = {}  # per product: '{"product":{…},"as_of":"'
-        self._pieces: dict[Entry, bytes] = {}  # each entry's JSON
+        self._pieces: dict[Entry | tuple[Entry, EntryFacts], bytes] = {}  # each entry's JSON
         self._lock = threading.Lock()
 
     def stats(self) -> dict[str, int | bool]:
@@ -81,18 +89,20 @@ class EncodedAnswers:
         if head is None:
             head = b'{"product":' + encode_json(answer.product) + b',"as_of":"'
             self._heads[kind[0]] = head
+        settled = self._settle(answer) if self._settle is not None else None
         tail: list[bytes] = [b'"']
         for name in _SECTIONS:
             tail.append(f',"{name}":['.encode())
             for index, entry in enumerate(getattr(answer, name)):
                 if index:
                     tail.append(b",")
-                tail.append(self._piece(entry))
+                tail.append(self._piece(entry, settled.of(entry) if settled else None))
             tail.append(b"]")
         tail.append(b',"mandatory_review":' + encode_json(answer.mandatory_review))
         # Drafts under way are few and depend on the market asked: encoded as they are.
         tail.append(b',"under_way":' + encode_json(answer.under_way))
-        tail.append(b',"market":' + encode_json(answer.market) + b"}")
+        tail.append(b',"market":' + encode_json(answer.market))
+        tail.append(b',"facts":' + answer_facts_json(settled) + b"}" if settled else b"}")
         digest = hashlib.sha1(head, usedforsecurity=False)
         for piece in tail:
             digest.update(piece)
@@ -115,14 +125,19 @@ class EncodedAnswers:
                 return held
         return None
 
-    def _piece(self, entry: Entry) -> bytes:
+    def _piece(self, entry: Entry, verdict: EntryFacts | None = None) -> bytes:
         # The engine interns entries by value, so equal entries share one JSON here, and the
-        # same entry (in the answers of many products) is encoded once.
-        found = self._pieces.get(entry)
+        # same entry (in the answers of many products) is encoded once; with its verdict
+        # (facts), once per verdict.
+        key = entry if verdict is None else (entry, verdict)
+        found = self._pieces.get(key)
         if found is None:
             if len(self._pieces) >= self.limit:  # held answers keep theirs; new ones start afresh
                 self._pieces = {}
-            found = self._pieces[entry] = encode_json(entry)
+            found = encode_json(entry)
+            if verdict is not None:
+                found = dressed_entry(found, verdict)
+            self._pieces[key] = found
         return found
 
 

@@ -15,6 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlmodel import Session
 
+from api.facts_param import facts_of_form
 from api.problems import NotFound
 from api.services.answers import AnswerService
 from api.services.documents import DocumentService
@@ -27,6 +28,7 @@ from catalog import clock
 from catalog.applicability import Standing
 from catalog.codes import DocType
 from catalog.codes_wto import wto_member
+from catalog.facts import FACTS, Facts, FactsError
 from catalog.products import ProductNotFound, resolve_product
 from catalog.vocab import ProductKind, Status
 from search.query import SearchResponse, SearchService
@@ -142,12 +144,13 @@ class WebController(Controller):
         answers: AnswerService = request.app.state.answers
         market = _market(request.query_params.get("thi-truong"))
         key = (found.slug, day, None, False, market)  # the key the checklist downloads use too
-        answer = answers.answer(key)
+        settled = answers.facts(key, _facts(request))
         return render(
             request,
             "product.html",
             facts=facts,
-            answer=answer,
+            answer=settled.answer,
+            settled=settled,
             day=day,
             today=clock.today(),
             categories=views.category_names(db_session),
@@ -172,6 +175,19 @@ class WebController(Controller):
         if reference != doc.slug:
             return Redirect(url_with(request, path=f"/van-ban/{doc.slug}"), status_code=301)
         return render(request, "document.html", view=service.detail(doc))
+
+
+def _facts(request: Request[Any, Any, Any]) -> Facts:
+    """The answers given on the page (api/facts_param.py), or bad input naming the wrong one."""
+    try:
+        return facts_of_form({f.value: request.query_params.getall(f.value, []) for f in FACTS})
+    except FactsError as exc:
+        raise BadInput(
+            "facts",
+            exc.item,
+            f"Câu trả lời «{exc.item}» không hợp lệ: {exc.reason}.",
+            f"The answer {exc.item!r} is not valid: {exc.reason}.",
+        ) from None
 
 
 # How an entry stands on the day asked, in the words of a document status.

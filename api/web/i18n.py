@@ -26,6 +26,22 @@ COOKIE = "lang"
 # key → (Vietnamese, English)
 LABELS: dict[str, tuple[str, str]] = {
     "site_name": ("Tiêu chuẩn Tuyên Quang", "Tuyên Quang standards"),
+    # facts that narrow the answer (issue 14)
+    "facts_heading": ("Trả lời để thu hẹp danh sách", "Answer to narrow the list"),
+    "facts_intro": (
+        "Một số văn bản chỉ áp dụng tùy cách sản phẩm được bao gói, chứng nhận và bán. "
+        "Chỉ các câu hỏi có ảnh hưởng đến danh sách này được hỏi.",
+        "Some documents apply only depending on how the product is packed, certified and "
+        "sold. Only the questions that change this list are asked.",
+    ),
+    "facts_apply": ("Áp dụng câu trả lời", "Apply the answers"),
+    "facts_clear": ("Xóa câu trả lời", "Clear the answers"),
+    "facts_registry": ("Theo danh mục sản phẩm", "From the product registry"),
+    "facts_counts": ("Theo câu trả lời", "By your answers"),
+    "facts_applies": ("áp dụng", "apply"),
+    "facts_depends": ("còn tùy câu trả lời", "depend on an answer"),
+    "facts_ruled_out": ("không áp dụng", "do not apply"),
+    "ruled_out_group": ("Không áp dụng theo câu trả lời", "Ruled out by your answers"),
     "tagline": (
         "Tiêu chuẩn, quy chuẩn kỹ thuật và văn bản áp dụng cho sản phẩm của tỉnh Tuyên Quang",
         "Standards, technical regulations and legal instruments for Tuyên Quang's products",

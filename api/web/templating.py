@@ -17,6 +17,8 @@ from api.web.i18n import COOKIE, Labels, Lang, request_lang
 from api.web.wording import describe_reason, entry_notes
 from catalog import clock
 from catalog.codes import DocType
+from catalog.facts import FACTS
+from catalog.facts_text import verdict_words
 from catalog.plan.wording import en_number, vi_number
 from catalog.vocab import Equivalence, ProductKind, ReviewState, ReviewSubject, Status
 
@@ -56,6 +58,8 @@ def _environment() -> Environment:
     env.globals["local"] = clock.local
     env.globals["review_states"] = tuple(ReviewState)
     env.globals["review_subjects"] = tuple(ReviewSubject)
+    env.globals["fact_specs"] = FACTS
+    env.globals["verdict_words"] = verdict_words
     return env
 
 

@@ -4,7 +4,9 @@ One row per product: key products, specialties, geographical indications and OCO
 products, with columns found by their (Vietnamese) headers: Mã sản phẩm, Tên sản phẩm,
 Tên tiếng Anh, Loại, Nhóm sản phẩm, Mã HS, Mã ICS, Mã GTIN (or Mã vạch: barcodes, each with a
 valid check digit), Tên gọi khác, Số sao OCOP, Quyết định công nhận, Ngày công nhận, Chủ thể
-sản xuất, Địa bàn, Mã địa bàn, Nguồn, Ghi chú.
+sản xuất, Địa bàn, Mã địa bàn, Nguồn, Ghi chú, and Dữ kiện (facts the registry states about how
+the product is sold, in :mod:`catalog.facts` syntax, ``claims:ocop``: answers register them as
+known before anyone is asked).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from calendar import monthrange
 from datetime import date
 
 from catalog.codes import find_codes
+from catalog.facts import FactsError, parse_facts
 from catalog.text import slugify
 from catalog.vocab import ProductKind
 from ingest import cells
@@ -55,7 +58,15 @@ def parse_row(row: SheetRow) -> ProductRecord:
     record.locality = cells.text(row.get("ma dia ban"))
     notes = [cells.text(row.get("ghi chu")), _source(row)]
     record.description = "\n".join(n for n in notes if n) or None
+    record.default_facts = _default_facts(row.get("du kien"))
     return record
+
+
+def _default_facts(value: object) -> str | None:
+    try:
+        return parse_facts(cells.text(value)).canonical() or None
+    except FactsError as exc:
+        raise RejectError(f"Dữ kiện: {exc}") from None
 
 
 def hs_codes(value: object) -> list[str]:

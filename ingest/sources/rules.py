@@ -3,9 +3,11 @@
 One row per rule: STT (its number, by which the provenance sheet names it), Loại đối
 tượng (product, category, HS prefix or ICS field), Đối tượng (the product or category slug,
 the HS prefix or the ICS code), Số hiệu văn bản (the document), Vai trò (role), Điều kiện
-(condition), Căn cứ pháp lý (legal basis), Hiệu lực từ / đến (validity) and Ghi chú. Rules
-may cite an older edition on purpose: which edition is in force on a date is the engine's
-question, not the sheet's.
+(the condition as text), Điều kiện (dữ kiện) (the condition typed: facts with the values
+that make the rule apply, in :mod:`catalog.conditions` syntax, ``prepackaged=yes;
+packaging=glass|ceramic``; empty where the text cannot be typed honestly), Căn cứ pháp lý
+(legal basis), Hiệu lực từ / đến (validity) and Ghi chú. Rules may cite an older edition on
+purpose: which edition is in force on a date is the engine's question, not the sheet's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 
 from catalog.codes import find_codes
+from catalog.conditions import ConditionError, format_conditions, parse_conditions
 from catalog.text import slugify
 from catalog.vocab import Role, SubjectKind
 from ingest import cells
@@ -61,6 +64,7 @@ def parse_row(row: SheetRow) -> RuleRecord:
         role=role,
     )
     rule.condition = cells.text(row.get("dieu kien"))
+    rule.typed_condition = _typed_condition(row.get("dieu kien du kien"))
     rule.legal_basis = cells.text(row.get("can cu phap ly"))
     if rule.legal_basis and (found := find_codes(rule.legal_basis)):
         rule.legal_basis_code = found[0].canonical()
@@ -70,6 +74,14 @@ def parse_row(row: SheetRow) -> RuleRecord:
         raise RejectError(f"Hiệu lực đến {rule.valid_to} is before Hiệu lực từ {rule.valid_from}")
     rule.note = cells.text(row.get("ghi chu"))
     return rule
+
+
+def _typed_condition(value: object) -> str | None:
+    try:
+        conditions = parse_conditions(cells.text(value))
+    except ConditionError as exc:
+        raise RejectError(f"Điều kiện (dữ kiện): {exc}") from None
+    return format_conditions(conditions) or None
 
 
 def _subject(kind: SubjectKind, value: object) -> str:

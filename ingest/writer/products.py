@@ -34,6 +34,7 @@ class ProductWriter(Lookups):
             "locality_text": record.locality_text,
             "producer_id": producer_id,
             "description": record.description,
+            "default_facts": record.default_facts,
         }
         result = self._upsert(
             Product, {"slug": record.slug}, values, record.slug, self._provenance(record)
@@ -82,7 +83,7 @@ class ProductWriter(Lookups):
         values = {
             **copied(record, "number", "subject_kind"),
             **{k: v for k, v in subject.items() if v is not None},
-            **copied(record, "condition", "legal_basis"),
+            **copied(record, "condition", "typed_condition", "legal_basis"),
             "legal_basis_document_id": basis_id,
             **copied(record, "valid_from", "valid_to", "note"),
         }

@@ -1,4 +1,5 @@
-"""Answers held as JSON per span of days: byte for byte the engine's answer for each day."""
+"""Answers held as JSON per span of days: byte for byte the engine's answer for each day (with
+what the product's default facts make of it, as api/services/facts_json.py adds)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,25 @@ import random
 import time
 from datetime import date, timedelta
 
-from litestar.serialization import encode_json
 from sqlmodel import Session, select
 
 from api.services.answers import AnswerService
+from api.services.facts_json import facts_answer_json
 from catalog import clock
-from catalog.applicability import applicable_in
+from catalog.answer_facts import apply_facts
+from catalog.applicability import Applicability, applicable_in
+from catalog.facts import NO_FACTS
 from catalog.models import ApplicabilityRule, Document
+from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role, SubjectKind
 from ingest.jobs import ingest_bundled
 
 FILTERS = [(None, False), (None, True), (Role.TEST_METHOD, False)]
+
+
+def encode_json(graph: CatalogGraph, answer: Applicability) -> bytes:
+    """The answer as the API sends it without facts asked."""
+    return facts_answer_json(apply_facts(answer, NO_FACTS, graph.facts))
 
 
 def sample_days(count: int, seed: int = 3) -> list[date]:
@@ -48,7 +57,11 @@ def test_every_day_is_held_and_served_as_the_engine_answers_it(engine):
                     graph, product_id, day, role=role, mandatory_only=mandatory_only
                 )
                 key = (str(product_id), day, role, mandatory_only, None)
-                assert service.json(key).body == encode_json(expected), (product_id, day, role)
+                assert service.json(key).body == encode_json(graph, expected), (
+                    product_id,
+                    day,
+                    role,
+                )
                 asked += 1
     after = service.stats()
     # Unfiltered answers were all held; filtered ones are computed once per span, then held.
@@ -64,7 +77,7 @@ def test_few_answers_are_held_when_the_limit_is_low_and_none_when_it_is_zero(eng
         graph = service.graph.current()
         for product_id in sorted(graph.products)[:10]:
             for day in sample_days(3):
-                expected = encode_json(applicable_in(graph, product_id, day))
+                expected = encode_json(graph, applicable_in(graph, product_id, day))
                 assert service.json((str(product_id), day, None, False, None)).body == expected
                 assert service.stats()["held"] <= max(held, 5)
         assert (service.stats()["computed"] == 0) == (held == 0)
@@ -95,4 +108,5 @@ def test_a_change_to_the_catalog_is_answered_at_once_after_invalidate(engine):
     service.invalidate()
     after = service.json(key).body
     assert after != before and code.encode() in after
-    assert after == encode_json(applicable_in(service.graph.current(), product_id, key[1]))
+    graph = service.graph.current()
+    assert after == encode_json(graph, applicable_in(graph, product_id, key[1]))

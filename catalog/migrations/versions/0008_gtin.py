@@ -1,7 +1,7 @@
 """barcodes: the GTINs products are sold under, and the GTIN of a declared product
 
-Revision ID: 0007_gtin
-Revises: 0003_ops
+Revision ID: 0008_gtin
+Revises: 0004_facts
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007_gtin"
-down_revision: str | None = "0003_ops"
+revision: str = "0008_gtin"
+down_revision: str | None = "0004_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
