@@ -196,8 +196,8 @@ def _described(
         parameter = exc.fields.get("parameter")
         hint = f"--{parameter}" if parameter else "--hs / --category"
         raise click.BadParameter(exc.detail or "", param_hint=hint) from exc
-    lines = [f"category {c.name_vi} [{c.slug}]: {c.why}" for c in found.categories]
-    return found.answer, lines + [f"note: {n}" for n in found.notes]
+    lines = [f"category {c.name_vi} [{c.slug}]: {c.why}" for c in found.schema.categories]
+    return found.answer, lines + [f"note: {n}" for n in found.schema.notes]
 
 
 def render(answer: Applicability, settled: FactsAnswer | None = None) -> str:

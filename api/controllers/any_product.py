@@ -9,11 +9,12 @@ from litestar.params import Parameter
 
 from api.controllers.products import MandatoryOnly, RoleFilter
 from api.deps import DbSession
+from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
 from api.services import checklist
 from api.services.answers import AnswerService
-from api.services.any_product import DescribedAnswer, answer_described, describe
+from api.services.any_product import Described, DescribedAnswer, answer_described, describe
 from catalog.hs import HS_PATTERN
 from catalog.vocab import Role
 
@@ -58,12 +59,16 @@ class AnyProductController(Controller):
         role: RoleFilter = None,
         mandatory_only: MandatoryOnly = False,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> DescribedAnswer:
         """An HS code reaches the rules on it and on the codes enclosing it, and the categories
         of the registered products filed under it (else sharing its subheading or heading:
         their nearest common category), each with the products that led to it. A category
-        reaches its rules and those of the categories above it."""
-        return self._answer(request, db_session, hs, category, as_of, role, mandatory_only, market)
+        reaches its rules and those of the categories above it. Each entry says what the
+        ``facts`` given make of it, and the questions still open that would settle it."""
+        return self._answer(
+            request, db_session, hs, category, as_of, role, mandatory_only, market, facts
+        ).schema
 
     @get(
         "/checklist.csv",
@@ -80,10 +85,11 @@ class AnyProductController(Controller):
         category: Category = None,
         as_of: AsOf = None,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> Response[bytes]:
-        found = self._answer(request, db_session, hs, category, as_of, None, False, market)
+        found = self._answer(request, db_session, hs, category, as_of, None, False, market, facts)
         return Response(
-            checklist.to_csv(found.answer),
+            checklist.to_csv(found.answer, found.settled if found.settled.given else None),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(found, "csv")},
         )
@@ -103,10 +109,11 @@ class AnyProductController(Controller):
         category: Category = None,
         as_of: AsOf = None,
         market: Market = None,
+        facts: FactsQuery = None,
     ) -> Response[bytes]:
-        found = self._answer(request, db_session, hs, category, as_of, None, False, market)
+        found = self._answer(request, db_session, hs, category, as_of, None, False, market, facts)
         return Response(
-            checklist.to_xlsx(found.answer),
+            checklist.to_xlsx(found.answer, found.settled if found.settled.given else None),
             media_type=_XLSX,
             headers={"Content-Disposition": _attachment(found, "xlsx")},
         )
@@ -121,8 +128,9 @@ class AnyProductController(Controller):
         role: Role | None,
         mandatory_only: bool,
         market: str | None,
-    ) -> DescribedAnswer:
-        day, member = day_asked(as_of), market_asked(market)
+        facts: str | None,
+    ) -> Described:
+        day, member, given = day_asked(as_of), market_asked(market), facts_asked(facts)
         description = describe(db_session, hs, category)
         answers: AnswerService = request.app.state.answers
         return answer_described(
@@ -133,12 +141,14 @@ class AnyProductController(Controller):
             role=role,
             mandatory_only=mandatory_only,
             market=member,
+            facts=given,
         )
 
 
-def _attachment(found: DescribedAnswer, extension: str) -> str:
-    parts = ["hs-" + found.hs.replace(".", "")] if found.hs else []
-    if found.category:
-        parts.append(found.category)
+def _attachment(found: Described, extension: str) -> str:
+    asked = found.schema
+    parts = ["hs-" + asked.hs.replace(".", "")] if asked.hs else []
+    if asked.category:
+        parts.append(asked.category)
     day = found.answer.as_of.isoformat()
     return f'attachment; filename="checklist-{"-".join(parts)}-{day}.{extension}"'

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, cast
 
+import msgspec
 from msgspec import Struct
 from sqlmodel import Session, col, select
 
 from api.problems import Problem
+from api.services import facts_json
+from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import AnyProductAnswer, Applicability, UnknownCategory, applicable_any
+from catalog.facts import NO_FACTS, Facts
 from catalog.hs import HsCode, HsCodeError, Level, parse_hs
 from catalog.models import ProductCategory
 from catalog.products import row_id
@@ -55,14 +59,27 @@ class ReachedCategory(Struct, kw_only=True):
 
 
 class DescribedAnswer(Struct, kw_only=True):
-    """What applies to a product described by its HS code and/or category."""
+    """What applies to a product described by its HS code and/or category, the answer with
+    what the facts given make of it (as every answer of the API)."""
 
     hs: str | None  # as the tariff prints it: 0902.30.10
     hs_level: Level | None
     category: str | None  # the slug of the category given
     categories: list[ReachedCategory]
     notes: list[str]
-    answer: Applicability
+    answer: facts_json.Applicability
+
+
+@dataclass(frozen=True)
+class Described:
+    """The answer for a description: as the API sends it, and settled by the facts."""
+
+    schema: DescribedAnswer
+    settled: FactsAnswer
+
+    @property
+    def answer(self) -> Applicability:
+        return self.settled.answer
 
 
 def describe(session: Session, hs: str | None, category: str | None) -> Description:
@@ -114,15 +131,24 @@ def answer_described(
     role: Role | None = None,
     mandatory_only: bool = False,
     market: str | None = None,
-) -> DescribedAnswer:
+    facts: Facts = NO_FACTS,
+) -> Described:
     """The engine's answer for the description from the shared graph (reloaded when the
-    category is newer than it), with the categories it reached by slug."""
+    category is newer than it), with the categories it reached by slug, settled by
+    ``facts``."""
     graph = shared.current()
     if description.category is not None and description.category.id not in graph.categories:
         shared.invalidate()
         graph = shared.current()
     return answer_in(
-        session, graph, description, day, role=role, mandatory_only=mandatory_only, market=market
+        session,
+        graph,
+        description,
+        day,
+        role=role,
+        mandatory_only=mandatory_only,
+        market=market,
+        facts=facts,
     )
 
 
@@ -135,7 +161,8 @@ def answer_in(
     role: Role | None = None,
     mandatory_only: bool = False,
     market: str | None = None,
-) -> DescribedAnswer:
+    facts: Facts = NO_FACTS,
+) -> Described:
     """:func:`answer_described` from ``graph``."""
     try:
         found = applicable_any(
@@ -149,10 +176,11 @@ def answer_in(
         )
     except UnknownCategory as exc:
         raise Problem(400, "Unknown category", str(exc), parameter="category") from None
-    return as_schema(session, found)
+    settled = apply_facts(found.answer, facts, graph.facts)
+    return Described(as_schema(session, found, settled), settled)
 
 
-def as_schema(session: Session, found: AnyProductAnswer) -> DescribedAnswer:
+def as_schema(session: Session, found: AnyProductAnswer, settled: FactsAnswer) -> DescribedAnswer:
     categories = {
         c.id: c
         for c in session.exec(
@@ -190,5 +218,6 @@ def as_schema(session: Session, found: AnyProductAnswer) -> DescribedAnswer:
             if r.category_id in categories
         ],
         notes=list(found.notes),
-        answer=found.answer,
+        # the answer's JSON as every answer of the API has it (msgspec writes Raw as it is)
+        answer=cast(facts_json.Applicability, msgspec.Raw(facts_json.facts_answer_json(settled))),
     )

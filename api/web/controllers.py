@@ -144,7 +144,7 @@ class WebController(Controller):
         answers: AnswerService = request.app.state.answers
         market = _market(request.query_params.get("thi-truong"))
         key = (found.slug, day, None, False, market)  # the key the checklist downloads use too
-        settled = answers.facts(key, _facts(request))
+        settled = answers.facts(key, page_facts(request))
         return render(
             request,
             "product.html",
@@ -177,7 +177,7 @@ class WebController(Controller):
         return render(request, "document.html", view=service.detail(doc))
 
 
-def _facts(request: Request[Any, Any, Any]) -> Facts:
+def page_facts(request: Request[Any, Any, Any]) -> Facts:
     """The answers given on the page (api/facts_param.py), or bad input naming the wrong one."""
     try:
         return facts_of_form({f.value: request.query_params.getall(f.value, []) for f in FACTS})

@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 
 from api.problems import Problem
 from api.services.answers import AnswerService
-from api.services.any_product import DescribedAnswer, Description, answer_described
+from api.services.any_product import Described, Description, answer_described
+from api.web.controllers import page_facts
 from api.web.params import day_param
 from api.web.templating import render
 from catalog import clock
@@ -57,7 +58,8 @@ class MyProductPage(Controller):
         day = day_param(request, "ngay", clock.today(), earliest=date.min, latest=date.max)
         options = category_options(db_session)
         error: FieldError | None = None
-        found: DescribedAnswer | None = None
+        found: Described | None = None
+        facts = page_facts(request)
         hs: HsCode | None = None
         category: ProductCategory | None = None
         if hs_text.strip():
@@ -72,7 +74,9 @@ class MyProductPage(Controller):
         if error is None and (hs is not None or category is not None):
             answers: AnswerService = request.app.state.answers
             try:
-                found = answer_described(db_session, answers.graph, Description(hs, category), day)
+                found = answer_described(
+                    db_session, answers.graph, Description(hs, category), day, facts=facts
+                )
             except Problem:  # the category vanished between the lookup and the answer
                 error = FieldError("nhom", "category_unknown", category_text)
         asked = {"hs": hs.dotted if hs else "", "category": category.slug if category else ""}
@@ -85,11 +89,23 @@ class MyProductPage(Controller):
             options=options,
             error=error,
             found=found,
+            settled=found.settled if found else None,
             day=day,
             today=clock.today(),
             categories={f"category:{c.slug}": c for c in db_session.exec(select(ProductCategory))},
+            # the page's own address without the answers (to clear them)
+            describe_query=urlencode(
+                {
+                    **{k: v for k, v in (("hs", asked["hs"]), ("nhom", asked["category"])) if v},
+                    "ngay": day.isoformat(),
+                }
+            ),
             checklist_query=urlencode(
-                {**{k: v for k, v in asked.items() if v}, "as_of": day.isoformat()}
+                {
+                    **{k: v for k, v in asked.items() if v},
+                    "as_of": day.isoformat(),
+                    **({"facts": facts.canonical()} if facts else {}),
+                }
             ),
         )
 

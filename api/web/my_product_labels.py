@@ -14,6 +14,7 @@ MY_PRODUCT_LABELS: dict[str, tuple[str, str]] = {
         "why, and download the checklist.",
     ),
     "step_describe": ("Mô tả sản phẩm", "Describe the product"),
+    "step_questions": ("Trả lời câu hỏi", "Answer the questions"),
     "step_answer": ("Văn bản áp dụng", "What applies"),
     "step_download": ("Tải danh mục", "Download the checklist"),
     "hs_label": ("Mã HS", "HS code"),

@@ -96,3 +96,47 @@ def test_the_checklist_downloads(client):
     xlsx = client.get(URL + "/checklist.xlsx", params=params)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     assert client.get(URL + "/checklist.csv", params={"hs": "1"}).status_code == 400
+
+
+@pytest.fixture
+def packaging_rule(session, catalog):
+    """A rule on fruit that only a question about packaging settles."""
+    from factories import CatalogBuilder
+    from sqlmodel import select
+
+    from catalog.models import ProductCategory
+    from catalog.vocab import Role
+
+    cat = CatalogBuilder(session)
+    fruit = session.exec(select(ProductCategory).where(ProductCategory.slug == "trai-cay")).one()
+    cat.rule(
+        fruit,
+        cat.doc("QCVN 12-1:2011/BYT"),
+        Role.MANDATORY_REGULATION,
+        condition="Nếu đóng gói bằng bao bì nhựa",
+        typed_condition="packaging=plastic",
+    )
+    session.commit()
+    return catalog
+
+
+def test_facts_settle_the_answer_and_its_checklist(client, packaging_rule):
+    params = {"hs": "0805.50", "as_of": "2026-03-01"}
+    asked = client.get(URL, params=params).json()["answer"]
+    entry = next(e for e in asked["entries"] if e["document"]["code"] == "QCVN 12-1:2011/BYT")
+    assert entry["facts"] == {
+        "verdict": "depends_on",
+        "questions": ["packaging"],
+        "ruled_out_by": [],
+    }
+    assert [q["fact"] for q in asked["facts"]["questions"]] == ["packaging"]
+    glass = client.get(URL, params={**params, "facts": "packaging:glass"}).json()["answer"]
+    entry = next(e for e in glass["entries"] if e["document"]["code"] == "QCVN 12-1:2011/BYT")
+    assert entry["facts"]["verdict"] == "does_not_apply"
+    assert glass["facts"]["given"] == {"packaging": ["glass"]}
+    csv = client.get(URL + "/checklist.csv", params={**params, "facts": "packaging:glass"})
+    assert csv.status_code == 200
+    text = csv.content.decode("utf-8-sig")
+    assert "QCVN 12-1:2011/BYT" in text  # listed apart, as ruled out, with the condition
+    bad = client.get(URL, params={**params, "facts": "packaging:paper-ish"})
+    assert bad.status_code == 400 and "facts" in bad.json()["detail"]

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from catalog.applicability import ReasonKind, UnknownCategory, applicable_any
 from catalog.hs import parse_hs
+from catalog.models import ProductCategory
 from catalog.readmodel import CatalogGraph
 from catalog.vocab import Role
 
@@ -168,3 +169,31 @@ def test_filters_apply_and_no_plan_is_kept_for_a_described_product(graph):
     assert codes(found) == ["QCVN 8-2:2011/BYT"]
     # the engine's per-product plans hold no described product
     assert graph.engine_cache is not None and 0 not in graph.engine_cache.plans
+
+
+def test_facts_settle_a_described_products_answer(session, graph):
+    from catalog.answer_facts import apply_facts
+    from catalog.conditions import Verdict
+    from catalog.facts import NO_FACTS, Fact, parse_facts
+
+    cat = CatalogBuilder(session)
+    tea = session.get(ProductCategory, category_id(graph, "Chè"))
+    cat.rule(
+        tea,
+        cat.doc("QCVN 12-1:2011/BYT"),
+        Role.MANDATORY_REGULATION,
+        condition="Nếu đóng gói bằng bao bì nhựa",
+        typed_condition="packaging=plastic",
+    )
+    session.commit()
+    fresh = CatalogGraph.load(session)
+    found = applicable_any(fresh, hs=parse_hs("0902.30"), as_of=TODAY).answer
+    by_code = {e.document.code: e for e in found.entries}
+    asked = apply_facts(found, NO_FACTS, fresh.facts)
+    assert asked.of(by_code["QCVN 12-1:2011/BYT"]).verdict == Verdict.DEPENDS_ON
+    assert asked.questions() == [(Fact.PACKAGING, 1)]
+    glass = apply_facts(found, parse_facts("packaging:glass"), fresh.facts)
+    assert glass.of(by_code["QCVN 12-1:2011/BYT"]).verdict == Verdict.DOES_NOT_APPLY
+    assert glass.of(by_code["TCVN 1454:2013"]).verdict == Verdict.APPLIES
+    plastic = apply_facts(found, parse_facts("packaging:plastic"), fresh.facts)
+    assert plastic.of(by_code["QCVN 12-1:2011/BYT"]).verdict == Verdict.APPLIES

@@ -10,10 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from factories import CatalogBuilder
 from sqlmodel import Session, select
 
-from catalog.models import Product, ProductGtin
+from catalog.models import Product, ProductCategory, ProductGtin
 from catalog.store import make_engine
+from catalog.vocab import Role
 
 from .browsing import needs_chromium, shot
 from .serving import Site
@@ -22,13 +24,23 @@ pytestmark = pytest.mark.meili
 ORANGE_GTIN = "8934588063053"  # check digit valid; 893: GS1 Vietnam
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def gtin(site: Site, database_url: str) -> str:
-    """The orange's barcode, registered in the site's catalog."""
+    """The orange's barcode registered, and a rule on farm produce only a question about
+    packaging settles; written before the module's first request loads the catalog."""
     engine = make_engine(database_url)
     with Session(engine) as session:
         orange = session.exec(select(Product).where(Product.slug == "cam-sanh-ham-yen")).one()
         session.add(ProductGtin(gtin14="0" + ORANGE_GTIN, gtin=ORANGE_GTIN, product_id=orange.id))
+        cat = CatalogBuilder(session)
+        farm = session.exec(select(ProductCategory).where(ProductCategory.slug == "nong-san")).one()
+        cat.rule(
+            farm,
+            cat.doc("QCVN 12-1:2011/BYT", title="Bao bì, dụng cụ bằng nhựa tổng hợp"),
+            Role.MANDATORY_REGULATION,
+            condition="Nếu đóng gói bằng bao bì nhựa",
+            typed_condition="packaging=plastic",
+        )
         session.commit()
     engine.dispose()
     return ORANGE_GTIN
@@ -55,8 +67,15 @@ def test_the_empty_form_then_an_answer_by_hs_code(http) -> None:
     reached = page.select("ul.reached li")
     assert [li["data-category"] for li in reached] == ["cay-co-mui"]
     assert "Cam sành Hàm Yên" in reached[0].get_text()
-    # labelling (a decree) and the standard it makes mandatory come with the food rules
-    assert codes_in(page, "h-mandatory") == ["QCVN 8-2:2011/BYT", "43/2017/NĐ-CP", "TCVN 7087:2013"]
+    # labelling (a decree) and the standard it makes mandatory come with the food rules, and
+    # the packaging regulation depends on a question
+    assert codes_in(page, "h-mandatory") == [
+        "QCVN 8-2:2011/BYT",
+        "QCVN 12-1:2011/BYT",
+        "43/2017/NĐ-CP",
+        "TCVN 7087:2013",
+    ]
+    assert [f["data-fact"] for f in page.select("#facts-form fieldset")] == ["packaging"]
     assert "TCVN 1873:2014" in codes_in(page, "h-voluntary")
     assert "TCVN 11892-1:2017" in codes_in(page, "h-voluntary")  # the rule on HS 0805
     csv_link = page.find(id="download-csv")["href"]
@@ -126,13 +145,23 @@ def test_walk_from_an_hs_code_to_a_downloaded_checklist(tab, browser, site, tmp_
     tab.get_by_role("button", name="Xem kết quả").click()
     tab.wait_for_url("**/san-pham-cua-toi?hs=0805.50*")
     assert tab.locator("ul.reached li").first.get_attribute("data-category") == "cay-co-mui"
-    assert tab.locator("table[aria-labelledby='h-mandatory'] tr.entry").count() == 3
+    assert tab.locator("table[aria-labelledby='h-mandatory'] tr.entry").count() == 4
     shot(tab, "my-product-02-answer")
+    # the questions that matter for it: here only the packaging's material
+    assert tab.locator("#facts-form fieldset").count() == 1
+    tab.get_by_label("Thủy tinh").check()
+    tab.get_by_role("button", name="Áp dụng câu trả lời").click()
+    tab.wait_for_url("**packaging=glass*")
+    assert tab.locator("table[aria-labelledby='h-mandatory'] tr.entry").count() == 3
+    assert "(1)" in tab.locator("#h-ruled-out").inner_text()
+    shot(tab, "my-product-03-answered")
     # the address holds the answer: another visitor opening it sees the same
     shared = browser.new_context(base_url=site.url, locale="vi-VN").new_page()
     shared.goto(tab.url)
     assert shared.locator("#h-answer").is_visible()
     assert shared.get_by_label("Mã HS").input_value() == "0805.50"
+    assert shared.get_by_label("Thủy tinh").is_checked()
+    assert shared.locator("table[aria-labelledby='h-mandatory'] tr.entry").count() == 3
     shared.context.close()
     with tab.expect_download() as download:
         tab.get_by_role("link", name="Tải danh mục Excel").click()
@@ -148,13 +177,17 @@ def test_walk_from_an_hs_code_to_a_downloaded_checklist(tab, browser, site, tmp_
     ]
     assert "Sản phẩm chưa đăng ký: HS 0805.50, Cây có múi" in "\n".join(cells)
     assert "TCVN 1873:2014" in cells and "QCVN 8-2:2011/BYT" in cells
+    # the answers given, and what they rule out, are in the checklist's heading
+    assert "Dữ kiện đã trả lời / Facts given" in cells
+    ruled_out = cells[cells.index("Không áp dụng theo dữ kiện / Ruled out by the facts") + 1]
+    assert ruled_out.startswith("QCVN 12-1:2011/BYT")
     tab.locator("#download").scroll_into_view_if_needed()
-    shot(tab, "my-product-03-downloaded")
+    shot(tab, "my-product-04-downloaded")
     tab.get_by_label("Mã HS").fill("09.02")
     tab.get_by_role("button", name="Xem kết quả").click()
     tab.wait_for_url("**hs=09.02*")
     assert "đặt dấu chấm sai chỗ" in tab.locator("#form-error").inner_text()
-    shot(tab, "my-product-04-bad-code")
+    shot(tab, "my-product-05-bad-code")
 
 
 @needs_chromium
@@ -165,4 +198,4 @@ def test_scan_a_barcode_into_the_search_box(tab, gtin) -> None:
     box.press("Enter")
     tab.wait_for_url("**/san-pham/cam-sanh-ham-yen")
     assert tab.locator("h1").inner_text() == "Cam sành Hàm Yên"
-    shot(tab, "my-product-05-barcode")
+    shot(tab, "my-product-06-barcode")
