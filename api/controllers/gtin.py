@@ -7,7 +7,9 @@ from typing import Annotated
 from litestar import Request, get
 from litestar.params import Parameter
 
-from api.controllers.products import answer_for
+from api.controllers.applicable import spliced
+from api.controllers.products import encoded_answer
+from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf
 from api.problems import problem_responses
 from api.services.gtin import GtinAnswer, gtin_answer, gtin_asked, registered_product
@@ -30,13 +32,17 @@ async def get_gtin(
         ),
     ],
     as_of: AsOf = None,
+    facts: FactsQuery = None,
 ) -> GtinAnswer:
     """The check digit is checked; the GS1 prefix names the member organisation that licensed
     the number (893: GS1 Vietnam), not where the product was made. A registered product comes
-    with what applies to it; a valid number no product carries is said to be so (200)."""
+    with what applies to it (settled by ``facts``, as the product's own answer); a valid
+    number no product carries is said to be so (200)."""
     gtin = gtin_asked(code)
+    facts_asked(facts)  # a malformed one is refused whether the number is registered or not
     product = await registered_product(request, gtin)
     answer = None
     if product is not None:
-        answer = await answer_for(request, product.slug, as_of, None, False)
+        found = await encoded_answer(request, product.slug, as_of, None, False, None, facts)
+        answer = spliced(found.body)
     return gtin_answer(gtin, product, answer)

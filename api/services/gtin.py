@@ -14,7 +14,7 @@ from msgspec import Struct
 from sqlmodel import Session
 
 from api.problems import Problem
-from catalog.applicability import Applicability
+from api.services import facts_json
 from catalog.gtin import LENGTHS, Gtin, GtinError, parse_gtin
 from catalog.models import Product, ProductGtin
 from search.hits import SearchHit
@@ -40,7 +40,7 @@ class GtinAnswer(Struct, kw_only=True):
     registered: bool
     message: str
     product: GtinProduct | None
-    answer: Applicability | None
+    answer: facts_json.Applicability | None  # the product's answer, as its own endpoint's
 
 
 def gtin_asked(code: str) -> Gtin:
@@ -84,7 +84,9 @@ async def registered_product(request: Request, gtin: Gtin) -> Product | None:
     return await anyio.to_thread.run_sync(lookup)
 
 
-def gtin_answer(gtin: Gtin, product: Product | None, answer: Applicability | None) -> GtinAnswer:
+def gtin_answer(
+    gtin: Gtin, product: Product | None, answer: facts_json.Applicability | None
+) -> GtinAnswer:
     owner = gtin.prefix_owner()
     if gtin.prefix is None:
         origin = "a GTIN-8 (numbered from GS1's separate GTIN-8 list)"

@@ -79,3 +79,12 @@ def test_the_search_takes_a_scanned_barcode_to_its_product(client, with_gtin):
     assert (hit["type"], hit["slug"], hit["code_match"]) == ("product", "cam-sanh-ham-yen", True)
     scoped = client.get("/api/v1/search", params={"q": ORANGE_GTIN, "scope": "products"}).json()
     assert scoped["hits"][0]["slug"] == "cam-sanh-ham-yen"
+
+
+def test_the_gtin_answer_is_the_products_own_with_its_facts(client, with_gtin):
+    params = {"as_of": "2026-03-01", "facts": "prepackaged:no"}
+    by_gtin = client.get(f"/api/v1/gtin/{ORANGE_GTIN}", params=params).json()["answer"]
+    own = client.get("/api/v1/products/cam-sanh-ham-yen/applicable", params=params).json()
+    assert by_gtin == own and by_gtin["facts"]["given"] == {"prepackaged": ["no"]}
+    bad = client.get(f"/api/v1/gtin/{ORANGE_GTIN}", params={"facts": "prepackaged:maybe"})
+    assert bad.status_code == 400
