@@ -164,6 +164,18 @@ RULES_JSON_SCHEMA_CANNOT_STATE: dict[str, Rule] = {
         ("POST /api/v1/plan/records/trademarks",),
         r"(is before the filing date|a granted mark has a certificate number)",
     ),
+    "a fact given twice does not contradict itself": Rule(
+        "compares items of one query parameter (prepackaged:yes,prepackaged:no)",
+        (
+            "GET /api/v1/products/{ref}/applicable",
+            "GET /api/v1/products/{ref}/checklist.csv",
+            "GET /api/v1/products/{ref}/checklist.xlsx",
+            "GET /api/v1/applicable",
+            "GET /api/v1/gtin/{code}",
+            *ANY_PRODUCT,
+        ),
+        r"^query field 'facts': item .*: (\w+ takes one value|'none' cannot go with)",
+    ),
 }
 
 
