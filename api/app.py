@@ -31,22 +31,27 @@ from api.controllers.any_product import AnyProductController
 from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
 from api.controllers.gtin import get_gtin
+from api.controllers.opendata import export_table
 from api.controllers.products import ProductController
 from api.controllers.reference import categories, issuers
 from api.controllers.reviews import ReviewController
 from api.controllers.search import search as search_handler
 from api.controllers.system import health, ready
+from api.declarations.controllers import DeclarationController
 from api.deps import DEPENDENCIES
 from api.openapi_contract import refine_schema
-from api.opendata import export_table
+from api.plan.controllers import RECORD_WRITERS, PlanController
+from api.plan.report import PlanReportController
 from api.problems import problem_handlers
 from api.reindex import Reindexer
-from api.reports import REPORT_HANDLERS
+from api.reports.controllers import ChangeController, ReportController
 from api.request_body import ApiRequest
 from api.response_cache import HeldResponses, ResponseCacheMiddleware
 from api.security_headers import add_security_headers
 from api.services.answers import AnswerService
 from api.settings import ApiSettings
+from api.state import install, known_keys_of, search_of, set_search
+from api.watchlists.controllers import WatchListController
 from api.web import web_router
 from api.web.errors import not_found as web_not_found
 from api.worker.controllers import run_log
@@ -99,19 +104,21 @@ def create_app(
 
     async def read_known_keys(app: Litestar) -> None:
         if settings.rate_limit_per_minute:
-            await anyio.to_thread.run_sync(app.state.known_keys.load)
+            await anyio.to_thread.run_sync(known_keys_of(app.state).load)
 
     def open_search(app: Litestar) -> None:
         """A search client per run of the app (it holds a connection pool)."""
         if owns_search and settings.meili_url is not None:
-            app.state.search = SearchService(
-                settings.meili_url, settings.meili_search_key, settings.index_prefix
+            set_search(
+                app.state,
+                SearchService(settings.meili_url, settings.meili_search_key, settings.index_prefix),
             )
 
     async def close_search(app: Litestar) -> None:
-        if owns_search and app.state.search is not None:
-            await app.state.search.aclose()
-            app.state.search = None
+        opened = search_of(app.state)
+        if owns_search and opened is not None:
+            await opened.aclose()
+            set_search(app.state, None)
 
     api = Router(
         path=API_PREFIX,
@@ -128,7 +135,13 @@ def create_app(
             search_handler,
             categories,
             issuers,
-            *REPORT_HANDLERS,
+            ReportController,
+            ChangeController,
+            WatchListController,
+            DeclarationController,
+            PlanController,
+            *RECORD_WRITERS,
+            PlanReportController,
             run_log,
             export_table,
         ],
@@ -185,13 +198,16 @@ def create_app(
         debug=False,
     )
     point_options_at_their_routes(app)
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.search = search
-    app.state.reindex = reindex
-    app.state.held_responses = held_responses
-    app.state.known_keys = KnownKeys(engine)
-    app.state.answers = AnswerService(
-        engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
+    install(
+        app.state,
+        settings=settings,
+        engine=engine,
+        answers=AnswerService(
+            engine, check_every=settings.catalog_check_seconds, held=settings.answers_held
+        ),
+        held_responses=held_responses,
+        known_keys=KnownKeys(engine),
+        reindex=reindex,
+        search=search,
     )
     return app

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.problems import Problem
+from api.state import engine_of
 from catalog.models import ApiKey, saved_id
 from catalog.vocab import ApiRole
 
@@ -83,7 +84,7 @@ def requires(role: ApiRole) -> Callable[[ASGIConnection, BaseRouteHandler], None
                 f"{KEY_HEADER} header",
                 headers={"WWW-Authenticate": 'Bearer realm="tieuchuan"'},
             )
-        row = find_key(connection.app.state.engine, key)
+        row = find_key(engine_of(connection.app.state), key)
         if row is None:
             raise Problem(401, "Unknown API key", "the API key is unknown or was revoked")
         if _RANK[ApiRole(row.role)] < _RANK[role]:

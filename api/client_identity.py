@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.auth import hash_key, presented_key
+from api.state import known_keys_of, settings_of
 from catalog.models import ApiKey
 
 log = logging.getLogger(__name__)
@@ -100,9 +101,9 @@ def client_identity(connection: ASGIConnection) -> str:
     key = presented_key(connection)
     if key:
         key_hash = hash_key(key)
-        if state.known_keys.is_valid(key_hash):
+        if known_keys_of(state).is_valid(key_hash):
             return "key:" + key_hash[:16]
-    return "addr:" + client_address(connection, state.settings.trusted_proxies)
+    return "addr:" + client_address(connection, settings_of(state).trusted_proxies)
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -22,7 +22,7 @@ from catalog.facts import FACTS, NO_FACTS, Facts, FactsError, FactSpec, parse_fa
 
 def _item(spec: FactSpec) -> str:
     one = "(?:" + "|".join(spec.values) + ")"
-    values = f"(?:none|{one}(?:[+|]{one})*)" if spec.several else one
+    values = f"(?:none|{one}(?:[+| ]{one})*)" if spec.several else one
     return f"{spec.fact.value}[:=]{values}"
 
 
@@ -35,7 +35,8 @@ FactsQuery = Annotated[
     Parameter(
         description="Facts about the product and how it is sold, which settle the rules that "
         "carry a condition: fact:value items joined by commas, several values of one fact by "
-        "'+', 'none' where none holds, e.g. "
+        "'+' (or '|'; an unencoded '+' reads as a space, taken as '+'), 'none' where none "
+        "holds, e.g. "
         "'prepackaged:yes,packaging:glass+metal,claims:none,market:domestic'. Facts: "
         + "; ".join(f"{f.value} ({', '.join(s.answers)})" for f, s in FACTS.items())
         + ". A fact given twice must not contradict itself",

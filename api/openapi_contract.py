@@ -26,8 +26,8 @@ from litestar._openapi.plugin import OpenAPIPlugin
 
 from api.auth import KEY_SECURITY
 from api.problems import PROBLEM_JSON
-from api.reports.plan_report import DOCX
 from api.request_schemas import document_request_bodies, request_body_types
+from api.responses import DOCX, XLSX
 
 # (method, path) -> operationId. Changing one breaks generated clients: see docs/api-versioning.md.
 OPERATION_IDS: dict[tuple[str, str], str] = {
@@ -100,7 +100,6 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/api/v1/export/{filename}"): "download_table_csv",
     ("get", "/api/v1/changes/runs"): "list_worker_runs",
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PROBLEM = {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}
 _KEY_PROBLEMS = {"401": "No API key, or an unknown one", "403": "The key's role may not do this"}
 _OWN_ERROR_BODY = {("get", "/ready")}  # answers its readiness report, 503 included

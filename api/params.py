@@ -18,6 +18,7 @@ from litestar.params import Parameter
 from api.problems import Problem
 from catalog import clock
 from catalog.codes_wto import wto_member
+from catalog.reports.changes import DEFAULT_WINDOW
 
 MOMENT_SCHEMA = {"pattern": clock.MOMENT_PATTERN}
 AsOf = Annotated[
@@ -64,6 +65,9 @@ def moment_asked(
         raise _invalid(name, exc) from None
 
 
+MAX_CHANGES = 1000
+Limit = Annotated[int, Parameter(ge=1, le=MAX_CHANGES, description="At most this many")]
+
 Market = Annotated[
     str | None,
     Parameter(
@@ -74,6 +78,11 @@ Market = Annotated[
         required=False,
     ),
 ]
+
+
+def since_asked(value: str | None) -> datetime:
+    """The moment ``since`` names (default: :data:`DEFAULT_WINDOW` ago), aware."""
+    return moment_asked(value, lambda: clock.now() - DEFAULT_WINDOW)
 
 
 def market_asked(value: str | None) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from api.client_identity import Network, trusted_networks
-from catalog.address_policy import AddressPolicy
+from api.webhooks.addresses import AddressPolicy
 from catalog.store import PoolLimits, database_url
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # where `make run` / `tieuchuan serve` answer
@@ -91,7 +91,7 @@ class ApiSettings:
         (handler threads), TIEUCHUAN_RESPONSES_HELD_MB, TIEUCHUAN_LOCK_TIMEOUT and
         TIEUCHUAN_STATEMENT_TIMEOUT (seconds), TIEUCHUAN_UNCONFIRMED_MONTHS (the gap report's
         freshness limit), TIEUCHUAN_WEBHOOK_ALLOW_NETWORKS and
-        TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`catalog.address_policy`)."""
+        TIEUCHUAN_WEBHOOK_ALLOW_PORTS (see :mod:`api.webhooks.addresses`)."""
         env = os.environ if env is None else env
         rate = int(env.get("TIEUCHUAN_RATE_LIMIT") or 600)
         values: dict[str, Any] = dict(

@@ -36,6 +36,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 from sqlalchemy import insert
@@ -203,6 +204,7 @@ class Server:
                     return
             except httpx.TransportError:
                 time.sleep(0.2)
+        self.stop()
         raise RuntimeError("server did not start")
 
     def answers(self) -> dict:
@@ -246,7 +248,8 @@ def request_mix(
 
 def with_facts(paths: list[str]) -> list[str]:
     """The same requests, each giving one of :data:`FACTS_ASKED` in turn."""
-    return [f"{p}&facts={FACTS_ASKED[i % len(FACTS_ASKED)]}" for i, p in enumerate(paths)]
+    asked = [quote(facts, safe=":,") for facts in FACTS_ASKED]
+    return [f"{p}&facts={asked[i % len(asked)]}" for i, p in enumerate(paths)]
 
 
 WARM_UP_SECONDS = 2

@@ -10,9 +10,10 @@ processed by the same business) unless it is a yes/no question; ``none`` answers
 value holds (no claims, no additives).
 
 Facts are given as ``key:value`` items joined by commas, several values of one fact joined
-by ``+`` (or ``|``), e.g. ``prepackaged:yes,packaging:glass+metal,claims:none``; ``=`` may
-stand for ``:``, and a key given twice adds its values. :func:`parse_facts` reads that
-syntax for the API's ``facts`` parameter, the CLI's ``--fact`` and the web pages.
+by ``+`` (or ``|``, or a space: an unencoded ``+`` in a URL's query reads as one), e.g.
+``prepackaged:yes,packaging:glass+metal,claims:none``; ``=`` may stand for ``:``, and a key
+given twice adds its values. :func:`parse_facts` reads that syntax for the API's ``facts``
+parameter, the CLI's ``--fact`` and the web pages.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from enum import StrEnum
 
 NONE = "none"  # of a fact with several values: none of them holds
 _ITEM_SPLIT = re.compile(r"[,;]")
-_VALUE_SPLIT = re.compile(r"[+|]")
+_VALUE_SPLIT = re.compile(r"[+| ]")  # a "+" in a URL's query reads as a space
 
 
 class Fact(StrEnum):
@@ -215,11 +216,6 @@ class Facts:
     # Facts of several values known only in part (a product's defaults: the registry says it
     # is OCOP, not that it claims nothing else): their values confirm, never rule out.
     partial: frozenset[Fact] = frozenset()
-
-    @classmethod
-    def of(cls, values: Mapping[Fact, Iterable[str]]) -> Facts:
-        """Facts from a mapping, checked like parsed ones."""
-        return _ordered({f: checked_values(f, v, f.value) for f, v in values.items()})
 
     def get(self, fact: Fact) -> frozenset[str] | None:
         """The values given for ``fact`` (empty: ``none``), or None when it was not asked."""

@@ -89,6 +89,14 @@ def saved_id(row: SQLModel) -> int:
     return row_id
 
 
+def stored_id(value: int | None) -> int:
+    """An id read from an id column (``select(Model.id)``): SQLModel types the column like the
+    field, ``int | None``, though a stored row always has one."""
+    if value is None:
+        raise ValueError("an id column read NULL: a stored row always has an id")
+    return value
+
+
 def table_name(model: type[SQLModel] | SQLModel) -> str:
     """The name of the table ``model`` is stored in (SQLModel types ``__tablename__`` as a
     string or a function that makes one; on a table model it is always the string)."""

@@ -138,7 +138,8 @@ class NotificationIndex:
 
     @classmethod
     def load(cls, session: Session) -> NotificationIndex:
-        codes: dict[int, dict[CodeScheme, list[str]]] = defaultdict(lambda: defaultdict(list))
+        # scheme → codes; select() reads the scheme column as str (CodeScheme is a StrEnum)
+        codes: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for nid, scheme, code in session.exec(
             select(
                 NotificationCode.notification_id, NotificationCode.scheme, NotificationCode.code
@@ -152,8 +153,9 @@ class NotificationIndex:
             categories[nid].append(category_id)
         updates: dict[int, list[UpdateRow]] = defaultdict(list)
         u = NotificationUpdate
+        # sqlmodel types select() for up to 4 columns; it takes any number.
         for row in session.exec(
-            select(
+            select(  # type: ignore[call-overload, misc]
                 u.notification_id, u.symbol, u.action, u.issued_on, u.proposed_adoption,
                 u.proposed_entry_into_force, u.comment_deadline, u.adopted_on, u.document_id,
             )
@@ -161,25 +163,28 @@ class NotificationIndex:
             updates[row[0]].append(UpdateRow(*row[1:]))
         n = Notification
         index = cls()
-        for row in session.exec(
-            select(
+        for (
+            nid, symbol, agreement, member, member_name, notified_on, title, products,
+            adoption, entry, deadline, links, document_id,
+        ) in session.exec(
+            select(  # type: ignore[call-overload, misc]
                 n.id, n.symbol, n.agreement, n.member, n.member_name, n.notified_on, n.title,
                 n.products, n.proposed_adoption, n.proposed_entry_into_force, n.comment_deadline,
                 n.links, n.document_id,
             )
         ):  # fmt: skip
-            nid = row[0]
             index.rows[nid] = NotificationRow(
-                *row[:11],
-                links=tuple((row.links or "").split()),
-                document_id=row.document_id,
+                nid, symbol, agreement, member, member_name, notified_on, title, products,
+                adoption, entry, deadline,
+                links=tuple((links or "").split()),
+                document_id=document_id,
                 hs_codes=tuple(codes[nid][CodeScheme.HS]),
                 ics_codes=tuple(codes[nid][CodeScheme.ICS]),
                 category_ids=tuple(sorted(categories[nid])),
                 updates=tuple(
                     sorted(updates[nid], key=lambda x: (x.issued_on or date.min, x.symbol))
                 ),
-            )
+            )  # fmt: skip
         return index
 
 

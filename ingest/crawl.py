@@ -22,14 +22,15 @@ from ingest.replay import url_key
 from ingest.tables import next_links
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
-@dataclass
-class Visit(Generic[T]):
+@dataclass(frozen=True)
+class Visit(Generic[T_co]):
     """What one fetched page gives: items (yielded before its links are followed) and the
     links to follow (relative or absolute)."""
 
-    items: Iterable[T | Reject]
+    items: Iterable[T_co | Reject]
     links: Iterable[str] = ()
 
 

@@ -19,8 +19,8 @@ def declared_charset(content: bytes, content_type: str | None = None) -> str | N
     """The charset named by the Content-Type header, else by a ``<meta>`` in the page."""
     if content_type and (match := re.search(r"charset=([\w-]+)", content_type, re.I)):
         return match[1].lower()
-    if match := _META_CHARSET.search(content[:4096]):
-        return match[1].decode("ascii").lower()
+    if meta := _META_CHARSET.search(content[:4096]):
+        return meta[1].decode("ascii").lower()
     return None
 
 

@@ -26,6 +26,9 @@ from ingest.decode import decode
 
 USER_AGENT = "tieuchuan-ingest/0.1 (standards catalogue for Tuyen Quang province; polite bot)"
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
+# robots.txt read when the site has none (4xx, unreachable) or fails (5xx).
+_ALLOW_ALL: tuple[str, ...] = ()
+_DISALLOW_ALL = ("User-agent: *", "Disallow: /")
 
 
 def origin(url: str | httpx.URL) -> tuple[str, str, int | None]:
@@ -152,7 +155,7 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.client.close()
 
     def url(self, path_or_url: str) -> str:
@@ -244,12 +247,12 @@ class Fetcher:
             try:
                 response = self._request(self.url("/robots.txt"), {})
             except (httpx.TransportError, FetchError):
-                self._robots.allow_all = True
+                self._robots.parse(_ALLOW_ALL)
             else:
                 if response.status >= 500:
-                    self._robots.disallow_all = True  # the conservative reading of RFC 9309
+                    self._robots.parse(_DISALLOW_ALL)  # the conservative reading of RFC 9309
                 elif response.status >= 400:
-                    self._robots.allow_all = True
+                    self._robots.parse(_ALLOW_ALL)
                 else:
                     self._robots.parse((response.page.text or "").splitlines())
         return self._robots.can_fetch(self.user_agent, url)

@@ -77,7 +77,7 @@ def ingest(
             fetcher = Fetcher(url, min_interval=interval, validators=validators)
             where = url
         stack.enter_context(fetcher)
-        items: Iterator[Parsed] = chain(refused, source.crawl(fetcher))
+        items = chain(refused, source.crawl(fetcher))
         return run_ingest(
             engine,
             name,

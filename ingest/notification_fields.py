@@ -11,6 +11,7 @@ a wrong deadline is worse than none.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from catalog.text import clean
@@ -135,7 +136,7 @@ def links_in(text: str) -> list[str]:
     return _unique(url.rstrip(".,;") for url in _URL.findall(text))
 
 
-def _unique(values) -> list[str]:
+def _unique(values: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
         if value not in seen:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import select
 
 from catalog import clock
-from catalog.models import Document
+from catalog.models import Document, saved_id
 from catalog.models_wto import (
     Notification,
     NotificationCategory,
@@ -30,6 +30,7 @@ from ingest.records import NotificationRecord, NotificationUpdateRecord, RejectE
 
 if TYPE_CHECKING:
     from ingest.writer import StoreWriter
+    from ingest.writer.base import ChildRows
 
 HOME_MEMBER = "VNM"
 DRAFT_NOTE = "Dự thảo đã thông báo WTO ({symbol}); chưa ban hành (notified draft, not yet issued)"
@@ -68,11 +69,11 @@ def write_notification(writer: StoreWriter, record: NotificationRecord) -> Outco
     codes = [{"scheme": CodeScheme.HS, "code": c} for c in dict.fromkeys(record.hs_codes)]
     codes += [{"scheme": CodeScheme.ICS, "code": c} for c in dict.fromkeys(record.ics_codes)]
     categories = [{"category_id": i} for i in dict.fromkeys(category_ids)]
-    children = [
+    children: list[ChildRows] = [
         ("codes", NotificationCode, codes),
         ("categories", NotificationCategory, categories),
     ]
-    parent = {"notification_id": result.row.id}
+    parent = {"notification_id": saved_id(result.row)}
     return writer._with_children(record, result, parent, children, record.symbol)
 
 
@@ -137,9 +138,9 @@ def _document(writer: StoreWriter, code: str, location: str, symbol: str, title:
     )
     writer.session.add(document)
     writer.session.flush()
-    writer._document_ids[code] = document.id
-    writer._new_ids.add(document.id)
-    return document.id
+    writer._document_ids[code] = document_id = saved_id(document)
+    writer._new_ids.add(document_id)
+    return document_id
 
 
 def _adopt(writer: StoreWriter, document_id: int, record: NotificationUpdateRecord) -> None:

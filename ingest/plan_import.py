@@ -11,21 +11,22 @@ Participant lists are saved per course once the whole sheet is read.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from catalog.models import IngestReject, IngestRun
+from catalog.models import IngestReject, IngestRun, saved_id
 from catalog.plan import records as r
 from catalog.upsert import ChangeContext, Outcome, UpsertResult
 from catalog.vocab import RunStatus
 from ingest import plan_sheets
 from ingest.records import Reject, RejectError
-from ingest.run import RunSummary, reap_dead_runs, this_process
+from ingest.run import RunSummary, mark_failed, reap_dead_runs, this_process
 from ingest.sheets import SheetRow, read_sheet
 
 KINDS = tuple(plan_sheets.PARSERS)
@@ -70,7 +71,9 @@ class _Run:
             "ingest_run_id": self.run_id,
         }
 
-    def save(self, kind: str, location: str, excerpt: str, write: Callable[[], UpsertResult]):
+    def save(
+        self, kind: str, location: str, excerpt: str, write: Callable[[], UpsertResult]
+    ) -> None:
         """Write one record in a savepoint; a refusal or a repeated record is a reject."""
         savepoint = self.session.begin_nested()
         try:
@@ -79,7 +82,7 @@ class _Run:
             savepoint.rollback()
             self.reject(location, str(exc), excerpt)
             return
-        mark = (kind, result.row.id)
+        mark = (kind, saved_id(result.row))
         if mark in self.saved:
             savepoint.rollback()
             self.reject(location, f"duplicate of row {self.saved[mark]}", excerpt)
@@ -89,8 +92,9 @@ class _Run:
         self.counts[result.outcome] += 1
 
 
-def _rows(run: _Run, kind: str):
-    """Parsed rows with their location and excerpt; unreadable rows become rejects."""
+def _rows(run: _Run, kind: str) -> Iterator[tuple[str, str, Any]]:
+    """Parsed rows with their location, excerpt and input (the ``*Input`` of ``kind``);
+    unreadable rows become rejects."""
     for row in read_sheet(run.path):
         if isinstance(row, Reject):
             run.reject(row.location, row.reason, row.excerpt)
@@ -104,23 +108,14 @@ def _rows(run: _Run, kind: str):
 def _import_records(run: _Run, kind: str) -> None:
     if kind == "register":
         for location, excerpt, item in _rows(run, kind):
-            run.save(
-                kind,
-                location,
-                excerpt,
-                lambda item=item: r.save_register(run.session, item, context=run.context),
-            )
+            write = partial(r.save_register, run.session, item, context=run.context)
+            run.save(kind, location, excerpt, write)
         return
     saver = _SAVERS[kind]
     for location, excerpt, item in _rows(run, kind):
-        run.save(
-            kind,
-            location,
-            excerpt,
-            lambda item=item, location=location: saver(
-                run.session, item, context=run.context, provenance=run.provenance(location)
-            ),
-        )
+        provenance = run.provenance(location)
+        write = partial(saver, run.session, item, context=run.context, provenance=provenance)
+        run.save(kind, location, excerpt, write)
 
 
 def _import_attendance(run: _Run) -> None:
@@ -162,18 +157,15 @@ def _import_attendance(run: _Run) -> None:
             note=course.note,
         )
         first = next(iter(kept.values()))[0]
-        run.save(
-            "attendance",
-            first,
-            "",
-            lambda item=item, first=first, sample=course.sample: r.save_training(
-                run.session,
-                item,
-                context=run.context,
-                provenance=run.provenance(first),
-                sample=sample,
-            ),
+        write = partial(
+            r.save_training,
+            run.session,
+            item,
+            context=run.context,
+            provenance=run.provenance(first),
+            sample=course.sample,
         )
+        run.save("attendance", first, "", write)
 
 
 def import_plan_sheet(engine: Engine, kind: str, path: Path) -> RunSummary:
@@ -188,7 +180,7 @@ def import_plan_sheet(engine: Engine, kind: str, path: Path) -> RunSummary:
         row = IngestRun(source=source, origin=str(path)[:1000], pid=pid, host=host)
         session.add(row)
         session.commit()
-        run_id = row.id
+        run_id = saved_id(row)
     try:
         with Session(engine, expire_on_commit=False) as session:
             run = _Run(session, run_id, path)
@@ -196,7 +188,7 @@ def import_plan_sheet(engine: Engine, kind: str, path: Path) -> RunSummary:
                 _import_attendance(run)
             else:
                 _import_records(run, kind)
-            done = session.get(IngestRun, run_id)
+            done = session.get_one(IngestRun, run_id)
             done.status = RunStatus.SUCCEEDED
             done.finished_at = datetime.now(UTC)
             done.new, done.updated = run.counts[Outcome.NEW], run.counts[Outcome.UPDATED]
@@ -205,13 +197,7 @@ def import_plan_sheet(engine: Engine, kind: str, path: Path) -> RunSummary:
             session.commit()
             counts = run.counts
     except BaseException as exc:
-        with Session(engine) as session:
-            failed = session.get(IngestRun, run_id)
-            failed.status = RunStatus.FAILED
-            failed.finished_at = datetime.now(UTC)
-            failed.message = f"{type(exc).__name__}: {exc}"[:2000] + " (nothing was kept)"
-            session.add(failed)
-            session.commit()
+        mark_failed(engine, run_id, exc)
         raise
     return RunSummary(
         run_id=run_id,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from catalog.plan import records as r
@@ -114,7 +115,7 @@ def _required_text(get: Getter, column: str, *names: str) -> str:
     return value
 
 
-def _required_date(get: Getter, column: str, *names: str):
+def _required_date(get: Getter, column: str, *names: str) -> date:
     day = cells.first_date(get(*names), column)
     if day is None:
         raise RejectError(f"{column}: the date is missing")

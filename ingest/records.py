@@ -78,7 +78,10 @@ class Record:
     def to_json(self) -> dict[str, Any]:
         """The record as JSON-ready data (the expected-output files hold this)."""
         data = {"type": type(self).__name__, **asdict(self)}
-        return json.loads(json.dumps(data, default=_json_default, ensure_ascii=False))
+        plain: dict[str, Any] = json.loads(
+            json.dumps(data, default=_json_default, ensure_ascii=False)
+        )
+        return plain
 
     def content_hash(self) -> str:
         """SHA-256 of the content, without the location: equal content, equal hash."""

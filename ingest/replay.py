@@ -26,7 +26,11 @@ from ingest.records import Reject
 MANIFEST = "pages.tsv"
 
 
-def url_key(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+# A URL as replay matches it: its path, and its query parameters sorted.
+UrlKey = tuple[str, tuple[tuple[str, str], ...]]
+
+
+def url_key(url: str) -> UrlKey:
     """Path and sorted, decoded, cleaned query parameters of ``url``."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -38,8 +42,8 @@ class Manifest:
     """The pages a folder can serve, and the manifest lines it refused (with why)."""
 
     folder: Path
-    pages: dict[tuple, tuple[Path, int, str]] = field(default_factory=dict)
-    refused: set[tuple] = field(default_factory=set)  # URL keys of refused lines
+    pages: dict[UrlKey, tuple[Path, int, str]] = field(default_factory=dict)
+    refused: set[UrlKey] = field(default_factory=set)  # URL keys of refused lines
     rejects: list[Reject] = field(default_factory=list)
 
 
@@ -71,7 +75,7 @@ def load_manifest(folder: Path) -> Manifest:
     return found
 
 
-def read_manifest(folder: Path) -> dict[tuple, tuple[Path, int, str]]:
+def read_manifest(folder: Path) -> dict[UrlKey, tuple[Path, int, str]]:
     """URL key → (file, status, content type) of the pages ``folder`` serves."""
     return load_manifest(folder).pages
 

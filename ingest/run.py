@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from catalog.models import IngestRun
+from catalog.models import IngestRun, saved_id
 from catalog.processes import process_alive
 from catalog.upsert import Outcome
 from catalog.vocab import RunStatus
@@ -71,8 +71,7 @@ def run_ingest(
         run = IngestRun(source=source, origin=(origin or "")[:1000] or None, pid=pid, host=host)
         session.add(run)
         session.commit()
-        run_id = run.id
-    assert run_id is not None
+        run_id = saved_id(run)
     try:
         with Session(engine, expire_on_commit=False) as session:
             writer = StoreWriter(session, run_id)
@@ -81,8 +80,7 @@ def run_ingest(
                 if progress:
                     progress(writer)
             writer.finish()
-            run = session.get(IngestRun, run_id)
-            assert run is not None
+            run = session.get_one(IngestRun, run_id)
             run.status = RunStatus.SUCCEEDED
             run.finished_at = datetime.now(UTC)
             run.new = writer.counts[Outcome.NEW]
@@ -94,7 +92,7 @@ def run_ingest(
             session.add(run)
             session.commit()
     except BaseException as exc:
-        _mark_failed(engine, run_id, exc)
+        mark_failed(engine, run_id, exc)
         raise
     if after_commit:
         after_commit()
@@ -111,7 +109,8 @@ def run_ingest(
     )
 
 
-def _mark_failed(engine: Engine, run_id: int, exc: BaseException) -> None:
+def mark_failed(engine: Engine, run_id: int, exc: BaseException) -> None:
+    """Record that run ``run_id`` failed with ``exc`` (its transaction was rolled back)."""
     with Session(engine) as session:
         run = session.get(IngestRun, run_id)
         if run is None:

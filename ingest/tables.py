@@ -96,7 +96,14 @@ def next_links(html: str) -> list[str]:
     """Pagination links (``rel=next`` or class ``next``)."""
     soup = BeautifulSoup(html, "html.parser")
     return [
-        a["href"]
+        link_target(a)
         for a in soup.find_all("a", href=True)
         if "next" in (a.get("rel") or []) or "next" in (a.get("class") or [])
     ]
+
+
+def link_target(link: Tag) -> str:
+    """A link's target. bs4 types every attribute as maybe several values, but only the
+    class-like ones (``class``, ``rel``…) are split, so an ``href`` is one string."""
+    value = link.get("href") or ""
+    return value if isinstance(value, str) else " ".join(value)

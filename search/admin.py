@@ -64,7 +64,7 @@ class MeiliAdmin:
         deadline = time.monotonic() + timeout
         delay = 0.005
         while True:
-            state = self.request("GET", f"/tasks/{uid}")
+            state: dict[str, Any] = self.request("GET", f"/tasks/{uid}")
             if state["status"] == "succeeded":
                 return state
             if state["status"] in ("failed", "canceled"):
@@ -89,14 +89,14 @@ class MeiliAdmin:
     def delete_index(self, uid: str) -> None:
         self.run("DELETE", f"/indexes/{uid}")
 
-    def enqueue_documents(self, uid: str, records: list[dict]) -> list[dict[str, Any]]:
+    def enqueue_documents(self, uid: str, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Enqueue additions (replacing records with the same id) in batches; not awaited."""
         return [
             self.request("POST", f"/indexes/{uid}/documents?primaryKey=id", records[i : i + BATCH])
             for i in range(0, len(records), BATCH)
         ]
 
-    def add_documents(self, uid: str, records: list[dict]) -> int | None:
+    def add_documents(self, uid: str, records: list[dict[str, Any]]) -> int | None:
         """Add or replace records; returns the last task uid (None if nothing sent)."""
         last = None
         for task in self.enqueue_documents(uid, records):
@@ -107,11 +107,12 @@ class MeiliAdmin:
         ids = sorted(ids)
         if not ids:
             return None
-        return self.run("POST", f"/indexes/{uid}/documents/delete-batch", ids)["uid"]
+        task_uid: int = self.run("POST", f"/indexes/{uid}/documents/delete-batch", ids)["uid"]
+        return task_uid
 
-    def all_documents(self, uid: str, fields: list[str] | None = None) -> list[dict]:
+    def all_documents(self, uid: str, fields: list[str] | None = None) -> list[dict[str, Any]]:
         """Every stored record of an index (paged), only ``fields`` of each when given."""
-        found: list[dict] = []
+        found: list[dict[str, Any]] = []
         while True:
             body: dict[str, Any] = {"offset": len(found), "limit": 10_000}
             if fields is not None:
@@ -145,4 +146,4 @@ def _same(current: Any, wanted: Any, key: str = "") -> bool:
         and all(isinstance(v, str) for v in wanted + current)
     ):
         return sorted(current) == sorted(wanted)
-    return current == wanted
+    return bool(current == wanted)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.paths import var_dir
+from catalog.paths import var_dir as var_dir  # search.config.var_dir is public
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
@@ -34,6 +35,8 @@ from catalog.models import (
     ProductAlias,
     ProductCategory,
     ProductCode,
+    saved_id,
+    stored_id,
 )
 from catalog.text import fold
 from catalog.vocab import CodeScheme, RelationKind, Role, Status, SubjectKind
@@ -121,7 +124,7 @@ DERIVED_DOCUMENT_FIELDS = (
 )  # fmt: skip
 
 
-def document_record(doc: Document, context: DocumentContext) -> dict:
+def document_record(doc: Document, context: DocumentContext) -> dict[str, Any]:
     """The ``documents`` index record of one document."""
     superseded = doc.status == Status.SUPERSEDED or context.superseded_by is not None
     return {
@@ -154,7 +157,7 @@ def document_record(doc: Document, context: DocumentContext) -> dict:
     }
 
 
-def product_record(product: Product, context: ProductContext) -> dict:
+def product_record(product: Product, context: ProductContext) -> dict[str, Any]:
     """The ``products`` index record of one product."""
     return {
         "id": product.id,
@@ -192,13 +195,13 @@ class _Catalog:
     @classmethod
     def read(cls, session: Session) -> _Catalog:
         catalog = cls()
-        catalog.categories = {c.id: c for c in session.exec(select(ProductCategory))}
-        catalog.localities = {loc.id: loc for loc in session.exec(select(Locality))}
+        catalog.categories = {saved_id(c): c for c in session.exec(select(ProductCategory))}
+        catalog.localities = {saved_id(loc): loc for loc in session.exec(select(Locality))}
         for link in session.exec(select(LocalitySuccession)):
             catalog.successors.setdefault(link.predecessor_id, []).append(link.successor_id)
         for code in session.exec(select(ProductCode)):
             catalog.codes.setdefault(code.product_id, []).append(code)
-        catalog.products = {p.id: p for p in session.exec(select(Product))}
+        catalog.products = {saved_id(p): p for p in session.exec(select(Product))}
         return catalog
 
     def category_chain(self, category_id: int | None) -> list[ProductCategory]:
@@ -240,28 +243,28 @@ def rule_product_names(session: Session, catalog: _Catalog | None = None) -> dic
     """
     catalog = catalog or _Catalog.read(session)
     by_product: dict[int, set[int]] = defaultdict(set)  # product id → category ids (ancestors)
-    for product in catalog.products.values():
-        by_product[product.id] = {c.id for c in catalog.category_chain(product.category_id)}
+    for product_id, product in catalog.products.items():
+        by_product[product_id] = {saved_id(c) for c in catalog.category_chain(product.category_id)}
     names: dict[int, set[str]] = defaultdict(set)
     for rule in session.exec(select(ApplicabilityRule)):
-        for product in catalog.products.values():
-            if _rule_reaches(rule, product, by_product[product.id], catalog):
+        for product_id, product in catalog.products.items():
+            codes = catalog.codes.get(product_id, [])
+            if _rule_reaches(rule, product_id, by_product[product_id], codes):
                 names[rule.document_id].add(product.name_vi)
     return {doc_id: sorted(found) for doc_id, found in names.items()}
 
 
 def _rule_reaches(
-    rule: ApplicabilityRule, product: Product, categories: set[int], catalog: _Catalog
+    rule: ApplicabilityRule, product_id: int, categories: set[int], codes: list[ProductCode]
 ) -> bool:
     if rule.subject_kind == SubjectKind.PRODUCT:
-        return rule.product_id == product.id
+        return rule.product_id == product_id
     if rule.subject_kind == SubjectKind.CATEGORY:
         return rule.category_id in categories
     scheme = CodeScheme.HS if rule.subject_kind == SubjectKind.HS_PREFIX else CodeScheme.ICS
     wanted = _digits(rule.subject_code or "")
     return bool(wanted) and any(
-        c.scheme == scheme and _digits(c.code).startswith(wanted)
-        for c in catalog.codes.get(product.id, [])
+        c.scheme == scheme and _digits(c.code).startswith(wanted) for c in codes
     )
 
 
@@ -273,7 +276,7 @@ def load_document_records(
     engine: Engine,
     ids: Iterable[int] | None = None,
     applies_to: Mapping[int, list[str]] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Records of the documents with ``ids`` (all when None), ordered by id."""
     with Session(engine) as session:
         query = select(Document).order_by(col(Document.id))
@@ -302,22 +305,21 @@ def load_document_records(
         )
         if applies_to is None:
             applies_to = rule_product_names(session)
-    return [
-        document_record(
-            doc,
-            DocumentContext(
-                issuer_name=issuers.get(doc.issuer_id) if doc.issuer_id else None,
-                ics=tuple((code, ics_names.get(code)) for code in ics.get(doc.id, [])),
-                applies_to=tuple(applies_to.get(doc.id, [])),
-                superseded_by=replaced_by.get(doc.id),
-                made_mandatory=doc.id in mandatory,
-            ),
+    records = []
+    for doc in docs:
+        doc_id = saved_id(doc)
+        context = DocumentContext(
+            issuer_name=issuers.get(doc.issuer_id) if doc.issuer_id else None,
+            ics=tuple((code, ics_names.get(code)) for code in ics.get(doc_id, [])),
+            applies_to=tuple(applies_to.get(doc_id, [])),
+            superseded_by=replaced_by.get(doc_id),
+            made_mandatory=doc_id in mandatory,
         )
-        for doc in docs
-    ]
+        records.append(document_record(doc, context))
+    return records
 
 
-def load_product_records(engine: Engine, ids: Iterable[int] | None = None) -> list[dict]:
+def load_product_records(engine: Engine, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """Records of the products with ``ids`` (all when None), ordered by id."""
     with Session(engine) as session:
         catalog = _Catalog.read(session)
@@ -327,16 +329,16 @@ def load_product_records(engine: Engine, ids: Iterable[int] | None = None) -> li
             aliases[alias.product_id].append(alias.alias)
         producers = {e.id: e.name for e in session.exec(select(Enterprise))}
     records = []
-    for product in sorted(catalog.products.values(), key=lambda p: p.id):
-        if wanted is not None and product.id not in wanted:
+    for product_id, product in sorted(catalog.products.items()):
+        if wanted is not None and product_id not in wanted:
             continue
         chain = catalog.category_chain(product.category_id)
-        codes = catalog.codes.get(product.id, [])
+        codes = catalog.codes.get(product_id, [])
         localities = catalog.locality_names(product.locality_id)
         if product.locality_text:
             localities.append(product.locality_text)
         context = ProductContext(
-            aliases=tuple(aliases.get(product.id, [])),
+            aliases=tuple(aliases.get(product_id, [])),
             category_path=tuple(
                 name for c in chain for name in (c.name_vi, c.name_en) if name is not None
             ),
@@ -352,8 +354,13 @@ def load_product_records(engine: Engine, ids: Iterable[int] | None = None) -> li
 def changed_since(engine: Engine, since: datetime) -> tuple[set[int], set[int]]:
     """Ids of documents and products updated after ``since`` (by updated_at or FieldChange)."""
     with Session(engine) as session:
-        docs = set(session.exec(select(Document.id).where(Document.updated_at > since)))
-        products = set(session.exec(select(Product.id).where(Product.updated_at > since)))
+        docs = {
+            stored_id(i)
+            for i in session.exec(select(Document.id).where(Document.updated_at > since))
+        }
+        products = {
+            stored_id(i) for i in session.exec(select(Product.id).where(Product.updated_at > since))
+        }
         for table, record_id in session.exec(
             select(FieldChange.table_name, FieldChange.record_id).where(
                 FieldChange.changed_at > since

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from search.documents import DOCUMENTS
 
@@ -49,7 +49,7 @@ class ProductCandidate:
     exact: bool  # the text names it exactly (folded), as name or alias
 
 
-def hit_of(name: str, hit: dict, code_match: bool) -> SearchHit:
+def hit_of(name: str, hit: dict[str, Any], code_match: bool) -> SearchHit:
     formatted = hit.get("_formatted") or {}
     highlights = {}
     for attribute, value in formatted.items():

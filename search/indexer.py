@@ -48,7 +48,7 @@ def index_uids(prefix: str = "") -> dict[str, str]:
 
 
 def apply_all_settings(
-    admin: MeiliAdmin, prefix: str = "", *, uids: dict | None = None
+    admin: MeiliAdmin, prefix: str = "", *, uids: dict[str, str] | None = None
 ) -> list[str]:
     """Apply the settings of every index (creating missing ones); names of those changed."""
     uids = uids or index_uids(prefix)
@@ -80,7 +80,10 @@ def _write_meta(admin: MeiliAdmin, uid: str, version: int | None, **fields: str)
 
 def read_meta(admin: MeiliAdmin, uid: str) -> dict[str, Any] | None:
     """The state record of the indexes (version, built_at, synced_at), or None before a build."""
-    return admin.request("GET", f"/indexes/{uid}/documents/{META_ID}", allow_404=True)
+    meta: dict[str, Any] | None = admin.request(
+        "GET", f"/indexes/{uid}/documents/{META_ID}", allow_404=True
+    )
+    return meta
 
 
 def _now() -> str:
@@ -102,7 +105,7 @@ def rebuild(
     *,
     prefix: str = "",
     log: Log | None = None,
-    records: dict[str, list[dict]] | None = None,
+    records: dict[str, list[dict[str, Any]]] | None = None,
 ) -> RebuildReport:
     """Build fresh indexes from the database and swap them in atomically.
 
@@ -213,7 +216,9 @@ def sync(
 
 
 def _differing(
-    wanted: list[dict], stored: list[dict], fields: tuple[str, ...] | None = None
+    wanted: list[dict[str, Any]],
+    stored: list[dict[str, Any]],
+    fields: tuple[str, ...] | None = None,
 ) -> set[int]:
     """Ids of ``wanted`` records missing from ``stored`` or different there in ``fields``
     (every field when None)."""
@@ -303,7 +308,8 @@ def ensure_search_key(meili_url: str, master_key: str | None, *, prefix: str = "
             key = None
         if key is None:
             key = admin.request("POST", "/keys", wanted)
-    return key["key"]
+    secret: str = key["key"]
+    return secret
 
 
 def _same_scope(key: dict[str, Any], wanted: dict[str, Any]) -> bool:

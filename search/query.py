@@ -57,6 +57,8 @@ from search.transport import MeiliTransport
 log = logging.getLogger(__name__)
 
 _CACHED = msgspec.json.Decoder(SearchResponse)
+# A search as the cache knows it: (index version, query, scope, filters, limit, offset).
+_Key = tuple[str, str, str, tuple[tuple[str, tuple[str, ...]], ...], int, int]
 
 
 class SearchService:
@@ -94,9 +96,9 @@ class SearchService:
         )
         # Answers kept encoded: one object each, not thousands for the garbage collector to
         # walk (10,000 responses as objects made a full collection take ~175 ms).
-        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self._cache: OrderedDict[_Key, bytes] = OrderedDict()
         self._cache_size = cache_size
-        self._pending: dict[tuple, asyncio.Future[SearchResponse]] = {}  # searches on their way
+        self._pending: dict[_Key, asyncio.Future[SearchResponse]] = {}  # searches on their way
         self._version_ttl = version_ttl
         self._version: str | None = None
         self._version_checked = -1e9
@@ -135,9 +137,9 @@ class SearchService:
     ) -> SearchResponse:
         """Search documents and/or products; see the module docstring for the ordering."""
         query = clean(q) or ""
-        filters = check_params(scope, filters, limit, offset)
+        checked = check_params(scope, filters, limit, offset)
         version = await self.index_version()
-        key = (version, query, scope, tuple(sorted(filters.items())), limit, offset)
+        key = (version, query, scope, tuple(sorted(checked.items())), limit, offset)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -146,13 +148,13 @@ class SearchService:
         shared = task is not None  # the same search is on its way: share its answer
         if task is None:
             # A task of its own, so that a caller who goes away does not fail the others.
-            task = asyncio.ensure_future(self._search(query, scope, filters, limit, offset))
+            task = asyncio.ensure_future(self._search(query, scope, checked, limit, offset))
             self._pending[key] = task
             task.add_done_callback(lambda done: self._settle(key, done))
         response = await asyncio.shield(task)
         return replace(response, cached=True) if shared else response
 
-    def _settle(self, key: tuple, task: asyncio.Future[SearchResponse]) -> None:
+    def _settle(self, key: _Key, task: asyncio.Future[SearchResponse]) -> None:
         """Keep a finished search's answer (failures are not kept, and retried next time)."""
         del self._pending[key]
         if task.cancelled() or task.exception() is not None:
@@ -286,7 +288,7 @@ class SearchService:
         body = await self._post("/multi-search", {"queries": queries})
         results = body["results"]
         text_results = results[: len(names)]
-        hits: list[tuple[float, str, dict]] = []
+        hits: list[tuple[float, str, dict[str, Any]]] = []
         total = 0
         facets: dict[str, dict[str, int]] = {}
         for name, result in zip(names, text_results, strict=True):
@@ -298,7 +300,7 @@ class SearchService:
         ordered = [(name, h) for _, name, h in hits]
         if len(names) > 1:  # scores of two indexes compare roughly: an exact name settles it
             wanted = fold(text)
-            ordered.sort(key=lambda item: not named_exactly(*item, wanted))
+            ordered.sort(key=lambda item: not named_exactly(item[0], item[1], wanted))
         if accented:
             ordered = prefer_accented(ordered, accented)
         if preferred is not None:  # stable: the named type's documents first

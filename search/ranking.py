@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from catalog.codes import (
     CodeError,
@@ -55,12 +56,12 @@ def _parsed(code: str) -> DocumentCode | None:
         return None
 
 
-def code_order(hits: list[dict], partial: PartialCode) -> list[dict]:
+def code_order(hits: list[dict[str, Any]], partial: PartialCode) -> list[dict[str, Any]]:
     """Editions of the typed code: the edition typed first, then in force, then newest."""
     any_year = replace(partial, year=None)
     editions = [h for h in hits if (c := _parsed(h["code"])) is not None and any_year.matches(c)]
 
-    def rank(hit: dict) -> tuple:
+    def rank(hit: dict[str, Any]) -> tuple[bool, int, int, str]:
         code = _parsed(hit["code"])
         exact = partial.year is not None and code is not None and partial.matches(code)
         return (not exact, -hit.get("status_rank", 0), -(hit.get("year") or 0), hit["code"])
@@ -74,7 +75,9 @@ def accented_words(query: str) -> set[str]:
     return words if any(fold(w) != w for w in words) else set()
 
 
-def prefer_accented(hits: list[tuple[str, dict]], accented: set[str]) -> list[tuple[str, dict]]:
+def prefer_accented(
+    hits: list[tuple[str, dict[str, Any]]], accented: set[str]
+) -> list[tuple[str, dict[str, Any]]]:
     """Stable re-rank: hits matching a query word only through a look-alike (``chế`` for
     ``chè``) move behind those that match every word as typed or not at all.
 
@@ -82,7 +85,7 @@ def prefer_accented(hits: list[tuple[str, dict]], accented: set[str]) -> list[tu
     """
     folded = {w: fold(w) for w in accented}
 
-    def look_alikes(item: tuple[str, dict]) -> int:
+    def look_alikes(item: tuple[str, dict[str, Any]]) -> int:
         sets = [_word_sets(text) for text in _texts(*item)]
         return sum(
             1
@@ -101,7 +104,7 @@ def _word_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return words, frozenset(fold(w) for w in words)
 
 
-def named_exactly(name: str, hit: dict, folded_query: str) -> bool:
+def named_exactly(name: str, hit: dict[str, Any], folded_query: str) -> bool:
     """The hit's title or name (Vietnamese or English, or an alias) is the query itself."""
     if name == DOCUMENTS:
         names = [hit.get("title_vi"), hit.get("title_en")]
@@ -115,7 +118,7 @@ def folded(text: str) -> str:
     return fold(text)
 
 
-def _texts(name: str, hit: dict) -> list[str]:
+def _texts(name: str, hit: dict[str, Any]) -> list[str]:
     if name == DOCUMENTS:
         return [hit.get("title_vi") or "", *(hit.get("applies_to") or [])]
     return [hit.get("name") or "", *(hit.get("aliases") or []), *(hit.get("category_path") or [])]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from typing import Annotated
 
@@ -27,7 +26,7 @@ from api.problems import problem_responses
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
 from api.services import checklist, facts_json
 from api.services.answers import AnswerKey, AnswerService
-from api.services.encoded_answers import EncodedAnswer
+from api.services.encoded_answers import EncodedAnswer, tagged
 from api.services.products import ProductService
 from catalog import clock
 from catalog.answer_facts import FactsAnswer
@@ -58,12 +57,8 @@ async def encoded_answer(
     key = (reference, day_asked(as_of), role, mandatory_only, market_asked(market))
     given = facts_asked(facts)
     if given:
-        body = facts_json.facts_answer_json(await settled_for(request, key, given))
-        # Tagged by the body before compression (a gzipped body differs from one second to
-        # the next): the facts given are in it, so no other facts share the tag.
-        return EncodedAnswer(
-            body, f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]}"'
-        )
+        # The facts given are written in the body: no other facts share its tag.
+        return tagged(facts_json.facts_answer_json(await settled_for(request, key, given)))
     held = answers.json_now(key)
     return held if held is not None else await anyio.to_thread.run_sync(answers.json, key)
 

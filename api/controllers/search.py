@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from litestar import Request, get
 from litestar.params import Parameter, QueryParameter
 from msgspec import Meta
 
+from api.deps import Search
 from api.problems import Problem, problem_responses
 from api.schemas import ICS_PATTERN
 from api.services.gtin import gtin_in_query, product_hit, registered_product
@@ -52,6 +54,7 @@ log = logging.getLogger(__name__)
 )
 async def search(
     request: Request,
+    search: Search,
     q: Annotated[str, Parameter(description="Words or a code", max_length=200)] = "",
     search_scope: Annotated[
         Literal["all", "documents", "products"],
@@ -75,28 +78,24 @@ async def search(
         found = await registered_product(request, gtin)
         if found is not None:  # a scanned barcode goes to its product
             return SearchResponse(q, search_scope, (product_hit(found),), 1, {}, 0, gtin.digits)
-    service = request.app.state.search
-    if service is None:
+    if search is None:
         raise Problem(503, "Search unavailable", "search is not configured: set MEILI_URL")
-    filters = {
-        name: values
-        for name, values in {
-            "doc_type": doc_type,
-            "status": status,
-            "mandatory": mandatory,
-            "year": year,
-            "ics": ics,
-            "issuer_code": issuer_code,
-            "kind": kind,
-            "ocop_stars": ocop_stars,
-            "geographical_indication": geographical_indication,
-            "category_path": category_path,
-            "locality": locality,
-        }.items()
-        if values
+    chosen: dict[str, Sequence[str] | None] = {  # the enums are StrEnums: their values are str
+        "doc_type": doc_type,
+        "status": status,
+        "mandatory": mandatory,
+        "year": year,
+        "ics": ics,
+        "issuer_code": issuer_code,
+        "kind": kind,
+        "ocop_stars": ocop_stars,
+        "geographical_indication": geographical_indication,
+        "category_path": category_path,
+        "locality": locality,
     }
+    filters = {name: list(values) for name, values in chosen.items() if values}
     try:
-        return await service.search(
+        return await search.search(
             q, scope=search_scope, filters=filters, limit=limit, offset=offset
         )
     except InvalidQuery as exc:

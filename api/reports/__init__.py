@@ -1,9 +1,3 @@
-"""The reports API: gaps and overlaps, draft QCĐP impact, the change feed (JSON and Atom),
-watch lists with webhooks, the declarations registry and the plan's indicators.
-
-Register :data:`REPORT_HANDLERS` under ``/api/v1``.
-"""
-
-from api.reports.controllers import REPORT_HANDLERS
-
-__all__ = ["REPORT_HANDLERS"]
+"""The reports for officials and consultants: gaps and overlaps, open comment periods, the
+review queue, draft QCĐP impact, the plan's indicators, and the change feed (JSON, Atom,
+workbook). Watch lists, declarations and the plan have their own packages beside this one."""

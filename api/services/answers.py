@@ -22,7 +22,7 @@ from functools import partial
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.services.encoded_answers import EncodedAnswer, EncodedAnswers
+from api.services.encoded_answers import EncodedAnswer, EncodedAnswers, tagged
 from api.services.facts_json import facts_answer_json
 from api.services.products import product_not_found
 from catalog import clock
@@ -197,8 +197,7 @@ class AnswerService:
     def _json(self, graph: CatalogGraph, product: ProductRow, key: AnswerKey) -> EncodedAnswer:
         _, day, role, mandatory_only, market = key
         if not self.held:
-            answer = self._settled(graph, product, key, NO_FACTS)
-            return EncodedAnswer(facts_answer_json(answer), None)
+            return tagged(facts_answer_json(self._settled(graph, product, key, NO_FACTS)))
         held = self._encoded_of(graph)
         kind = (product.id, role, mandatory_only, market)
         found = held.get(kind, day)

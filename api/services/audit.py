@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from api.schemas import AuditEntry, AuditPage
 from catalog import clock
-from catalog.models import ApiKey, AuditLog, saved_id
+from catalog.models import ApiKey, AuditLog, saved_id, table_name
+from catalog.upsert import ChangeContext, UpsertResult
 
 
 @dataclass
@@ -34,6 +35,19 @@ class Audit:
                 after=_json(after),
             )
         )
+
+    def context(self) -> ChangeContext:
+        """The field history's record of who changed what: the key's name."""
+        return ChangeContext(actor=self.key.name if self.key else None)
+
+    def provenance(self) -> dict[str, Any]:
+        """Where a record written through the API came from: the API, and the key's prefix."""
+        return {"source": "api", "source_ref": self.key.prefix if self.key else None}
+
+    def record_upsert(self, result: UpsertResult, after: Any) -> None:
+        """An upsert's outcome (new, updated, unchanged), with the fields it changed before."""
+        before = {c.field: c.old_value for c in result.changes} or None
+        self.record(str(result.outcome), table_name(result.row), result.row.id, before, after)
 
 
 def _json(value: Any) -> str | None:

@@ -40,6 +40,12 @@ class EncodedAnswer(NamedTuple):
     etag: str | None  # a strong entity tag, quoted (None: tagged by hashing the body)
 
 
+def tagged(body: bytes) -> EncodedAnswer:
+    """An answer computed now, tagged by a hash of its body before compression (a gzipped
+    body differs from one second to the next, so its own hash would never match again)."""
+    return EncodedAnswer(body, f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]}"')
+
+
 class EncodedAnswers:
     """Encoded answers of one catalog graph, the first held dropped first past ``limit``."""
 

@@ -15,9 +15,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlmodel import Session
 
+from api.deps import Answers, Search
 from api.facts_param import facts_of_form
 from api.problems import NotFound
-from api.services.answers import AnswerService
 from api.services.documents import DocumentService
 from api.web import views
 from api.web.barcode import scanned
@@ -31,7 +31,8 @@ from catalog.codes_wto import wto_member
 from catalog.facts import FACTS, Facts, FactsError
 from catalog.products import ProductNotFound, resolve_product
 from catalog.vocab import ProductKind, Status
-from search.query import SearchResponse, SearchService
+from search.hits import SearchResponse
+from search.query import SearchService
 
 SEARCH_LIMIT = 20
 MAX_QUERY = 200
@@ -64,7 +65,7 @@ def search_filters(request: Request[Any, Any, Any]) -> tuple[dict[str, list[str]
 
 
 async def run_search(
-    request: Request[Any, Any, Any],
+    request: Request[Any, Any, Any], service: SearchService | None
 ) -> tuple[str, SearchResponse | None, dict[str, str]]:
     """The query, its results (None without a query) and the filters chosen."""
     q = (request.query_params.get("q") or "").strip()
@@ -78,7 +79,6 @@ async def run_search(
     facets, chosen = search_filters(request)
     if not q:
         return q, None, chosen
-    service: SearchService | None = request.app.state.get("search")
     if service is None:
         raise SearchUnavailable("search is not configured (MEILI_URL)")
     return q, await service.search(q, filters=facets, limit=SEARCH_LIMIT), chosen
@@ -89,13 +89,13 @@ class WebController(Controller):
     include_in_schema = False
 
     @get("/", name="web:home")
-    async def home(self, request: Request[Any, Any, Any]) -> Response[Any]:
+    async def home(self, request: Request[Any, Any, Any], search: Search) -> Response[Any]:
         """The search box, with results already rendered when the URL carries a query; a
         scanned barcode of a registered product goes to the product."""
         barcode = await scanned(request)
         if barcode is not None and barcode.product is not None:
             return Redirect(f"/san-pham/{barcode.product.slug}", status_code=303)
-        q, results, chosen = await run_search(request)
+        q, results, chosen = await run_search(request, search)
         return render(
             request,
             "home.html",
@@ -107,14 +107,16 @@ class WebController(Controller):
         )
 
     @get("/tim-kiem", name="web:search")
-    async def search_fragment(self, request: Request[Any, Any, Any]) -> Response[str]:
+    async def search_fragment(
+        self, request: Request[Any, Any, Any], search: Search
+    ) -> Response[str]:
         """The results block alone: what the search box fetches as the person types."""
         barcode = await scanned(request)
         if barcode is not None and barcode.product is not None:
             q = (request.query_params.get("q") or "").strip()
             hits = barcode.results(q)
             return render(request, "_results.html", q=q, results=hits, barcode=None, go=True)
-        q, results, _chosen = await run_search(request)
+        q, results, _chosen = await run_search(request, search)
         return render(request, "_results.html", q=q, results=results, barcode=barcode)
 
     @get("/duyet", name="web:browse", sync_to_thread=True)
@@ -128,6 +130,7 @@ class WebController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
+        answers: Answers,
         slug: FromPath[str],
     ) -> Response[Any]:
         """What the product is and which documents apply to it on the chosen day."""
@@ -141,7 +144,6 @@ class WebController(Controller):
                 raise PageNotFound(slug, links) from None
             return Redirect(url_with(request, path=f"/san-pham/{found.slug}"), status_code=301)
         facts = views.product_facts(db_session, found)
-        answers: AnswerService = request.app.state.answers
         market = _market(request.query_params.get("thi-truong"))
         key = (found.slug, day, None, False, market)  # the key the checklist downloads use too
         settled = answers.facts(key, page_facts(request))

@@ -18,25 +18,24 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlmodel import Session
 
-from api.reports.controllers import DEFAULT_WINDOW, XLSX
+from api.declarations.services import register_workbook
+from api.deps import Declarations, Reports
+from api.responses import send, workbook_download
 from api.web import report_views, views
 from api.web.errors import BadInput, PageNotFound
 from api.web.params import day_param
 from api.web.templating import render
 from catalog import clock
-from catalog.declarations import declaration_table, list_declarations
 from catalog.plan.annual import reminder
-from catalog.reports.changes import Change, changes
+from catalog.reports.changes import DEFAULT_WINDOW, Change, changes
 from catalog.reports.draft_impact import (
     DraftSpec,
     draft_from_catalog,
     draft_impact,
     impact_tables,
 )
-from catalog.reports.gaps import Gap, gap_report
-from catalog.reports.open_comments import open_comments
+from catalog.reports.gaps import Gap
 from catalog.reports.review import review_report
-from catalog.reports.tables import workbook
 from catalog.reports.watch import describe, find_watch_list, watched_changes
 from catalog.vocab import DeclarationKind, Status
 
@@ -83,14 +82,6 @@ def latest_changes(entries: list[Change]) -> tuple[list[Change], bool]:
     return entries[:CHANGES_SHOWN], len(entries) > CHANGES_SHOWN
 
 
-def _xlsx(content: bytes, filename: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-
-
 class ReportPages(Controller):
     path = "/bao-cao"
     include_in_schema = False
@@ -101,16 +92,14 @@ class ReportPages(Controller):
 
     @get("/khoang-trong", name="web:gaps", sync_to_thread=True)
     def gaps(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        reports: Reports,
     ) -> Response[str]:
         """Gaps, stale citations and overlaps on the chosen day."""
         day = day_param(request, "ngay", clock.today())
-        report = gap_report(
-            db_session,
-            day,
-            graph=request.app.state.answers.graph.current(),
-            unconfirmed_months=request.app.state.settings.unconfirmed_months,
-        )
+        report = reports.gaps(day)
         return render(
             request,
             "reports/gaps.html",
@@ -131,10 +120,10 @@ class ReportPages(Controller):
         return render(request, "reports/review.html", report=review_report(db_session))
 
     @get("/gop-y", name="web:open-comments", sync_to_thread=True)
-    def open_comments(self, request: Request[Any, Any, Any]) -> Response[str]:
+    def open_comments(self, request: Request[Any, Any, Any], reports: Reports) -> Response[str]:
         """Comment periods open on the chosen day for notified drafts touching our products."""
         day = day_param(request, "ngay", clock.today())
-        report = open_comments(request.app.state.answers.graph.current(), day)
+        report = reports.open_comments(day)
         return render(request, "reports/open_comments.html", report=report, day=day)
 
     @get("/du-thao", name="web:drafts", sync_to_thread=True)
@@ -177,7 +166,7 @@ class ReportPages(Controller):
         day = day_param(request, "ngay", clock.today())
         impact = draft_impact(db_session, self._draft_spec(db_session, slug), day)
         heading = [f"Đánh giá tác động dự thảo {impact.draft.code}", f"Ngày: {day:%d/%m/%Y}"]
-        return _xlsx(workbook(impact_tables(impact), heading), f"du-thao-{slug}-{day}.xlsx")
+        return send(workbook_download(impact_tables(impact), heading, f"du-thao-{slug}-{day}.xlsx"))
 
     @staticmethod
     def _draft_spec(session: Session, slug: str) -> DraftSpec:
@@ -257,11 +246,14 @@ class ReportPages(Controller):
 
     @get("/cong-bo", name="web:declarations", sync_to_thread=True)
     def declarations(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        declarations: Declarations,
     ) -> Response[str]:
         """The registry, filtered by enterprise, product, kind and validity on a day."""
         filters = self._declaration_filters(request)
-        found = list_declarations(db_session, **filters)
+        found = declarations.list(**filters)
         return render(
             request,
             "reports/declarations.html",
@@ -274,16 +266,13 @@ class ReportPages(Controller):
 
     @get("/cong-bo.xlsx", name="web:declarations-xlsx", sync_to_thread=True)
     def declarations_xlsx(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self, request: Request[Any, Any, Any], declarations: Declarations
     ) -> Response[bytes]:
         """The registry as filtered on the page, as a workbook."""
         filters = self._declaration_filters(request)
-        found = list_declarations(db_session, **filters)
-        heading = [
-            "Sổ theo dõi công bố hợp chuẩn, hợp quy, tự công bố và chứng nhận",
-            f"Ngày: {filters['day']:%d/%m/%Y}",
-        ]
-        return _xlsx(workbook([declaration_table(found)], heading), "cong-bo.xlsx")
+        found = declarations.list(**filters)
+        heading = [f"Ngày: {filters['day']:%d/%m/%Y}"]
+        return send(register_workbook(found, heading, "cong-bo.xlsx"))
 
     @staticmethod
     def _declaration_filters(request: Request[Any, Any, Any]) -> dict[str, Any]:

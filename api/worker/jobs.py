@@ -15,10 +15,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.webhooks.addresses import AddressPolicy
+from api.webhooks.delivery import dispatch
 from api.worker.schedule import SourceSchedule, WorkerSettings
-from catalog.address_policy import AddressPolicy
 from catalog.paths import var_dir
-from catalog.webhooks import dispatch
 
 INDEX_JOB = "index"
 WEBHOOKS_JOB = "webhooks"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -36,7 +36,9 @@ from catalog.reports.reach import Reach
 from catalog.reports.tables import Table
 from catalog.vocab import RelationKind, Status
 
-__all__ = ["Change", "ChangeKind", "change_table", "changes", "utc"]
+__all__ = ["DEFAULT_WINDOW", "Change", "ChangeKind", "change_table", "changes", "utc"]
+
+DEFAULT_WINDOW = timedelta(days=30)  # how far back a feed looks when not told
 
 
 def changes(

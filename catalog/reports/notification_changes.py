@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from catalog.models import Document, ProductCode, saved_id
+from catalog.models import Document, ProductCode, saved_id, stored_id
 from catalog.models_wto import Notification, NotificationUpdate
 from catalog.notifications import NotificationIndex, NotificationRow, UpdateRow, reasons_for
 from catalog.reports.change_entries import (
@@ -90,13 +90,13 @@ def notification_changes(
     (exclusive when ``after``) to ``until``; with ``members``, another member's notifications
     only when that member is among them."""
     conditions = _created_between(since, until, after)
-    added = session.exec(
+    created = session.exec(
         select(Notification.id, Notification.created_at, Notification.ingest_run_id).where(
             *conditions[Notification]
         )
     ).all()
-    updates = session.exec(select(NotificationUpdate).where(*conditions[NotificationUpdate])).all()
-    if not added and not updates:
+    updated = session.exec(select(NotificationUpdate).where(*conditions[NotificationUpdate])).all()
+    if not created and not updated:
         return []
     index = NotificationIndex.load(session)
     wanted = {
@@ -104,8 +104,10 @@ def notification_changes(
         for nid, row in index.rows.items()
         if members is None or row.home or row.member in members
     }
-    added = [a for a in added if a[0] in wanted]
-    updates = [u for u in updates if u.notification_id in wanted]
+    added = [
+        (stored_id(nid), created_at, run_id) for nid, created_at, run_id in created if nid in wanted
+    ]
+    updates = [u for u in updated if u.notification_id in wanted]
     rows = [index.rows[a[0]] for a in added] + [index.rows[u.notification_id] for u in updates]
     documents = _documents(session, {d for row in rows for d in row.document_ids()})
     products = NotificationReach(session, reach)
@@ -126,8 +128,8 @@ def notification_changes(
     ]
     for update in updates:
         row = index.rows[update.notification_id]
-        before = _dates(row, update.symbol, including=False)
-        after = _dates(row, update.symbol)
+        dates_before = _dates(row, update.symbol, including=False)
+        dates_after = _dates(row, update.symbol)
         entries.append(
             Change(
                 id=f"notification-update-{update.id}-added",
@@ -137,21 +139,23 @@ def notification_changes(
                 at=utc(update.created_at),
                 document=documents.get(update.document_id or row.document_id),
                 fields=tuple(
-                    FieldDiff(name, before[name], after[name])
+                    FieldDiff(name, dates_before[name], dates_after[name])
                     for name in _DATES
-                    if before[name] != after[name]
+                    if dates_before[name] != dates_after[name]
                 ),
                 replaces=(),
                 replaced_by=(),
                 products=products.products_of(row),
                 source=source_of(update.ingest_run_id, None),
-                notification=_brief(row, update, after),
+                notification=_brief(row, update, dates_after),
             )
         )
     return entries
 
 
-def _dates(row: NotificationRow, upto: str | None, *, including: bool = True) -> dict:
+def _dates(
+    row: NotificationRow, upto: str | None, *, including: bool = True
+) -> dict[str, date | None]:
     """The notification's dates once its updates up to ``upto`` (a symbol) are read."""
     dates: dict[str, date | None] = {
         "comment_deadline": row.comment_deadline,
@@ -168,7 +172,7 @@ def _dates(row: NotificationRow, upto: str | None, *, including: bool = True) ->
     return dates
 
 
-def _apply(dates: dict, update: UpdateRow) -> None:
+def _apply(dates: dict[str, date | None], update: UpdateRow) -> None:
     for name in _DATES[:3]:
         dates[name] = getattr(update, name) or dates[name]
     if update.action == NotificationAction.ADOPTED:
@@ -176,7 +180,7 @@ def _apply(dates: dict, update: UpdateRow) -> None:
 
 
 def _brief(
-    row: NotificationRow, update: NotificationUpdate | None, dates: dict
+    row: NotificationRow, update: NotificationUpdate | None, dates: dict[str, date | None]
 ) -> NotificationBrief:
     own_links = tuple((update.links or "").split()) if update is not None else ()
     return NotificationBrief(

@@ -25,7 +25,7 @@ from ingest.crawl import Visit, crawl
 from ingest.fetch import Fetcher
 from ingest.parallel import ordered_map
 from ingest.records import DocumentRecord, Parsed, Reject, RejectError
-from ingest.tables import diagnose
+from ingest.tables import diagnose, link_target
 
 # Field name → the labels it goes by (Vietnamese, English as printed, sic included).
 LABELS: dict[str, tuple[str, ...]] = {
@@ -78,7 +78,7 @@ def parse_listing(html: str, url: str) -> Listing:
     soup = BeautifulSoup(html, "html.parser")
     listing = Listing()
     for link in soup.find_all("a", href=True):
-        href = link["href"].strip()
+        href = link_target(link).strip()
         try:
             path = urlsplit(href).path.rstrip("/")
         except ValueError as exc:
@@ -208,7 +208,7 @@ def _linked_codes(cell: Tag | None) -> list[str]:
         return []
     found: list[str] = []
     for link in cell.find_all("a", href=True):
-        target = sohieu(link["href"]) or link.get_text(" ")
+        target = sohieu(link_target(link)) or link.get_text(" ")
         try:
             found.append(parse_code(target).canonical())
         except CodeError as exc:

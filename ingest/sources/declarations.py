@@ -89,7 +89,9 @@ _LIMITS = {
 
 
 def parse_row(row: SheetRow) -> DeclarationRecord:
-    get = lambda name: row.get(*_COLUMNS[name])  # noqa: E731
+    def get(name: str) -> Any:
+        return row.get(*_COLUMNS[name])
+
     kind = cells.choice(DeclarationKind, get("kind"), "Loại", KIND_ALIASES)
     enterprise = cells.text(get("enterprise"))
     if not enterprise:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from catalog.codes import DocType, find_codes
+from catalog.codes import DocType, DocumentCode, find_codes
 from catalog.text import clean, fold
 from catalog.vocab import RelationKind, Status
 from ingest import cells
@@ -114,7 +114,7 @@ def merge_documents(sheets: Iterable[Iterable[SheetRow | Reject]], today: date) 
     yield from merged.values()
 
 
-def _issuer(record: DocumentRecord, issuer: str | None, code) -> None:
+def _issuer(record: DocumentRecord, issuer: str | None, code: DocumentCode) -> None:
     """'Bộ Y tế (TT 45/2010/TT-BYT)' → issuer 'Bộ Y tế', instrument 45/2010/TT-BYT."""
     if code.doc_type in (DocType.QCVN, DocType.QCDP):
         record.issuer = code.issuer

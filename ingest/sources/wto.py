@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
@@ -34,7 +35,7 @@ from ingest.records import (
     Reject,
     RejectError,
 )
-from ingest.tables import next_links
+from ingest.tables import link_target, next_links
 
 # Field labels of the TBT and SPS forms, in any order; a field runs to the next label.
 _LABELS = {
@@ -127,7 +128,7 @@ def parse_notification(html: str, url: str) -> NotificationRecord | Notification
 
 
 def _update(
-    url: str, symbol: NotificationSymbol, issued_on, text: str, fields: dict[str, str]
+    url: str, symbol: NotificationSymbol, issued_on: date | None, text: str, fields: dict[str, str]
 ) -> NotificationUpdateRecord:
     record = NotificationUpdateRecord(
         location=url,
@@ -219,7 +220,7 @@ def _notified_document(text: str) -> str | None:
     return None
 
 
-def _check_order(adoption, entry) -> None:
+def _check_order(adoption: date | None, entry: date | None) -> None:
     if adoption and entry and entry < adoption:
         raise RejectError(
             f"Proposed date of entry into force {entry} is before the proposed adoption {adoption}"
@@ -252,5 +253,5 @@ def visit(html: str, url: str) -> Visit[Parsed]:
     if is_notification_url(url):
         return Visit([parse_page(html, url)])
     soup = BeautifulSoup(html, "html.parser")
-    links = [a["href"] for a in soup.find_all("a", href=True)]
+    links = [link_target(a) for a in soup.find_all("a", href=True)]
     return Visit([], [h for h in links if "/notification/" in h] + next_links(html))

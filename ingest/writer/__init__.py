@@ -24,6 +24,7 @@ dispatches each record to its part.
 
 from __future__ import annotations
 
+from catalog.upsert import Outcome
 from catalog.vocab import RelationKind
 from ingest.declaration_writer import write_declaration
 from ingest.notification_writer import write_notification, write_update
@@ -37,6 +38,7 @@ from ingest.records import (
     NotificationUpdateRecord,
     Parsed,
     ProductRecord,
+    Record,
     Reject,
     RejectError,
     RelationRecord,
@@ -75,12 +77,38 @@ class StoreWriter(DocumentWriter, PlaceWriter, ProductWriter):
         self._write_documents()  # records of other kinds may refer to them
         try:
             self._check_duplicate(item)
-            outcome = _HANDLERS[type(item)](self, item)
+            outcome = self._write(item)
         except RejectError as exc:
             self.reject(Reject(item.location, str(exc)))
             return
         if outcome is not None:
             self.counts[outcome] += 1
+
+    def _write(self, record: Record) -> Outcome | None:
+        """Write a record of any kind but a document (documents are written in batches)."""
+        match record:
+            case RelationRecord():
+                self._relation(record)
+                return None
+            case LocalityRecord():
+                return self._locality(record)
+            case IssuerRecord():
+                return self._issuer(record)
+            case CategoryRecord():
+                return self._category(record)
+            case ProductRecord():
+                return self._product(record)
+            case RuleRecord():
+                return self._rule(record)
+            case ReviewRecord():
+                return self._review(record)
+            case NotificationRecord():
+                return write_notification(self, record)
+            case NotificationUpdateRecord():
+                return write_update(self, record)
+            case DeclarationRecord():
+                return write_declaration(self, record)
+        raise TypeError(f"no writer for a {type(record).__name__}")
 
     def finish(self) -> None:
         """Write the relations and successions gathered during the run."""
@@ -115,18 +143,3 @@ class StoreWriter(DocumentWriter, PlaceWriter, ProductWriter):
                 self.reject(Reject(record.location, str(exc)))
         self._successions.clear()
         self.session.flush()
-
-
-_HANDLERS = {
-    DocumentRecord: StoreWriter._document,
-    RelationRecord: StoreWriter._relation,
-    LocalityRecord: StoreWriter._locality,
-    IssuerRecord: StoreWriter._issuer,
-    CategoryRecord: StoreWriter._category,
-    ProductRecord: StoreWriter._product,
-    RuleRecord: StoreWriter._rule,
-    ReviewRecord: StoreWriter._review,
-    NotificationRecord: write_notification,
-    NotificationUpdateRecord: write_update,
-    DeclarationRecord: write_declaration,
-}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from catalog.codes import CodeError, parse_code
 from catalog.models import IngestReject
@@ -20,11 +20,14 @@ STUB_NOTE = "Chỉ có số hiệu: được viện dẫn nhưng chưa được 
 BATCH = 500  # documents per lookup query and flush; also relations per flush
 _SHEET_ROW = re.compile(r"^(?P<file>[^/:]+):(?P<row>\d+)$")
 
+# One child list of a written row: (its field name, the child model, the child rows wanted).
+ChildRows = tuple[str, type[SQLModel], Sequence[Mapping[str, Any]]]
+
 
 class WriterBase:
     """Writes one run's records; ``counts`` and ``rejects`` say what happened."""
 
-    def __init__(self, session: Session, run_id: int | None, fetched_at: datetime | None = None):
+    def __init__(self, session: Session, run_id: int, fetched_at: datetime | None = None):
         self.session = session
         self.run_id = run_id
         self.context = ChangeContext(run_id=run_id)
@@ -99,7 +102,7 @@ class WriterBase:
         record: Record,
         result: UpsertResult,
         parent: dict[str, Any],
-        children: Iterable[tuple[str, type, list[dict[str, Any]]]],
+        children: Iterable[ChildRows],
         record_key: str,
     ) -> Outcome:
         """Sync the written row's child lists (field, model, wanted rows); the outcome counts
@@ -117,11 +120,11 @@ class WriterBase:
                 record_key=record_key,
                 record_change=result.outcome != Outcome.NEW,
             )
-        return self._touched(result.row, record, result.outcome, changes)
+        return self._touched(result.row, record, result.outcome, bool(changes))
 
-    def _touched(self, row: Any, record: Record, outcome: Outcome, changes: list) -> Outcome:
+    def _touched(self, row: Any, record: Record, outcome: Outcome, changed: bool) -> Outcome:
         """A record whose own fields were unchanged but whose children changed is updated."""
-        if changes and outcome == Outcome.UNCHANGED:
+        if changed and outcome == Outcome.UNCHANGED:
             touch(row, self._provenance(record), self.context)
             self.session.add(row)
             return Outcome.UPDATED

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
 from catalog import clock
 from catalog.codes import parse_code
-from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField
+from catalog.models import Document, DocumentIcs, DocumentRelation, IcsField, saved_id, stored_id
 from catalog.upsert import Outcome, assign, sync_children, unchanged
 from catalog.vocab import RelationKind, Status
 from ingest.records import DocumentRecord, Reject, RejectError, RelationRecord
 from ingest.writer.base import BATCH, STUB_NOTE, copied, document_identity
 from ingest.writer.lookups import Lookups
+
+_T = TypeVar("_T")
+_RelationKey = tuple[int, int, RelationKind]  # (source id, target id, kind)
+_StoredRelation = tuple[int, date | None, str | None]  # (row id, effective_on, note)
 
 
 class DocumentWriter(Lookups):
@@ -68,10 +72,11 @@ class DocumentWriter(Lookups):
             self.counts[outcome] += 1
         self.session.flush()
         for record, document in created:
-            self._document_ids[record.code] = document.id
-            self._new_ids.add(document.id)
+            document_id = saved_id(document)
+            self._document_ids[record.code] = document_id
+            self._new_ids.add(document_id)
             self.session.add_all(
-                DocumentIcs(document_id=document.id, ics_code=code) for code in _ics_codes(record)
+                DocumentIcs(document_id=document_id, ics_code=code) for code in _ics_codes(record)
             )
 
     def _document(
@@ -109,7 +114,7 @@ class DocumentWriter(Lookups):
             assign(
                 self.session, document, "status_note", record.status_note, self.context, record.code
             )
-            outcome = self._touched(document, record, outcome, [True])
+            outcome = self._touched(document, record, outcome, True)
         self._document_ids[record.code] = document.id
         if record.ics:
             changes = sync_children(
@@ -122,7 +127,7 @@ class DocumentWriter(Lookups):
                 context=self.context,
                 record_key=record.code,
             )
-            outcome = self._touched(document, record, outcome, changes)
+            outcome = self._touched(document, record, outcome, bool(changes))
         self._queue_relations(record)
         return outcome
 
@@ -165,13 +170,18 @@ class DocumentWriter(Lookups):
     def _relation(self, record: RelationRecord) -> None:
         self._relations.append(record)  # counted when written, at finish()
 
-    def _existing_relations(self) -> dict[tuple[int, int, RelationKind], tuple]:
+    def _existing_relations(self) -> dict[_RelationKey, _StoredRelation]:
         """The stored links from the documents of this run's relations, read in bulk."""
-        sources = {self._document_ids.get(p.source_code) for p in self._relations} - {None}
-        existing = {}
+        sources = {
+            found
+            for pending in self._relations
+            if (found := self._document_ids.get(pending.source_code)) is not None
+        }
+        existing: dict[_RelationKey, _StoredRelation] = {}
         for chunk in _chunks(sorted(sources), BATCH):
+            # sqlmodel types select() for up to 4 columns; it takes any number.
             rows = self.session.exec(
-                select(
+                select(  # type: ignore[call-overload]
                     DocumentRelation.source_id,
                     DocumentRelation.target_id,
                     DocumentRelation.kind,
@@ -187,7 +197,7 @@ class DocumentWriter(Lookups):
     def _write_relation(
         self,
         pending: RelationRecord,
-        existing: dict[tuple[int, int, RelationKind], tuple],
+        existing: dict[_RelationKey, _StoredRelation],
     ) -> Outcome | None:
         replaced = pending.kind == RelationKind.REPLACES
         source_id = self._document_id(pending.source_code, pending.location)
@@ -226,11 +236,11 @@ class DocumentWriter(Lookups):
         rows: dict[int, tuple[str, Status, date | None]] = {}
         for chunk in _chunks(ids, BATCH):
             for row_id, code, status, effective_from in self.session.exec(
-                select(Document.id, Document.code, Document.status, Document.effective_from).where(
-                    col(Document.id).in_(chunk)
-                )
+                select(
+                    col(Document.id), Document.code, Document.status, col(Document.effective_from)
+                ).where(col(Document.id).in_(chunk))
             ):
-                rows[row_id] = (code, Status(status), effective_from)
+                rows[stored_id(row_id)] = (code, Status(status), effective_from)
         derived: set[int] = set()
         for newer_id, older_id in replaced:
             newer_code, newer_status, newer_from = rows[newer_id]
@@ -249,7 +259,7 @@ class DocumentWriter(Lookups):
             )
             older = self.session.get(Document, older_id)
             assert older is not None
-            values = {"status": Status.SUPERSEDED}
+            values: dict[str, Status | str] = {"status": Status.SUPERSEDED}
             if not older.status_note or older.status_note == STUB_NOTE:
                 values["status_note"] = note
             if older_id in self._new_ids:  # created by this run: part of its creation
@@ -276,7 +286,7 @@ class DocumentWriter(Lookups):
                 select(Document.slug, Document.id).where(col(Document.slug).in_(chunk))
             )
             for slug, row_id in rows:
-                self._document_ids[slugs.pop(slug)] = row_id
+                self._document_ids[slugs.pop(slug)] = stored_id(row_id)
         self._absent.update(slugs.values())
 
     def _document_id(self, code: str, location: str, superseded: bool = False) -> int:
@@ -297,13 +307,13 @@ class DocumentWriter(Lookups):
             )
             self.session.add(found)
             self.session.flush()
-            self._new_ids.add(found.id)
+            self._new_ids.add(saved_id(found))
             self.stubs += 1
-        self._document_ids[code] = found.id
-        return found.id
+        self._document_ids[code] = document_id = saved_id(found)
+        return document_id
 
 
-def _chunks(items: list, size: int) -> list[list]:
+def _chunks(items: list[_T], size: int) -> list[list[_T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 

@@ -5,10 +5,19 @@ key that makes a record read twice in one run a duplicate."""
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from sqlmodel import select
 
-from catalog.models import Document, Enterprise, Issuer, Locality, ProductCategory
+from catalog.models import (
+    Document,
+    Enterprise,
+    Issuer,
+    Locality,
+    Product,
+    ProductCategory,
+    saved_id,
+)
 from catalog.text import fold, slugify
 from catalog.vocab import LocalityKind
 from ingest.records import (
@@ -26,6 +35,8 @@ from ingest.records import (
 )
 from ingest.writer.base import WriterBase, document_identity
 
+_Named = TypeVar("_Named", Issuer, ProductCategory)  # the small tables looked up by name
+
 
 class Lookups(WriterBase):
     """Ids of the rows records refer to; a missing one is a :class:`RejectError`."""
@@ -38,11 +49,13 @@ class Lookups(WriterBase):
             raise RejectError(f"duplicate: the same {key[0]} {key[1]!r} was read at {first}")
         self._seen[key] = record.location
 
-    def _slug_id(self, model: type, slug: str | None, what: str) -> int:
+    def _slug_id(
+        self, model: type[Locality | Product | ProductCategory], slug: str | None, what: str
+    ) -> int:
         row = self.session.exec(select(model).where(model.slug == slug)).first()
         if row is None:
             raise RejectError(f"{what} {slug!r} is not in the catalogue (ingest it first)")
-        return row.id
+        return saved_id(row)
 
     def _category_id(self, name: str) -> int:
         slug = slugify(name)
@@ -53,23 +66,23 @@ class Lookups(WriterBase):
             if found is not None:
                 return found
             raise RejectError(f"category {name!r} is not in the category tree")
-        return row.id
+        return saved_id(row)
 
     def _issuer_id(self, code_or_name: str) -> int | None:
         """An issuer by code ("BYT"), or by name ("Bộ Y tế", "UBND tỉnh Tuyên Quang")."""
         if Issuer not in self._by_code:
-            rows = self.session.exec(select(Issuer.code, Issuer.id)).all()
-            self._by_code[Issuer] = {code: row_id for code, row_id in rows}
+            issuers = self.session.exec(select(Issuer))
+            self._by_code[Issuer] = {issuer.code: saved_id(issuer) for issuer in issuers}
         found = self._by_code[Issuer].get(code_or_name)
         if found is None:
             return self._names(Issuer).get(fold(code_or_name))
         return found
 
-    def _names(self, model: type) -> dict[str, int]:
+    def _names(self, model: type[_Named]) -> dict[str, int]:
         """Folded name → id of a small reference table, read once per run (or after a write)."""
         if model not in self._by_name:
             rows = self.session.exec(select(model)).all()
-            self._by_name[model] = {fold(row.name_vi): row.id for row in rows}
+            self._by_name[model] = {fold(row.name_vi): saved_id(row) for row in rows}
         return self._by_name[model]
 
     def _locality_id(self, record: ProductRecord) -> int | None:
@@ -86,7 +99,7 @@ class Lookups(WriterBase):
         ]
         if not matches:
             return None
-        return min(matches, key=lambda p: (rank[p.kind], -len(p.name_vi))).id
+        return saved_id(min(matches, key=lambda p: (rank[p.kind], -len(p.name_vi))))
 
     def _producer_id(self, record: ProductRecord) -> int:
         name = record.producer or ""
@@ -94,7 +107,7 @@ class Lookups(WriterBase):
         result = self._upsert(
             Enterprise, key, {"name": name}, slugify(name), self._provenance(record)
         )
-        return result.row.id
+        return saved_id(result.row)
 
     def _known_document_id(self, code: str, column: str) -> int:
         found = self._existing_document_id(code)

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog.models import Issuer, IssuerSuccession, Locality, LocalitySuccession, ProductCategory
+from catalog.models import (
+    Issuer,
+    IssuerSuccession,
+    Locality,
+    LocalitySuccession,
+    ProductCategory,
+    saved_id,
+)
 from catalog.upsert import Outcome, sync_children
 from ingest.records import CategoryRecord, IssuerRecord, LocalityRecord, Record, RejectError
 from ingest.writer.base import copied
@@ -53,25 +60,51 @@ class PlaceWriter(Lookups):
         return result.outcome
 
     def _write_succession(self, kind: str, record: Record) -> None:
-        if kind == "locality":
-            assert isinstance(record, LocalityRecord)
+        if isinstance(record, LocalityRecord):
             predecessor = self._slug_id(Locality, record.slug, "locality")
             successor = self._slug_id(Locality, record.successor, "successor locality")
-            model, parent_model, key = LocalitySuccession, Locality, record.slug
+            self._sync_successor(
+                kind,
+                record,
+                self.session.get_one(Locality, predecessor),
+                LocalitySuccession,
+                successor,
+                record.slug,
+            )
+        elif isinstance(record, IssuerRecord):
+            issuer_id = self._issuer_id(record.code)
+            if issuer_id is None:
+                raise RejectError(f"issuer {record.code!r} is not in the catalogue")
+            successor_id = self._issuer_id(record.successor or "")
+            if successor_id is None:
+                raise RejectError(f"successor: {record.successor!r} is not a known issuer")
+            self._sync_successor(
+                kind,
+                record,
+                self.session.get_one(Issuer, issuer_id),
+                IssuerSuccession,
+                successor_id,
+                record.code,
+            )
         else:
-            assert isinstance(record, IssuerRecord)
-            predecessor = self._issuer_id(record.code)
-            successor = self._issuer_id(record.successor or "")
-            model, parent_model, key = IssuerSuccession, Issuer, record.code
-        if successor is None:
-            raise RejectError(f"successor: {record.successor!r} is not a known issuer")
-        parent = self.session.get(parent_model, predecessor)
+            raise TypeError(f"no succession for a {type(record).__name__}")
+
+    def _sync_successor(
+        self,
+        kind: str,
+        record: LocalityRecord | IssuerRecord,
+        parent: Locality | Issuer,
+        model: type[LocalitySuccession | IssuerSuccession],
+        successor: int,
+        key: str,
+    ) -> None:
+        """Make ``parent``'s successor the one ``record`` names, from its succession day."""
         changes = sync_children(
             self.session,
             parent,
             "successors",
             model,
-            {"predecessor_id": predecessor},
+            {"predecessor_id": saved_id(parent)},
             [
                 {
                     "successor_id": successor,

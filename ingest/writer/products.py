@@ -13,7 +13,7 @@ from catalog.upsert import Outcome, assign
 from catalog.vocab import CodeScheme, SubjectKind
 from ingest.records import ProductRecord, RejectError, ReviewRecord, RuleRecord
 from ingest.reviews import write_review
-from ingest.writer.base import copied
+from ingest.writer.base import ChildRows, copied
 from ingest.writer.lookups import Lookups
 
 
@@ -43,7 +43,7 @@ class ProductWriter(Lookups):
         codes = [{"scheme": CodeScheme.HS, "code": c} for c in record.hs_codes]
         codes += [{"scheme": CodeScheme.ICS, "code": c} for c in record.ics_codes]
         gtins = [{"gtin14": parse_gtin(g).gtin14, "gtin": g} for g in record.gtins]
-        children = [
+        children: list[ChildRows] = [
             ("aliases", ProductAlias, aliases),
             ("codes", ProductCode, codes),
             ("gtins", ProductGtin, gtins),

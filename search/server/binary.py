@@ -52,21 +52,23 @@ def install_from_tarball(tarball: Path, dest: Path, expected_sha256: str = SHA25
     dest.parent.mkdir(parents=True, exist_ok=True)
     try:
         with tarfile.open(tarball, "r:gz") as tar:
-            _extract_verified(tar, dest, expected_sha256)
+            _extract_verified(tar, tarball, dest, expected_sha256)
     except (tarfile.TarError, EOFError, zlib.error) as exc:
         raise MeiliError(f"cannot read {tarball}: {exc}") from exc
     return dest
 
 
-def _extract_verified(tar: tarfile.TarFile, dest: Path, expected_sha256: str) -> None:
+def _extract_verified(
+    tar: tarfile.TarFile, tarball: Path, dest: Path, expected_sha256: str
+) -> None:
     """Copy the binary member's bytes (never its path or mode) to `dest` if its sha256 matches."""
     try:
         member = tar.getmember(TARBALL_MEMBER)
     except KeyError:
-        raise MeiliError(f"{tar.name} has no {TARBALL_MEMBER}") from None
+        raise MeiliError(f"{tarball} has no {TARBALL_MEMBER}") from None
     source = tar.extractfile(member) if member.isreg() else None
     if source is None:
-        raise MeiliError(f"{TARBALL_MEMBER} in {tar.name} is not a regular file")
+        raise MeiliError(f"{TARBALL_MEMBER} in {tarball} is not a regular file")
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
     tmp = Path(tmp_name)
     try:

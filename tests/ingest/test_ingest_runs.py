@@ -18,6 +18,7 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from api.cli.ingest import ingest_group
 from catalog import migrate
 from catalog.models import (
     ApplicabilityRule,
@@ -34,7 +35,6 @@ from catalog.models import (
 )
 from catalog.store import make_engine
 from catalog.vocab import RelationKind, RunStatus, Status
-from ingest.cli import ingest_group
 from ingest.jobs import BUNDLED_DATASET, ingest, ingest_bundled
 from ingest.records import DocumentRecord
 from ingest.run import reap_dead_runs, run_ingest

@@ -16,15 +16,15 @@ from sqlmodel import Session, select
 from api.app import create_app
 from api.auth import issue_key
 from api.settings import ApiSettings
+from api.webhooks.addresses import WEB_PORTS, AddressPolicy
+from api.webhooks.registration import add_webhook
 from catalog import migrate
-from catalog.address_policy import WEB_PORTS, AddressPolicy
 from catalog.models import Product, SQLModel
 from catalog.opendata import tables
 from catalog.opendata.load import ImportRefused, load
 from catalog.reports.watch import create_watch_list
 from catalog.store import make_engine
 from catalog.vocab import ApiRole
-from catalog.webhooks import add_webhook
 from ingest.jobs import ingest_bundled
 from tests.ops.processes import command_env, run
 

@@ -14,11 +14,12 @@ from sqlmodel import Session, col, select
 
 from api.app import create_app
 from api.settings import ApiSettings
+from api.webhooks.registration import add_webhook
 from api.worker import lease
 from catalog.models import WebhookDelivery, WorkerJob, WorkerRun
 from catalog.reports.watch import create_watch_list
 from catalog.vocab import RunStatus
-from catalog.webhooks import SIGNATURE_HEADER, add_webhook, verify
+from catalog.webhooks import SIGNATURE_HEADER, verify
 from ingest.jobs import BUNDLED_DATASET
 from tests.ops.processes import command_env, running, wait_for
 from tests.reports.feeds import LONG_AGO, build_catalog, record_history

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from factories import CatalogBuilder
 from sqlmodel import Session
 
-from catalog.address_policy import system_resolve
+from api.webhooks.addresses import system_resolve
 from catalog.models import Document, Product
 from catalog.upsert import ChangeContext, upsert
 from catalog.vocab import Role, Status
@@ -84,7 +84,7 @@ def record_history(session: Session, cat: CatalogBuilder, history: History) -> N
 
 
 def fake_dns(names: dict[str, list[str]]):
-    """A resolver for :class:`~catalog.address_policy.AddressPolicy` answering from ``names``
+    """A resolver for :class:`~api.webhooks.addresses.AddressPolicy` answering from ``names``
     (no DNS is reachable in tests); IP literals resolve to themselves."""
 
     def resolve(host: str, port: int) -> list[str]:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from api.app import create_app
 from api.auth import issue_key
 from api.settings import ApiSettings
-from catalog.address_policy import AddressPolicy
+from api.webhooks.addresses import AddressPolicy
 from catalog.models import WebhookDelivery
 from catalog.vocab import ApiRole
 

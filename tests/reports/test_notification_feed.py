@@ -18,11 +18,12 @@ from sqlmodel import Session
 from api.app import create_app
 from api.auth import issue_key
 from api.settings import ApiSettings
+from api.webhooks.delivery import dispatch
+from api.webhooks.registration import add_webhook
 from catalog.models import ProductCode, utcnow
 from catalog.reports.changes import ChangeKind, change_table, changes
 from catalog.reports.watch import WatchListError, create_watch_list, describe, watched_changes
 from catalog.vocab import ApiRole, CodeScheme
-from catalog.webhooks import add_webhook, dispatch
 from ingest.jobs import ingest
 
 from .feeds import build_catalog, record_history

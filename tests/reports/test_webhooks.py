@@ -18,7 +18,9 @@ import httpx
 import pytest
 from sqlmodel import col, select
 
-from catalog.address_policy import WEB_PORTS, AddressPolicy
+from api.webhooks.addresses import WEB_PORTS, AddressPolicy
+from api.webhooks.delivery import dispatch
+from api.webhooks.registration import add_webhook
 from catalog.models import WebhookDelivery
 from catalog.reports.watch import create_watch_list
 from catalog.webhooks import (
@@ -26,8 +28,6 @@ from catalog.webhooks import (
     SIGNATURE_HEADER,
     RetryPolicy,
     WebhookError,
-    add_webhook,
-    dispatch,
     public_error,
     verify,
 )

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 import click
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from catalog import clock, migrate
 from catalog.fact_index import untyped_conditions
@@ -48,7 +49,7 @@ class Progress:
             click.echo(err=True)
 
 
-def _engine():
+def _engine() -> Engine:
     url = database_url()
     state = migrate.status(url)
     if state.pending:
@@ -170,7 +171,7 @@ def report(run_id: int | None, source: str | None, limit: int, untyped: bool | N
         if run_id is not None:
             run = session.get(IngestRun, run_id)
         else:
-            query = select(IngestRun).order_by(IngestRun.id.desc())
+            query = select(IngestRun).order_by(col(IngestRun.id).desc())
             if source:
                 query = query.where(IngestRun.source == source)
             run = session.exec(query).first()
@@ -187,7 +188,7 @@ def report(run_id: int | None, source: str | None, limit: int, untyped: bool | N
         rejects = session.exec(
             select(IngestReject)
             .where(IngestReject.run_id == run.id)
-            .order_by(IngestReject.id)
+            .order_by(col(IngestReject.id))
             .limit(limit)
         ).all()
         for reject in rejects:

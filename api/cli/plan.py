@@ -1,5 +1,6 @@
-"""Commands for the provincial plan: `plan import KIND FILE`, `plan samples`, and
-`reports plan --year Y --docx F` (registered on the reports group)."""
+"""``tieuchuan plan …``: the provincial plan's records (`plan import KIND FILE`,
+`plan samples`), and its annual report, `reports plan --year Y --docx F` (registered on the
+reports group by :mod:`api.cli.reports`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
+from api.cli.options import DAY
 from catalog.plan.annual import (
     AnnualReportError,
     annex_xlsx,
@@ -70,7 +72,7 @@ def plan_samples(remove: bool) -> None:
 @click.option(
     "--date",
     "issued_on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="The report's date (default: today, or 31 December of a past year).",
 )

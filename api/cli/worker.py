@@ -7,6 +7,8 @@ import signal
 
 import click
 
+from api.worker.runner import Worker
+from api.worker.schedule import ScheduleError, WorkerSettings
 from catalog.store import database_url, display_url, make_engine
 
 
@@ -19,9 +21,6 @@ def worker_command(once: bool) -> None:
     Several workers may share a database: a lease in the database lets one run a job at a
     time. See docs/deployment.md for every setting.
     """
-    from api.worker.runner import Worker
-    from api.worker.schedule import ScheduleError, WorkerSettings
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
         settings = WorkerSettings.from_env()

@@ -1,73 +1,27 @@
-"""Commands of the API package: ``serve``, ``apply`` and ``keys``."""
+"""``tieuchuan apply PRODUCT``: which documents apply to a product on a day, and why, as text
+(and as the checklist the API serves); with facts, what they rule out."""
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from api.cli.options import DAY
+from api.services import checklist
 from catalog import clock
 from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import Applicability, Entry, applicable
 from catalog.conditions import Verdict
 from catalog.facts import FACTS, FactsError, parse_facts
 from catalog.facts_text import facts_text, verdict_words
-from catalog.models import ApiKey, utcnow
 from catalog.products import ProductNotFound
 from catalog.readmodel import CatalogGraph
 from catalog.store import database_url, display_url, make_engine
-from catalog.vocab import ApiRole, Role
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--workers", type=int, default=1, show_default=True, help="Server processes.")
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the HTTP API (docs at /api/v1/schema) with the configured database and Meilisearch.
-
-    Without MEILI_URL, the Meilisearch started by `tieuchuan meili start` is used if running;
-    otherwise search endpoints answer 503 and /ready says why.
-    """
-    import uvicorn
-
-    from catalog.paths import var_dir
-    from search import indexer
-    from search.server import MeiliError, resolve_server
-
-    if not os.environ.get("MEILI_URL"):
-        try:
-            url, master = resolve_server(var_dir())
-            os.environ["MEILI_URL"] = url
-            if master:
-                os.environ.setdefault("MEILI_MASTER_KEY", master)
-        except MeiliError as exc:
-            click.echo(f"search: off ({exc})")
-    if os.environ.get("MEILI_URL") and not os.environ.get("MEILI_SEARCH_KEY"):
-        try:
-            os.environ["MEILI_SEARCH_KEY"] = indexer.ensure_search_key(
-                os.environ["MEILI_URL"],
-                os.environ.get("MEILI_MASTER_KEY"),
-                prefix=os.environ.get("MEILI_INDEX_PREFIX", ""),
-            )
-        except MeiliError as exc:
-            click.echo(f"search: no search key ({exc})")
-    click.echo(f"database: {display_url(database_url())}")
-    click.echo(f"search:   {os.environ.get('MEILI_URL') or 'not configured'}")
-    click.echo(f"API:      http://{host}:{port}/api/v1  (docs http://{host}:{port}/api/v1/schema)")
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        access_log=False,
-    )
+from catalog.vocab import Role
 
 
 @click.command("apply")
@@ -84,7 +38,7 @@ def serve(host: str, port: int, workers: int) -> None:
 )
 @click.option(
     "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DAY,
     default=None,
     help="The day asked about (default: today in TIEUCHUAN_TZ).",
 )
@@ -119,8 +73,6 @@ def apply_command(
     """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why;
     or, with --hs and/or --category instead, to a product not in the registry; with facts,
     what they rule out and what still depends on a question."""
-    from api.services import checklist
-
     if (product is None) == (hs is None and category is None):
         raise click.UsageError("name a PRODUCT, or describe one by --hs and/or --category")
     try:
@@ -268,58 +220,3 @@ def _row(index: int, entry: Entry, settled: FactsAnswer | None = None) -> str:
     if settled:
         lines.append(f"       facts: {verdict_words(settled.of(entry), 'en')}")
     return "\n".join(lines)
-
-
-@click.group("keys")
-def keys_group() -> None:
-    """Issue, list and revoke API keys (only their SHA-256 is stored)."""
-
-
-@keys_group.command("create")
-@click.option("--role", type=click.Choice([r.value for r in ApiRole]), required=True)
-@click.option("--name", default=None, help="Who or what the key is for (default: role and date).")
-def keys_create(role: str, name: str | None) -> None:
-    """Issue a key with ROLE; it is printed once and cannot be recovered."""
-    from api.auth import issue_key
-
-    engine = make_engine()
-    with Session(engine) as session:
-        issued = issue_key(session, name or f"{role} {clock.today().isoformat()}", ApiRole(role))
-    click.echo(
-        f"issued key #{issued.id} {issued.name!r} with role {issued.role} "
-        f"in {display_url(database_url())}"
-    )
-    click.echo(f"key (shown once; send it as X-API-Key): {issued.key}")
-
-
-@keys_group.command("list")
-def keys_list() -> None:
-    """List keys: id, prefix, role, name, created, revoked."""
-    with Session(make_engine()) as session:
-        rows = session.exec(select(ApiKey).order_by(col(ApiKey.id))).all()
-    for k in rows:
-        revoked = f" revoked {clock.local(k.revoked_at):%Y-%m-%d}" if k.revoked_at else ""
-        created = clock.local(k.created_at)
-        click.echo(
-            f"#{k.id} {k.prefix}… {k.role:<7} {k.name} (created {created:%Y-%m-%d}){revoked}"
-        )
-    click.echo(f"{len(rows)} key(s)")
-
-
-@keys_group.command("revoke")
-@click.argument("key_id", type=int)
-def keys_revoke(key_id: int) -> None:
-    """Revoke key KEY_ID: it stops working at once."""
-    with Session(make_engine()) as session:
-        key = session.get(ApiKey, key_id)
-        if key is None:
-            raise click.ClickException(f"no key #{key_id}")
-        key.revoked_at = key.revoked_at or utcnow()
-        session.add(key)
-        session.commit()
-        click.echo(f"revoked key #{key.id} {key.prefix}… ({key.name})")
-
-
-def register(main: click.Group) -> None:
-    for command in (serve, apply_command, keys_group):
-        main.add_command(command)

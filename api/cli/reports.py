@@ -1,4 +1,5 @@
-"""Commands for officials: `reports …`, `declarations import`, `webhooks deliver`."""
+"""``tieuchuan reports …``: reports for officials: gaps and overlaps, the plan's indicators,
+the change feed, and the plan's annual report (:mod:`api.cli.plan`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 import click
 from sqlmodel import Session
 
+from api.cli.options import as_of_option, xlsx_option
+from api.cli.plan import plan_report
 from api.settings import ApiSettings
 from catalog import clock
 from catalog.reports.changes import changes
@@ -16,10 +19,6 @@ from catalog.reports.gaps import Gap, gap_report, gap_tables
 from catalog.reports.indicators import indicator_tables, indicators
 from catalog.reports.tables import workbook
 from catalog.store import display_url, make_engine
-from catalog.webhooks import RetryPolicy, dispatch
-from ingest.jobs import ingest
-
-_DAY = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.group("reports")
@@ -28,16 +27,8 @@ def reports_group() -> None:
 
 
 @reports_group.command("gaps")
-@click.option(
-    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
-)
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write the report as a workbook here.",
-)
+@as_of_option
+@xlsx_option("the report")
 @click.option("--show", type=int, default=10, show_default=True, help="Rows listed per section.")
 def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> None:
     """Products with no regulation, standard or test method; stale citations; overlaps."""
@@ -76,16 +67,8 @@ def gaps_command(as_of: datetime | None, xlsx_path: Path | None, show: int) -> N
 
 
 @reports_group.command("indicators")
-@click.option(
-    "--as-of", type=_DAY, default=None, help="Day to answer for (default: today in TIEUCHUAN_TZ)."
-)
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Also write the indicators as a workbook here.",
-)
+@as_of_option
+@xlsx_option("the indicators")
 def indicators_command(as_of: datetime | None, xlsx_path: Path | None) -> None:
     """The plan's indicators by year, against its targets."""
     with Session(make_engine()) as session:
@@ -117,49 +100,4 @@ def changes_command(days: int) -> None:
         click.echo(f"  {clock.shown(entry.at)}  {entry.title}  ({len(entry.products)} product(s))")
 
 
-@click.group("declarations")
-def declarations_group() -> None:
-    """The register of conformity declarations, self-declarations and certificates."""
-
-
-@declarations_group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def declarations_import(path: Path) -> None:
-    """Import the officials' register (XLSX or CSV); bad rows are rejected with the reason."""
-    summary = ingest(make_engine(), "declarations", origin=path)
-    click.echo(summary.line())
-    if summary.rejected:
-        click.echo("see the rejects with `tieuchuan ingest report`")
-
-
-@click.group("webhooks")
-def webhooks_group() -> None:
-    """Webhooks of watch lists."""
-
-
-@webhooks_group.command("deliver")
-@click.option("--attempts", type=int, default=5, show_default=True)
-@click.option(
-    "--first-delay",
-    type=float,
-    default=2.0,
-    show_default=True,
-    help="Seconds before the first retry; doubles each time.",
-)
-def webhooks_deliver(attempts: int, first_delay: float) -> None:
-    """Send every watch list's new changes to its webhooks (signed, retried, logged)."""
-    with Session(make_engine(), expire_on_commit=False) as session:
-        summary = dispatch(session, policy=RetryPolicy(attempts=attempts, first_delay=first_delay))
-    click.echo(
-        f"{summary.webhooks} webhook(s): {summary.delivered} batch(es) delivered "
-        f"({summary.changes} change(s)), {summary.failed} failed, {summary.attempts} attempt(s)"
-    )
-    for failure in summary.failures:
-        click.echo(f"  failed: {failure}")
-
-
-from api.reports.plan_cli import plan_group, plan_report  # noqa: E402
-
 reports_group.add_command(plan_report)
-
-COMMANDS = (reports_group, declarations_group, webhooks_group, plan_group)

@@ -1,0 +1,1 @@
+"""The register of conformity declarations, self-declarations and certificates."""
