@@ -27,8 +27,10 @@ from api.auth import KEY_HEADER, SECURITY_SCHEMES
 from api.caching import HttpCachingMiddleware
 from api.client_identity import KnownKeys, client_identity
 from api.controllers.admin import AdminController, RuleController
+from api.controllers.any_product import AnyProductController
 from api.controllers.applicable import applicable_by_text
 from api.controllers.documents import DocumentController, DraftController
+from api.controllers.gtin import get_gtin
 from api.controllers.opendata import export_table
 from api.controllers.products import ProductController
 from api.controllers.reference import categories, issuers
@@ -123,6 +125,8 @@ def create_app(
         route_handlers=[
             ProductController,
             applicable_by_text,
+            AnyProductController,
+            get_gtin,
             DocumentController,
             DraftController,
             RuleController,

@@ -21,12 +21,14 @@ from sqlmodel import Session, col, select
 
 from catalog import clock
 from catalog.codes import CodeError, parse_code
+from catalog.gtin import parse_gtin
 from catalog.models import (
     ENTERPRISE_SLUG_MAX,
     Declaration,
     Document,
     Enterprise,
     Product,
+    ProductGtin,
     saved_id,
 )
 from catalog.products import ProductNotFound, resolve_product
@@ -71,6 +73,7 @@ class DeclarationInput:
     number: str | None = None
     tax_code: str | None = None
     product: str | None = None
+    gtin: str | None = None  # the product's barcode number, checked (catalog.gtin)
     document: str | None = None  # a code as written, or a scheme name ("VietGAP")
     certifying_body: str | None = None
     valid_until: date | None = None
@@ -147,7 +150,7 @@ def save_declaration(
     enterprise = find_or_add_enterprise(
         session, item.enterprise, item.tax_code, context, provenance
     )
-    product = _product(session, item.product)
+    product = _product(session, item.product) or _product_by_gtin(session, item.gtin)
     document = session.exec(select(Document).where(Document.code == code)).first() if code else None
     key = natural_key(item, code, scheme)
     return upsert(
@@ -160,6 +163,7 @@ def save_declaration(
             "enterprise_id": enterprise.id,
             "product_id": product.id if product else None,
             "product_text": item.product,
+            "gtin": item.gtin,
             "document_id": document.id if document else None,
             "document_code": code,
             "scheme": scheme,
@@ -209,6 +213,14 @@ def _product(session: Session, text: str | None) -> Product | None:
         return resolve_product(session, text)
     except ProductNotFound:
         return None
+
+
+def _product_by_gtin(session: Session, gtin: str | None) -> Product | None:
+    """The registered product a declared GTIN is the barcode of, if any."""
+    if not gtin:
+        return None
+    found = session.get(ProductGtin, parse_gtin(gtin).gtin14)
+    return session.get(Product, found.product_id) if found else None
 
 
 # --- reading the registry ------------------------------------------------------------------

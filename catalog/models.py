@@ -353,6 +353,20 @@ class ProductCode(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=20)
 
 
+class ProductGtin(SQLModel, table=True):
+    """A GTIN (the number under a barcode) a product is sold under; a GTIN names one product.
+
+    ``gtin14`` is the number padded to 14 digits, the same for each length it may be written
+    in (catalog.gtin); ``gtin`` is as printed on the pack.
+    """
+
+    __tablename__ = "product_gtin"
+
+    gtin14: str = Field(primary_key=True, max_length=14)
+    gtin: str = Field(max_length=14)
+    product_id: int = Field(foreign_key="product.id", index=True, ondelete="CASCADE")
+
+
 class ApplicabilityRule(Provenance, table=True):
     """A subject (product, category, HS prefix, ICS field) is subject to a document."""
 
@@ -574,6 +588,7 @@ class Declaration(Provenance, table=True):
     enterprise_id: int = Field(foreign_key="enterprise.id", index=True)
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     product_text: str | None = Field(default=None, max_length=300)  # as the register wrote it
+    gtin: str | None = Field(default=None, max_length=14)  # of the product declared (catalog.gtin)
     document_id: int | None = Field(default=None, foreign_key="document.id", index=True)
     document_code: str | None = Field(default=None, max_length=120)  # canonical
     scheme: Scheme | None = enum_field(Scheme, nullable=True, index=True)

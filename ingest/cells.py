@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from catalog.codes import CodeError, DocumentCode, find_codes, parse_code
+from catalog.gtin import GtinError, parse_gtin
 from catalog.text import clean, fold
 from ingest.records import RejectError
 
@@ -120,3 +121,17 @@ def split_list(value: Any) -> list[str]:
     if not shown:
         return []
     return [item for part in re.split(r"[;\n]", shown) if (item := clean(part))]
+
+
+def gtins(value: Any, column: str) -> list[str]:
+    """GTINs listed in a cell, each checked (length, digits, check digit); a GTIN typed as a
+    number is read as its digits (the check digit catches a lost leading zero)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    found = []
+    for item in split_list(str(value) if isinstance(value, int) else value):
+        try:
+            found.append(parse_gtin(item).digits)
+        except GtinError as exc:
+            raise RejectError(f"{column}: {exc}") from None
+    return list(dict.fromkeys(found))

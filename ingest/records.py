@@ -258,6 +258,7 @@ class ProductRecord(Record):
     aliases: list[str] = field(default_factory=list)
     hs_codes: list[str] = field(default_factory=list)
     ics_codes: list[str] = field(default_factory=list)
+    gtins: list[str] = field(default_factory=list)  # checked (catalog.gtin), as printed
 
 
 @dataclass

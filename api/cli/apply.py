@@ -13,6 +13,7 @@ from sqlmodel import Session
 from api.cli.options import DAY
 from api.services import checklist
 from api.services.todo import plan_for
+from catalog import clock
 from catalog.answer_facts import FactsAnswer, apply_facts
 from catalog.applicability import Applicability, Entry, applicable
 from catalog.applicability.wording import cited_words
@@ -27,7 +28,17 @@ from catalog.vocab import Role
 
 
 @click.command("apply")
-@click.argument("product")
+@click.argument("product", required=False)
+@click.option(
+    "--hs",
+    default=None,
+    help="A product not in the registry, by HS code: 4, 6 or 8 digits, dots optional.",
+)
+@click.option(
+    "--category",
+    default=None,
+    help="A product not in the registry, by category (slug, id or name); with --hs or alone.",
+)
 @click.option(
     "--as-of",
     type=DAY,
@@ -52,7 +63,9 @@ from catalog.vocab import Role
     "Facts: " + "; ".join(f"{f.value} ({', '.join(s.answers)})" for f, s in FACTS.items()),
 )
 def apply_command(
-    product: str,
+    product: str | None,
+    hs: str | None,
+    category: str | None,
     as_of: datetime | None,
     role: str | None,
     mandatory_only: bool,
@@ -61,31 +74,44 @@ def apply_command(
     facts: tuple[str, ...],
 ) -> None:
     """Print which standards and regulations apply to PRODUCT (id, slug, name or alias), and why;
-    with facts, what they rule out and what still depends on a question; then what the producer
-    has to do because of the documents that apply."""
+    or, with --hs and/or --category instead, to a product not in the registry; with facts,
+    what they rule out and what still depends on a question; then what the producer has to do
+    because of the documents that apply."""
+    if (product is None) == (hs is None and category is None):
+        raise click.UsageError("name a PRODUCT, or describe one by --hs and/or --category")
     try:
         given = parse_facts(facts)
     except FactsError as exc:
         raise click.BadParameter(str(exc), param_hint="--fact") from None
     engine = make_engine()
     started = time.perf_counter()
+    described: list[str] = []
     with Session(engine) as session:
         graph = CatalogGraph.load(session)
         try:
-            answer = applicable(
-                session,
-                product,
-                as_of.date() if as_of else None,
-                role=Role(role) if role else None,
-                mandatory_only=mandatory_only,
-                graph=graph,
-            )
+            if product is not None:
+                answer = applicable(
+                    session,
+                    product,
+                    as_of.date() if as_of else None,
+                    role=Role(role) if role else None,
+                    mandatory_only=mandatory_only,
+                    graph=graph,
+                )
+            else:
+                answer, described = _described(
+                    session, graph, hs, category, as_of, role, mandatory_only
+                )
         except ProductNotFound as exc:
             raise click.ClickException(str(exc)) from exc
         settled = apply_facts(answer, given, graph.facts)
         todo = plan_for(session, answer, settled if given else None)
     elapsed = (time.perf_counter() - started) * 1000
-    click.echo(render(answer, settled if given else None))
+    click.echo(
+        "\n".join(described)
+        + ("\n" if described else "")
+        + render(answer, settled if given else None)
+    )
     click.echo(render_todo(todo))
     click.echo(
         f"\n{len(answer.entries)} in force ({len(answer.mandatory)} mandatory), "
@@ -103,12 +129,42 @@ def apply_command(
         click.echo(f"wrote {xlsx_path}")
 
 
+def _described(
+    session: Session,
+    graph: CatalogGraph,
+    hs: str | None,
+    category: str | None,
+    as_of: datetime | None,
+    role: str | None,
+    mandatory_only: bool,
+) -> tuple[Applicability, list[str]]:
+    """The answer for a described product, and the lines saying which categories it reached."""
+    from api.problems import Problem
+    from api.services.any_product import answer_in, describe
+
+    try:
+        found = answer_in(
+            session,
+            graph,
+            describe(session, hs, category),
+            as_of.date() if as_of else clock.today(),
+            role=Role(role) if role else None,
+            mandatory_only=mandatory_only,
+        )
+    except Problem as exc:
+        parameter = exc.fields.get("parameter")
+        hint = f"--{parameter}" if parameter else "--hs / --category"
+        raise click.BadParameter(exc.detail or "", param_hint=hint) from exc
+    lines = [f"category {c.name_vi} [{c.slug}]: {c.why}" for c in found.schema.categories]
+    return found.answer, lines + [f"note: {n}" for n in found.schema.notes]
+
+
 def render(answer: Applicability, settled: FactsAnswer | None = None) -> str:
     """The answer as a plain-text table, one block per document; settled by facts, the
     documents they rule out are listed last, each with the condition it fails."""
     p = answer.product
     lines = [
-        f"{p.name_vi} [{p.slug}] — {p.category or 'no category'}, "
+        f"{p.name_vi}{f' [{p.slug}]' if p.slug else ''} — {p.category or 'no category'}, "
         f"{p.locality or 'locality unknown'}",
         f"as of {answer.as_of.isoformat()}",
     ]

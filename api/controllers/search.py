@@ -6,13 +6,14 @@ import logging
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from litestar import get
+from litestar import Request, get
 from litestar.params import Parameter, QueryParameter
 from msgspec import Meta
 
 from api.deps import Search
 from api.problems import Problem, problem_responses
 from api.schemas import ICS_PATTERN
+from api.services.gtin import gtin_in_query, product_hit, registered_product
 from catalog.codes import DocType
 from catalog.vocab import ProductKind, Status
 from search.errors import InvalidQuery, SearchError
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
     responses=problem_responses(400, 503),
 )
 async def search(
+    request: Request,
     search: Search,
     q: Annotated[str, Parameter(description="Words or a code", max_length=200)] = "",
     search_scope: Annotated[
@@ -72,6 +74,10 @@ async def search(
     category_path: Facet = None,
     locality: Facet = None,
 ) -> SearchResponse:
+    if search_scope != "documents" and (gtin := gtin_in_query(q)) is not None:
+        found = await registered_product(request, gtin)
+        if found is not None:  # a scanned barcode goes to its product
+            return SearchResponse(q, search_scope, (product_hit(found),), 1, {}, 0, gtin.digits)
     if search is None:
         raise Problem(503, "Search unavailable", "search is not configured: set MEILI_URL")
     chosen: dict[str, Sequence[str] | None] = {  # the enums are StrEnums: their values are str

@@ -239,7 +239,7 @@ class AnswerService:
 def return_freed_memory() -> None:
     """Collect garbage, and have glibc's allocator give freed memory back to the system: it
     keeps what a graph load or the engine's dropped tables freed, and the process would stay
-    that large (decisions/0010 measures it)."""
+    that large (decisions/0011 measures it)."""
     gc.collect()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
@@ -252,7 +252,7 @@ def _shed_now_and_then(graph: CatalogGraph, products: int) -> None:
     """Empty the engine's growing tables every :data:`SHED_EVERY` products while every answer
     is held: what they keep serves answers of products near each other, and memory freed often
     is reused by the next products, where memory freed once at the end stays with the process
-    (decisions/0010 measures both)."""
+    (decisions/0011 measures both)."""
     if products % SHED_EVERY == 0:
         EngineCache.of(graph).shed()
 

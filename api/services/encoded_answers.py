@@ -8,7 +8,7 @@ Answers share most of their JSON: a category's regulations appear in the answer 
 in it, an edition's reference in every entry naming it, a rule's reason in the answer of every
 day. So the JSON is cut where answers differ (an entry's document and standing, each reason, its
 notes and review state; the product; the counts at the end), each distinct piece is kept once in
-a table, and an answer is an array of 4-byte indices into it (decisions/0010 measures the
+a table, and an answer is an array of 4-byte indices into it (decisions/0011 measures the
 shapes). Pieces are counted by the answers (and the cached entries) that use them, and a piece
 no answer uses any more is dropped.
 
@@ -64,7 +64,7 @@ ENTRY_OVERHEAD, ENTRY_PIECE_OVERHEAD = 64 + 100, 4
 # Entries whose pieces are remembered (encoding them is most of a put): at most one per 4 KiB
 # of the budget, so that the cache never crowds out the answers.
 ENTRY_CACHE, ENTRY_CACHE_SHARE = 20_000, 4096
-# The default budget, in MiB (TIEUCHUAN_ANSWERS_HELD_MB); decisions/0010 says why.
+# The default budget, in MiB (TIEUCHUAN_ANSWERS_HELD_MB); decisions/0011 says why.
 ANSWERS_HELD_MB = 96
 
 

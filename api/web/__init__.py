@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 
 from api.web.controllers import WebController
 from api.web.errors import EXCEPTION_HANDLERS
+from api.web.my_product import MyProductPage
 from api.web.plan_pages import PlanPages
 from api.web.reports import ReportPages
 from api.web.templating import STATIC
@@ -28,7 +29,7 @@ static_router = create_static_files_router(
 
 web_router = Router(
     path="/",
-    route_handlers=[WebController, ReportPages, PlanPages, static_router],
+    route_handlers=[WebController, MyProductPage, ReportPages, PlanPages, static_router],
     exception_handlers=EXCEPTION_HANDLERS,
     include_in_schema=False,
 )

@@ -21,6 +21,7 @@ from api.problems import NotFound
 from api.services.documents import DocumentService
 from api.services.todo import plan_for
 from api.web import views
+from api.web.barcode import scanned
 from api.web.errors import BadInput, PageNotFound, SearchUnavailable
 from api.web.params import day_param
 from api.web.templating import render, url_with
@@ -89,11 +90,21 @@ class WebController(Controller):
     include_in_schema = False
 
     @get("/", name="web:home")
-    async def home(self, request: Request[Any, Any, Any], search: Search) -> Response[str]:
-        """The search box, with results already rendered when the URL carries a query."""
+    async def home(self, request: Request[Any, Any, Any], search: Search) -> Response[Any]:
+        """The search box, with results already rendered when the URL carries a query; a
+        scanned barcode of a registered product goes to the product."""
+        barcode = await scanned(request)
+        if barcode is not None and barcode.product is not None:
+            return Redirect(f"/san-pham/{barcode.product.slug}", status_code=303)
         q, results, chosen = await run_search(request, search)
         return render(
-            request, "home.html", q=q, results=results, chosen=chosen, options=FILTER_OPTIONS
+            request,
+            "home.html",
+            q=q,
+            results=results,
+            chosen=chosen,
+            options=FILTER_OPTIONS,
+            barcode=barcode,
         )
 
     @get("/tim-kiem", name="web:search")
@@ -101,8 +112,13 @@ class WebController(Controller):
         self, request: Request[Any, Any, Any], search: Search
     ) -> Response[str]:
         """The results block alone: what the search box fetches as the person types."""
+        barcode = await scanned(request)
+        if barcode is not None and barcode.product is not None:
+            q = (request.query_params.get("q") or "").strip()
+            hits = barcode.results(q)
+            return render(request, "_results.html", q=q, results=hits, barcode=None, go=True)
         q, results, _chosen = await run_search(request, search)
-        return render(request, "_results.html", q=q, results=results)
+        return render(request, "_results.html", q=q, results=results, barcode=barcode)
 
     @get("/duyet", name="web:browse", sync_to_thread=True)
     def browse(
@@ -131,7 +147,7 @@ class WebController(Controller):
         facts = views.product_facts(db_session, found)
         market = _market(request.query_params.get("thi-truong"))
         key = (found.slug, day, None, False, market)  # the key the checklist downloads use too
-        settled = answers.facts(key, _facts(request))
+        settled = answers.facts(key, page_facts(request))
         return render(
             request,
             "product.html",
@@ -165,7 +181,7 @@ class WebController(Controller):
         return render(request, "document.html", view=service.detail(doc))
 
 
-def _facts(request: Request[Any, Any, Any]) -> Facts:
+def page_facts(request: Request[Any, Any, Any]) -> Facts:
     """The answers given on the page (api/facts_param.py), or bad input naming the wrong one."""
     try:
         return facts_of_form({f.value: request.query_params.getall(f.value, []) for f in FACTS})

@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Request
 
+from api.web.my_product_labels import MY_PRODUCT_LABELS
 from api.web.plan_labels import PLAN_LABELS
 
 
@@ -493,6 +494,7 @@ def request_lang(request: Request[Any, Any, Any]) -> Lang:
 
 
 LABELS |= PLAN_LABELS
+LABELS |= MY_PRODUCT_LABELS
 
 
 class Labels:

@@ -23,6 +23,12 @@ from catalog.applicability.answer import (
     document_start,
     entry_order,
 )
+from catalog.applicability.anyproduct import (
+    AnyProductAnswer,
+    CategoryReach,
+    UnknownCategory,
+    applicable_any,
+)
 from catalog.applicability.editions import EditionInForce, edition_in_force
 from catalog.applicability.plan import prepare_graph
 from catalog.applicability.resolve import (
@@ -34,7 +40,9 @@ from catalog.applicability.resolve import (
 from catalog.applicability.timeline import Timeline
 
 __all__ = [
+    "AnyProductAnswer",
     "Applicability",
+    "CategoryReach",
     "DaySpan",
     "DocumentRef",
     "EditionInForce",
@@ -44,8 +52,10 @@ __all__ = [
     "ReviewCount",
     "Standing",
     "Timeline",
+    "UnknownCategory",
     "answer_timeline",
     "applicable",
+    "applicable_any",
     "applicable_in",
     "applicable_over",
     "document_ref",

@@ -57,7 +57,7 @@ from catalog.applicability.days import category_names, product_days
 from catalog.applicability.editions import Editions
 from catalog.applicability.entries import Draft, citation_reason, citing, make_entry
 from catalog.applicability.places import Places
-from catalog.applicability.plan import local_documents, product_plan, row_of
+from catalog.applicability.plan import ProductPlan, local_documents, product_plan, row_of
 from catalog.applicability.timeline import Timeline
 from catalog.models import Product
 from catalog.notifications import UnderWay, under_way
@@ -174,10 +174,18 @@ class Resolver:
     ``as_of`` is left at ``date.min``)."""
 
     def __init__(
-        self, graph: CatalogGraph, product: ProductRow, day: date, market: str | None = None
+        self,
+        graph: CatalogGraph,
+        product: ProductRow,
+        day: date,
+        market: str | None = None,
+        *,
+        plan: ProductPlan | None = None,
     ) -> None:
         self.graph = graph
         self.market = market
+        # A described product not in the registry brings its own plan (.anyproduct).
+        self.plan = plan
         self.documents = graph.documents
         self.product = product
         self.day = day
@@ -212,7 +220,7 @@ class Resolver:
                 later.notes.append(f"in force from {start.isoformat()}")
 
     def run(self) -> Applicability:
-        plan = product_plan(self.graph, self.product)
+        plan = self.plan or product_plan(self.graph, self.product)
         documents = self.documents
         for rule, reason in plan.rules:
             if _valid(rule.valid_from, rule.valid_to, self.day):

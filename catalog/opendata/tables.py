@@ -1,7 +1,7 @@
 """Which tables leave the database, in what order, and how their values are written.
 
 Exported: the catalog and its history (documents, relations, ICS fields, issuers and
-localities with their succession, categories, enterprises, products with aliases and codes,
+localities with their succession, categories, enterprises, products with aliases, codes and GTINs,
 rules, the reviews and sources of rules and documents, WTO notifications, declarations, the
 provincial plan's records, ingest runs without their process and host, field changes). Never
 exported: API keys, the audit log, watch lists (their token is a password) and webhooks (their
@@ -37,6 +37,7 @@ EXPORTED = (
     "product",
     "product_alias",
     "product_code",
+    "product_gtin",
     "applicability_rule",
     "fact_review",
     "fact_source",

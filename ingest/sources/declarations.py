@@ -2,7 +2,8 @@
 self-declarations and certificates, one per row.
 
 Columns, found by their folded headers: Loại (hợp chuẩn, hợp quy, tự công bố, chứng nhận),
-Số tiếp nhận / Số chứng nhận, Tổ chức, doanh nghiệp, Mã số thuế, Sản phẩm, Tiêu chuẩn,
+Số tiếp nhận / Số chứng nhận, Tổ chức, doanh nghiệp, Mã số thuế, Sản phẩm, Mã GTIN (or Mã
+vạch: the declared product's barcode, its check digit checked), Tiêu chuẩn,
 quy chuẩn (a document code, or a scheme name such as VietGAP), Ngày công bố, Tổ chức
 chứng nhận, Hiệu lực đến, Được hỗ trợ (có/không: supported under the provincial plan),
 Ghi chú. A row that cannot be taken is rejected with its ``file:row`` and the reason;
@@ -40,6 +41,7 @@ _COLUMNS = {
     "enterprise": ("to chuc doanh nghiep", "doanh nghiep", "to chuc ca nhan", "ten doanh nghiep"),
     "tax_code": ("ma so thue", "mst"),
     "product": ("san pham", "ten san pham"),
+    "gtin": ("ma gtin", "ma vach", "gtin"),
     "document": (
         "tieu chuan quy chuan",
         "tieu chuan quy chuan ap dung",
@@ -115,6 +117,7 @@ def parse_row(row: SheetRow) -> DeclarationRecord:
             number=cells.text(get("number")),
             tax_code=tax_code,
             product=cells.text(get("product")),
+            gtin=_one_gtin(get("gtin")),
             document=cells.text(get("document")),
             certifying_body=cells.text(get("certifying_body")),
             valid_until=valid_until,
@@ -146,3 +149,10 @@ class DeclarationRegisterSource(RowSheetSource):
 
     def parse_rows(self, rows: Iterable[SheetRow | Reject]) -> Iterator[Parsed]:
         return parse_rows(rows)
+
+
+def _one_gtin(value: Any) -> str | None:
+    found = cells.gtins(value, "Mã GTIN")
+    if len(found) > 1:
+        raise RejectError(f"Mã GTIN: one declaration names one GTIN, not {len(found)}")
+    return found[0] if found else None

@@ -2,10 +2,11 @@
 
 One row per product: key products, specialties, geographical indications and OCOP
 products, with columns found by their (Vietnamese) headers: Mã sản phẩm, Tên sản phẩm,
-Tên tiếng Anh, Loại, Nhóm sản phẩm, Mã HS, Mã ICS, Tên gọi khác, Số sao OCOP, Quyết định
-công nhận, Ngày công nhận, Chủ thể sản xuất, Địa bàn, Mã địa bàn, Nguồn, Ghi chú, and Dữ kiện
-(facts the registry states about how the product is sold, in :mod:`catalog.facts` syntax,
-``claims:ocop``: answers register them as known before anyone is asked).
+Tên tiếng Anh, Loại, Nhóm sản phẩm, Mã HS, Mã ICS, Mã GTIN (or Mã vạch: barcodes, each with a
+valid check digit), Tên gọi khác, Số sao OCOP, Quyết định công nhận, Ngày công nhận, Chủ thể
+sản xuất, Địa bàn, Mã địa bàn, Nguồn, Ghi chú, and Dữ kiện (facts the registry states about how
+the product is sold, in :mod:`catalog.facts` syntax, ``claims:ocop``: answers register them as
+known before anyone is asked).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def parse_row(row: SheetRow) -> ProductRecord:
     record.category = cells.text(row.get("nhom san pham"))
     record.hs_codes = hs_codes(row.get("ma hs"))
     record.ics_codes = [cells.ics(c, "Mã ICS")[0] for c in cells.split_list(row.get("ma ics"))]
+    record.gtins = cells.gtins(row.get("ma gtin", "ma vach", "gtin"), "Mã GTIN")
     record.aliases = [a for a in cells.split_list(row.get("ten goi khac")) if a != name]
     _ocop(record, row)
     record.producer = cells.text(row.get("chu the san xuat"))

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from catalog.models import ApplicabilityRule, Product, ProductAlias, ProductCode
+from catalog.gtin import parse_gtin
+from catalog.models import ApplicabilityRule, Product, ProductAlias, ProductCode, ProductGtin
 from catalog.text import fold
 from catalog.upsert import Outcome, assign
 from catalog.vocab import CodeScheme, SubjectKind
@@ -20,6 +21,7 @@ class ProductWriter(Lookups):
     """Products, rules and reviews, which refer to rows written before them."""
 
     def _product(self, record: ProductRecord) -> Outcome:
+        self._check_gtins_free(record)  # before anything of the record is written
         category_id = self._category_id(record.category) if record.category else None
         locality_id = self._locality_id(record)
         producer_id = self._producer_id(record) if record.producer else None
@@ -40,12 +42,28 @@ class ProductWriter(Lookups):
         aliases = [{"alias": a, "alias_folded": fold(a)} for a in dict.fromkeys(record.aliases)]
         codes = [{"scheme": CodeScheme.HS, "code": c} for c in record.hs_codes]
         codes += [{"scheme": CodeScheme.ICS, "code": c} for c in record.ics_codes]
+        gtins = [{"gtin14": parse_gtin(g).gtin14, "gtin": g} for g in record.gtins]
         children: list[ChildRows] = [
             ("aliases", ProductAlias, aliases),
             ("codes", ProductCode, codes),
+            ("gtins", ProductGtin, gtins),
         ]
         parent = {"product_id": result.row.id}
         return self._with_children(record, result, parent, children, record.slug)
+
+    def _check_gtins_free(self, record: ProductRecord) -> None:
+        """A GTIN names one product: refuse one another product already carries."""
+        if not record.gtins:
+            return
+        product_id = self.session.exec(
+            select(Product.id).where(Product.slug == record.slug)
+        ).first()
+        for gtin in record.gtins:
+            taken = self.session.get(ProductGtin, parse_gtin(gtin).gtin14)
+            if taken is not None and taken.product_id != product_id:
+                owner = self.session.get(Product, taken.product_id)
+                name = owner.slug if owner else taken.product_id
+                raise RejectError(f"Mã GTIN: {gtin} is already the GTIN of product {name!r}")
 
     def _rule(self, record: RuleRecord) -> Outcome:
         document_id = self._known_document_id(record.document_code, "Số hiệu văn bản")

@@ -46,6 +46,11 @@ class Rule:
 
 # Rules the server enforces and JSON Schema cannot state. Each excuses a schema-valid request
 # refused with a 400 whose detail names it, on those operations only.
+ANY_PRODUCT = (
+    "GET /api/v1/applicable/any",
+    "GET /api/v1/applicable/any/checklist.csv",
+    "GET /api/v1/applicable/any/checklist.xlsx",
+)
 RULES_JSON_SCHEMA_CANNOT_STATE: dict[str, Rule] = {
     "rule valid_to not before valid_from": Rule(
         "compares two dates of the body (and, on update, the stored one)",
@@ -109,6 +114,7 @@ RULES_JSON_SCHEMA_CANNOT_STATE: dict[str, Rule] = {
             "POST /api/v1/plan/records/trademarks",
             "POST /api/v1/reports/draft-impact",
             "POST /api/v1/reports/draft-impact.xlsx",
+            *ANY_PRODUCT,
         ),
         r"(no (product|category|issuer)|not an OCOP product|unknown (product|category|issuer))",
     ),
@@ -142,6 +148,17 @@ RULES_JSON_SCHEMA_CANNOT_STATE: dict[str, Rule] = {
         ("POST /api/v1/plan/records/award",),
         r"stage_on: .* is far from the award year",
     ),
+    "an HS code or a category is given": Rule(
+        "one of two optional query parameters is required",
+        ANY_PRODUCT,
+        r"describe the product by an HS code",
+    ),
+    "a GTIN is 8, 12, 13 or 14 digits with its check digit": Rule(
+        "the last digit is computed from the others (GS1 mod-10); and a pattern on the path "
+        "would not hold, since the router takes /gtin/96385074/ for /gtin/96385074",
+        ("GET /api/v1/gtin/{code}",),
+        r"is not a valid GTIN: ",
+    ),
     "trademark dates and certificate agree": Rule(
         "compares fields of the body",
         ("POST /api/v1/plan/records/trademarks",),
@@ -155,6 +172,8 @@ RULES_JSON_SCHEMA_CANNOT_STATE: dict[str, Rule] = {
             "GET /api/v1/products/{ref}/checklist.xlsx",
             "GET /api/v1/products/{ref}/obligations",
             "GET /api/v1/applicable",
+            "GET /api/v1/gtin/{code}",
+            *ANY_PRODUCT,
         ),
         r"^query field 'facts': item .*: (\w+ takes one value|'none' cannot go with)",
     ),

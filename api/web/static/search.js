@@ -20,7 +20,9 @@
       return data;
     }
 
-    function run() {
+    // go: after a submit (Enter, which a barcode scanner sends too), follow a result the
+    // server marks as the one the query names (a scanned barcode's product).
+    function run(go) {
       var data = params();
       var ticket = ++latest;
       var query = data.toString();
@@ -38,6 +40,11 @@
           if (ticket !== latest) return;
           if (answer.ok) {
             results.innerHTML = answer.html;
+            var named = go && results.querySelector("a[data-go]");
+            if (named) {
+              window.location.assign(named.getAttribute("href"));
+              return;
+            }
           } else {
             var doc = new DOMParser().parseFromString(answer.html, "text/html");
             var error = doc.querySelector(".error");
@@ -54,15 +61,15 @@
     form.addEventListener("input", function (event) {
       if (event.target.name !== "q") return;
       clearTimeout(timer);
-      timer = setTimeout(run, 180);
+      timer = setTimeout(function () { run(false); }, 180);
     });
     form.addEventListener("change", function (event) {
-      if (event.target.tagName === "SELECT") run();
+      if (event.target.tagName === "SELECT") run(false);
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearTimeout(timer);
-      run();
+      run(true);
     });
   }
 
