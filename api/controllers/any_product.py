@@ -6,6 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
+from sqlmodel import Session
 
 from api.controllers.products import MandatoryOnly, RoleFilter
 from api.deps import DbSession
@@ -15,7 +16,10 @@ from api.problems import problem_responses
 from api.services import checklist
 from api.services.answers import AnswerService
 from api.services.any_product import Described, DescribedAnswer, answer_described, describe
+from api.services.todo import plan_for
+from catalog.answer_facts import FactsAnswer
 from catalog.hs import HS_PATTERN
+from catalog.obligations import ObligationPlan
 from catalog.vocab import Role
 
 Hs = Annotated[
@@ -89,7 +93,7 @@ class AnyProductController(Controller):
     ) -> Response[bytes]:
         found = self._answer(request, db_session, hs, category, as_of, None, False, market, facts)
         return Response(
-            checklist.to_csv(found.answer, found.settled if found.settled.given else None),
+            checklist.to_csv(found.answer, *_settled_and_todo(db_session, found)),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": _attachment(found, "csv")},
         )
@@ -113,7 +117,7 @@ class AnyProductController(Controller):
     ) -> Response[bytes]:
         found = self._answer(request, db_session, hs, category, as_of, None, False, market, facts)
         return Response(
-            checklist.to_xlsx(found.answer, found.settled if found.settled.given else None),
+            checklist.to_xlsx(found.answer, *_settled_and_todo(db_session, found)),
             media_type=_XLSX,
             headers={"Content-Disposition": _attachment(found, "xlsx")},
         )
@@ -143,6 +147,14 @@ class AnyProductController(Controller):
             market=member,
             facts=given,
         )
+
+
+def _settled_and_todo(
+    session: Session, found: Described
+) -> tuple[FactsAnswer | None, ObligationPlan]:
+    """The facts' verdicts (when facts were given) and the to-do list for a checklist."""
+    settled = found.settled if found.settled.given else None
+    return settled, plan_for(session, found.answer, settled)
 
 
 def _attachment(found: Described, extension: str) -> str:

@@ -30,12 +30,11 @@ from typing import Literal
 
 from catalog import clock
 from catalog.applicability.answer import Applicability, Reason, ReasonKind
-from catalog.applicability.plan import ProductPlan
+from catalog.applicability.plan import ProductPlan, rule_reason
 from catalog.applicability.resolve import Resolver
 from catalog.hs import HsCode
 from catalog.products import ProductRef
 from catalog.readmodel import CatalogGraph, CategoryRow, ProductRow, RuleRow
-from catalog.review import NOT_REVIEWED
 from catalog.vocab import Role
 
 UNREGISTERED = "unregistered"  # the kind a described product is given in its answer
@@ -232,34 +231,18 @@ def _rules(
                 text = f"inherited from category {category.name_vi}, above {reach.name_vi}"
             text += f" ({reach.why})"
             for rule in graph.rules_by_category.get(category.id, ()):
-                yield rule, _reason(graph, rule, ReasonKind.CATEGORY, text)
+                yield rule, rule_reason(graph, rule, ReasonKind.CATEGORY, text)
     if hs is not None:
         for prefix in hs.prefixes():
             for rule in graph.rules_by_hs.get(prefix, ()):
                 text = f"HS {rule.subject_code} prefix, which HS {hs.dotted} falls under"
-                yield rule, _reason(graph, rule, ReasonKind.HS_PREFIX, text)
+                yield rule, rule_reason(graph, rule, ReasonKind.HS_PREFIX, text)
 
 
 def _names(reach: CategoryReach) -> str:
     shown = [f"{m.name_vi} ({HsCode(m.hs_code).dotted})" for m in reach.products[:_NAMES_IN_REASON]]
     more = len(reach.products) - _NAMES_IN_REASON
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
-
-
-def _reason(graph: CatalogGraph, rule: RuleRow, kind: ReasonKind, text: str) -> Reason:
-    basis = rule.legal_basis
-    if basis is None and rule.legal_basis_document_id in graph.documents:
-        basis = graph.documents[rule.legal_basis_document_id].code
-    return Reason(
-        kind=kind,
-        text=text,
-        role=rule.role,
-        rule_id=rule.id,
-        subject=rule.subject_key,
-        condition=rule.condition,
-        legal_basis=basis,
-        review=graph.rule_reviews.get(rule.id, NOT_REVIEWED),
-    )
 
 
 def _described_row(

@@ -111,6 +111,12 @@ def _rule_reason(
         )
     else:
         text = reason_words(kind, "en", code=rule.subject_code)
+    return rule_reason(graph, rule, kind, text)
+
+
+def rule_reason(graph: CatalogGraph, rule: RuleRow, kind: ReasonKind, text: str) -> Reason:
+    """The reason ``rule`` gives, worded ``text``: its role, subject, condition, legal basis
+    (the rule's own, else its basis document's code) and review."""
     basis = rule.legal_basis
     if basis is None and rule.legal_basis_document_id in graph.documents:
         basis = graph.documents[rule.legal_basis_document_id].code

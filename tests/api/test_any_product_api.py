@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
+from openpyxl import load_workbook
+
+from api.services.todo import TODO_TITLE
 
 URL = "/api/v1/applicable/any"
 
@@ -93,8 +98,11 @@ def test_the_checklist_downloads(client):
     text = csv.content.decode("utf-8-sig")
     assert "Sản phẩm chưa đăng ký: HS 0805.50, Trái cây" in text
     assert "TCVN 1873:2014" in text
+    assert TODO_TITLE in text  # the checklist ends with the to-do list, as a product's does
     xlsx = client.get(URL + "/checklist.xlsx", params=params)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    book = load_workbook(BytesIO(xlsx.content))
+    assert book.sheetnames == ["Checklist", "Việc cần làm"]
     assert client.get(URL + "/checklist.csv", params={"hs": "1"}).status_code == 400
 
 
