@@ -11,7 +11,9 @@ import click
 from sqlmodel import Session
 
 from api.cli.options import DAY
+from api.problems import Problem
 from api.services import checklist
+from api.services.any_product import answer_in, describe
 from api.services.todo import plan_for
 from catalog import clock
 from catalog.answer_facts import FactsAnswer, apply_facts
@@ -139,9 +141,6 @@ def _described(
     mandatory_only: bool,
 ) -> tuple[Applicability, list[str]]:
     """The answer for a described product, and the lines saying which categories it reached."""
-    from api.problems import Problem
-    from api.services.any_product import answer_in, describe
-
     try:
         found = answer_in(
             session,

@@ -14,9 +14,9 @@ from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
 from api.services import checklist
-from api.services.answers import AnswerService
 from api.services.any_product import Described, DescribedAnswer, answer_described, describe
 from api.services.todo import plan_for
+from api.state import answers_of
 from catalog.answer_facts import FactsAnswer
 from catalog.hs import HS_PATTERN
 from catalog.obligations import ObligationPlan
@@ -136,7 +136,7 @@ class AnyProductController(Controller):
     ) -> Described:
         day, member, given = day_asked(as_of), market_asked(market), facts_asked(facts)
         description = describe(db_session, hs, category)
-        answers: AnswerService = request.app.state.answers
+        answers = answers_of(request.app.state)
         return answer_described(
             db_session,
             answers.graph,

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from api.problems import Problem
 from api.services import facts_json
+from api.state import engine_of
 from catalog.gtin import LENGTHS, Gtin, GtinError, parse_gtin
 from catalog.models import Product, ProductGtin
 from search.hits import SearchHit
@@ -78,7 +79,7 @@ async def registered_product(request: Request, gtin: Gtin) -> Product | None:
     """:func:`product_with` in a worker thread, with a session of its own."""
 
     def lookup() -> Product | None:
-        with Session(request.app.state.engine) as session:
+        with Session(engine_of(request.app.state)) as session:
             return product_with(session, gtin)
 
     return await anyio.to_thread.run_sync(lookup)

@@ -17,8 +17,8 @@ from litestar.di import NamedDependency
 from sqlmodel import Session, col, select
 
 from api.problems import Problem
-from api.services.answers import AnswerService
 from api.services.any_product import Described, Description, answer_described
+from api.state import answers_of
 from api.web.controllers import page_facts
 from api.web.params import day_param
 from api.web.templating import render
@@ -72,7 +72,7 @@ class MyProductPage(Controller):
             if category is None:
                 error = FieldError("nhom", "category_unknown", category_text)
         if error is None and (hs is not None or category is not None):
-            answers: AnswerService = request.app.state.answers
+            answers = answers_of(request.app.state)
             try:
                 found = answer_described(
                     db_session, answers.graph, Description(hs, category), day, facts=facts
