@@ -120,14 +120,22 @@ def product_classes(session: Session, product_id: int) -> frozenset[str]:
     product = session.get(Product, product_id)
     if product is None:
         return frozenset()
+    own = [product.category_id] if product.category_id is not None else []
+    return classes_of(session, str(product.kind), own)
+
+
+def classes_of(session: Session, kind: str, category_ids: Collection[int]) -> frozenset[str]:
+    """``kind`` and the slugs of the categories ``category_ids`` and their ancestors: the
+    classes of a product in those categories (a described product may be in several)."""
     categories = {c.id: c for c in session.exec(select(ProductCategory)).all() if c.id is not None}
-    classes = {str(product.kind)}
+    classes = {kind}
     seen: set[int] = set()
-    current = product.category_id
-    while current is not None and current in categories and current not in seen:
-        seen.add(current)
-        classes.add(categories[current].slug)
-        current = categories[current].parent_id
+    for start in category_ids:
+        current: int | None = start
+        while current is not None and current in categories and current not in seen:
+            seen.add(current)
+            classes.add(categories[current].slug)
+            current = categories[current].parent_id
     return frozenset(classes)
 
 

@@ -88,6 +88,7 @@ def apply_command(
     engine = make_engine()
     started = time.perf_counter()
     described: list[str] = []
+    categories: tuple[int, ...] | None = None  # a described product's (a registered one: its own)
     with Session(engine) as session:
         graph = CatalogGraph.load(session)
         try:
@@ -101,13 +102,13 @@ def apply_command(
                     graph=graph,
                 )
             else:
-                answer, described = _described(
+                answer, described, categories = _described(
                     session, graph, hs, category, as_of, role, mandatory_only
                 )
         except ProductNotFound as exc:
             raise click.ClickException(str(exc)) from exc
         settled = apply_facts(answer, given, graph.facts)
-        todo = plan_for(session, answer, settled if given else None)
+        todo = plan_for(session, answer, settled if given else None, categories=categories)
     elapsed = (time.perf_counter() - started) * 1000
     click.echo(
         "\n".join(described)
@@ -139,8 +140,9 @@ def _described(
     as_of: datetime | None,
     role: str | None,
     mandatory_only: bool,
-) -> tuple[Applicability, list[str]]:
-    """The answer for a described product, and the lines saying which categories it reached."""
+) -> tuple[Applicability, list[str], tuple[int, ...]]:
+    """The answer for a described product, the lines saying which categories it reached, and
+    their ids."""
     try:
         found = answer_in(
             session,
@@ -155,7 +157,7 @@ def _described(
         hint = f"--{parameter}" if parameter else "--hs / --category"
         raise click.BadParameter(exc.detail or "", param_hint=hint) from exc
     lines = [f"category {c.name_vi} [{c.slug}]: {c.why}" for c in found.schema.categories]
-    return found.answer, lines + [f"note: {n}" for n in found.schema.notes]
+    return found.answer, lines + [f"note: {n}" for n in found.schema.notes], found.category_ids
 
 
 def render(answer: Applicability, settled: FactsAnswer | None = None) -> str:

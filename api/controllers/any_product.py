@@ -154,7 +154,7 @@ def _settled_and_todo(
 ) -> tuple[FactsAnswer | None, ObligationPlan]:
     """The facts' verdicts (when facts were given) and the to-do list for a checklist."""
     settled = found.settled if found.settled.given else None
-    return settled, plan_for(session, found.answer, settled)
+    return settled, plan_for(session, found.answer, settled, categories=found.category_ids)
 
 
 def _attachment(found: Described, extension: str) -> str:

@@ -76,6 +76,7 @@ class Described:
 
     schema: DescribedAnswer
     settled: FactsAnswer
+    category_ids: tuple[int, ...]  # the categories the product was taken to be in
 
     @property
     def answer(self) -> Applicability:
@@ -177,7 +178,8 @@ def answer_in(
     except UnknownCategory as exc:
         raise Problem(400, "Unknown category", str(exc), parameter="category") from None
     settled = apply_facts(found.answer, facts, graph.facts)
-    return Described(as_schema(session, found, settled), settled)
+    reached = tuple(r.category_id for r in found.categories)
+    return Described(as_schema(session, found, settled), settled, reached)
 
 
 def as_schema(session: Session, found: AnyProductAnswer, settled: FactsAnswer) -> DescribedAnswer:

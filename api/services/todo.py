@@ -3,6 +3,7 @@ each step with its status, basis, receiving authority and the documents that lea
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,13 @@ from sqlmodel import Session
 
 from catalog.answer_facts import FactsAnswer
 from catalog.applicability import Applicability
-from catalog.obligations import Obligation, ObligationPlan, obligations_for, product_classes
+from catalog.obligations import (
+    Obligation,
+    ObligationPlan,
+    classes_of,
+    obligations_for,
+    product_classes,
+)
 
 TODO_TITLE = "Việc cần làm / To do"
 TODO_COLUMNS = (
@@ -26,11 +33,20 @@ NOT_CONFIRMED = "chưa xác nhận / not confirmed"
 
 
 def plan_for(
-    session: Session, answer: Applicability, settled: FactsAnswer | None = None
+    session: Session,
+    answer: Applicability,
+    settled: FactsAnswer | None = None,
+    *,
+    categories: Collection[int] | None = None,
 ) -> ObligationPlan:
     """The steps of the answer's documents in force (those ``settled`` keeps, when facts were
-    given: a document the facts rule out leads to no step), for the product's classes."""
-    classes = product_classes(session, answer.product.id)
+    given: a document the facts rule out leads to no step), for the product's classes: the
+    registered product's, or, for a described product, those of the ``categories`` it was
+    taken to be in (it has no row of its own)."""
+    if categories is None:
+        classes = product_classes(session, answer.product.id)
+    else:
+        classes = classes_of(session, answer.product.kind, categories)
     entries = settled.kept(answer.entries) if settled else answer.entries
     return obligations_for(entries, answer.as_of, classes)
 

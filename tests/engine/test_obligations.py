@@ -293,3 +293,21 @@ def test_a_document_the_facts_rule_out_leads_to_no_step(session, cat):
     assert ids("prepackaged:yes") == ["label_goods", "certify_organic"]  # organic: still open
     assert ids("prepackaged:no,claims:none") == []
     assert [o.id for o in plan_for(session, answer).steps] == ["label_goods", "certify_organic"]
+
+
+def test_a_described_product_takes_the_classes_of_the_categories_it_reached(session, cat):
+    """A product not in the registry has no row to read its category from: its to-do list
+    follows the categories its description reached (a food category gives the food steps)."""
+    from api.services.todo import plan_for
+    from catalog.applicability import applicable_any
+    from catalog.readmodel import CatalogGraph
+
+    food = cat.category("Thực phẩm", slug="thuc-pham")
+    tea = cat.category("Chè", food)
+    cat.product("Chè xanh", category=tea)
+    cat.rule(tea, cat.doc("QCVN 6-3:2010/BYT"), Role.MANDATORY_REGULATION)
+    graph = CatalogGraph.load(session)
+    described = applicable_any(graph, category_id=tea.id, as_of=DAY).answer
+    assert "test_food_safety" in steps(plan_for(session, described, categories=[tea.id]))
+    # The described product's own id (0) names no row: without its categories, no food class.
+    assert "test_food_safety" not in steps(plan_for(session, described))
