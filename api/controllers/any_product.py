@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
@@ -13,13 +13,12 @@ from api.deps import DbSession
 from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
+from api.responses import CSV, XLSX, Download, send
 from api.services import checklist
 from api.services.any_product import Described, DescribedAnswer, answer_described, describe
 from api.services.todo import plan_for
 from api.state import answers_of
-from catalog.answer_facts import FactsAnswer
 from catalog.hs import HS_PATTERN
-from catalog.obligations import ObligationPlan
 from catalog.vocab import Role
 
 Hs = Annotated[
@@ -40,7 +39,6 @@ Category = Annotated[
         required=False,
     ),
 ]
-_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class AnyProductController(Controller):
@@ -77,7 +75,7 @@ class AnyProductController(Controller):
     @get(
         "/checklist.csv",
         summary="The answer for a described product as a CSV compliance checklist",
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV,
         sync_to_thread=True,
         responses=problem_responses(400),
     )
@@ -92,16 +90,12 @@ class AnyProductController(Controller):
         facts: FactsQuery = None,
     ) -> Response[bytes]:
         found = self._answer(request, db_session, hs, category, as_of, None, False, market, facts)
-        return Response(
-            checklist.to_csv(found.answer, *_settled_and_todo(db_session, found)),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": _attachment(found, "csv")},
-        )
+        return send(_checklist(db_session, found, "csv"))
 
     @get(
         "/checklist.xlsx",
         summary="The answer for a described product as an XLSX compliance checklist",
-        media_type=_XLSX,
+        media_type=XLSX,
         sync_to_thread=True,
         responses=problem_responses(400),
     )
@@ -116,11 +110,7 @@ class AnyProductController(Controller):
         facts: FactsQuery = None,
     ) -> Response[bytes]:
         found = self._answer(request, db_session, hs, category, as_of, None, False, market, facts)
-        return Response(
-            checklist.to_xlsx(found.answer, *_settled_and_todo(db_session, found)),
-            media_type=_XLSX,
-            headers={"Content-Disposition": _attachment(found, "xlsx")},
-        )
+        return send(_checklist(db_session, found, "xlsx"))
 
     @staticmethod
     def _answer(
@@ -149,18 +139,15 @@ class AnyProductController(Controller):
         )
 
 
-def _settled_and_todo(
-    session: Session, found: Described
-) -> tuple[FactsAnswer | None, ObligationPlan]:
-    """The facts' verdicts (when facts were given) and the to-do list for a checklist."""
+def _checklist(session: Session, found: Described, kind: Literal["csv", "xlsx"]) -> Download:
+    """The described product's checklist, settled by the facts given, with its to-do list."""
     settled = found.settled if found.settled.given else None
-    return settled, plan_for(session, found.answer, settled, categories=found.category_ids)
-
-
-def _attachment(found: Described, extension: str) -> str:
+    todo = plan_for(session, found.answer, settled, categories=found.category_ids)
     asked = found.schema
     parts = ["hs-" + asked.hs.replace(".", "")] if asked.hs else []
     if asked.category:
         parts.append(asked.category)
-    day = found.answer.as_of.isoformat()
-    return f'attachment; filename="checklist-{"-".join(parts)}-{day}.{extension}"'
+    name = f"checklist-{'-'.join(parts)}-{found.answer.as_of.isoformat()}.{kind}"
+    if kind == "csv":
+        return Download(checklist.to_csv(found.answer, settled, todo), CSV, name)
+    return Download(checklist.to_xlsx(found.answer, settled, todo), XLSX, name)

@@ -24,6 +24,7 @@ from api.deps import AuditLog, DbSession, after_write
 from api.facts_param import FactsQuery, facts_asked
 from api.params import AsOf, Market, day_asked, market_asked
 from api.problems import problem_responses
+from api.responses import CSV, XLSX, Download, send
 from api.schemas import ProductCreate, ProductDetail, ProductPage, ProductUpdate
 from api.services import checklist, facts_json
 from api.services.answers import AnswerKey, AnswerService
@@ -160,10 +161,6 @@ async def checklist_answer(
     return settled.answer, settled
 
 
-def _attachment(name: str) -> str:
-    return f'attachment; filename="{name}"'
-
-
 class ProductController(Controller):
     path = "/products"
     tags = ("products",)
@@ -230,7 +227,7 @@ class ProductController(Controller):
     @get(
         "/{ref:str}/checklist.csv",
         summary="The answer as a CSV compliance checklist",
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV,
         responses=problem_responses(404),
     )
     async def checklist_csv(
@@ -244,16 +241,13 @@ class ProductController(Controller):
     ) -> Response[bytes]:
         answer, settled = await checklist_answer(request, ref, as_of, market, facts)
         todo = await todo_for(db_session, answer, settled)
-        return Response(
-            checklist.to_csv(answer, settled, todo),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": _attachment(checklist.filename(answer, "csv"))},
-        )
+        csv = checklist.to_csv(answer, settled, todo)
+        return send(Download(csv, CSV, checklist.filename(answer, "csv")))
 
     @get(
         "/{ref:str}/checklist.xlsx",
         summary="The answer as an XLSX compliance checklist",
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         responses=problem_responses(404),
     )
     async def checklist_xlsx(
@@ -268,11 +262,7 @@ class ProductController(Controller):
         answer, settled = await checklist_answer(request, ref, as_of, market, facts)
         todo = await todo_for(db_session, answer, settled)
         content = await anyio.to_thread.run_sync(checklist.to_xlsx, answer, settled, todo)
-        return Response(
-            content,
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": _attachment(checklist.filename(answer, "xlsx"))},
-        )
+        return send(Download(content, XLSX, checklist.filename(answer, "xlsx")))
 
     @get(
         "/{ref:str}/obligations",
